@@ -1,0 +1,81 @@
+"""`kg build`: read articles, extract, convert to RDF and write one dataset atomically."""
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .articles import ArticleError, read_inputs
+from .extract import default_resources, extract
+from .lexicon import ontology_dir
+from .model import Article
+from .output import rdf_format, write_dataset
+from .rdf import extraction_quads, vocabulary_quads
+
+
+@dataclass
+class BuildReport:
+    """What a build did: articles read, skipped (with reasons), statements written."""
+
+    articles: int = 0
+    words: int = 0
+    statements: int = 0
+    errors: list[ArticleError] = field(default_factory=list)
+
+
+def article_quads(article: Article) -> list[ox.Quad]:
+    """Extraction and RDF for one article: a pure function of the article (safe in worker processes)."""
+    resources = default_resources()
+    return extraction_quads(extract(article, resources), resources.lexicon)
+
+
+def _parallel(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad]]:
+    if workers <= 1:
+        for a in articles:
+            yield article_quads(a)
+        return
+    # quads are not picklable; workers return N-Quads text, parsed back here in input order
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for text in pool.map(_article_nquads, articles, chunksize=16):
+            yield list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+
+
+def _article_nquads(article: Article) -> str:
+    return ox.serialize(article_quads(article), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+
+
+def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, include_vocabulary: bool = True,
+          on_error: Callable[[ArticleError], None] | None = None, progress: bool | None = None) -> BuildReport:
+    """Build the graph of every readable article in `inputs` and write it to `output`.
+
+    Unreadable inputs are reported through `on_error` (and in the report) and skipped. `output` is
+    written only when the whole build succeeded, by rename, so it is never half written.
+    """
+    rdf_format(output)  # fail on a bad extension before doing any work
+    report = BuildReport()
+    articles: list[Article] = []
+    for item in read_inputs(inputs):
+        if isinstance(item, ArticleError):
+            report.errors.append(item)
+            if on_error:
+                on_error(item)
+        else:
+            articles.append(item)
+    report.articles = len(articles)
+    report.words = sum(len(a.text.split()) for a in articles)
+    show = sys.stderr.isatty() if progress is None else progress
+    quads: list[ox.Quad] = []
+    stream = _parallel(articles, workers)
+    if show and len(articles) > 1:
+        from tqdm import tqdm
+        stream = tqdm(stream, total=len(articles), unit="article", desc="kg build", file=sys.stderr)
+    for part in stream:
+        quads.extend(part)
+    if include_vocabulary:
+        quads.extend(vocabulary_quads(ontology_dir()))
+    report.statements = write_dataset(quads, output)
+    return report

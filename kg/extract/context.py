@@ -1,0 +1,239 @@
+"""Context shared by the quantity, event and quote extractors.
+
+- place references in a sentence: place mentions that are not origins ("from"), bearings ("southwest
+  of"), or parts of a person's title ("governor of the X region"), plus anaphors ("the city", "the
+  region", "the Russian capital") resolved to the place they stand for;
+- who says a sentence: "according to X", "X said ...", "..., X said", "he said" (the last person named);
+- the article's focus place: where its first attack happened.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Entity, Mention
+from ..text import normalize
+from . import cues
+from .doc import Doc
+
+ACTOR_CATEGORIES = {"person", "organization", "country"}
+_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital)\b(?!\s+of\b)(?!'s)")
+_TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
+                       r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
+_BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
+                      r"western|kilometres|kilometers|km|miles|metres|meters|border|outskirts)\s+(?:of|from|with)\s+(?:the\s+)?$", re.I)
+_TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|into|inside|within|"
+                            r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+)?"
+                            r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
+_ORIGIN_BEFORE = re.compile(r"\b(?:from|between|to|via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place a sentence refers to, at a character offset, and whether a target preposition frames it."""
+
+    start: int
+    end: int
+    entity: Entity
+    framed: bool
+    anaphor: bool = False
+
+
+def is_title_apposition(doc: Doc, start: int) -> bool:
+    return bool(_TITLE_OF.search(doc.text[max(0, start - 40):start]))
+
+
+def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRef]:
+    """Places (and countries framed as places) a sentence refers to, in text order."""
+    s = doc.sentences[sentence]
+    refs: list[PlaceRef] = []
+    dateline_end = _dateline_end(doc)
+    for m in mentions:
+        if m.span.start < dateline_end:
+            continue  # "KYIV —" says where the reporter was, not what was hit
+        if m.sentence != sentence or m.kind in ("demonym", "metonym", "pronoun"):
+            if not (m.sentence == sentence and m.kind == "demonym" and
+                    re.match(r"\s+territory\b", doc.text[m.span.end:m.span.end + 12])):
+                continue
+        e = m.entity
+        if e.category not in ("place", "country"):
+            continue
+        before = doc.text[max(s.start, m.span.start - 40):m.span.start]
+        if _BEARING.search(before) or _ORIGIN_BEFORE.search(before) or is_title_apposition(doc, m.span.start):
+            continue
+        if doc.text[m.span.end:m.span.end + 3] in ("'s ", "\u2019s ") and e.category == "country":
+            continue  # "Russia's Bryansk region": the region is the place
+        framed = bool(_TARGET_BEFORE.search(before))
+        if e.category == "country" and not framed and m.kind != "demonym":
+            continue
+        refs.append(PlaceRef(m.span.start, m.span.end, e, framed))
+    for a in _ANAPHOR.finditer(s.text):
+        if a.group("demonym") and normalize(a.group("demonym")) not in doc.resources.lexicon.demonyms:
+            continue  # "the Kursk region" is a name, not an anaphor
+        start = s.start + a.start()
+        before = doc.text[max(s.start, start - 40):start]
+        if _ORIGIN_BEFORE.search(before) or is_title_apposition(doc, start):
+            continue
+        target = resolve_anaphor(doc, mentions, start, a.group("noun"), a.group("demonym"))
+        if target is not None:
+            refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(before)), True))
+    refs.sort(key=lambda r: r.start)
+    return refs
+
+
+def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, demonym: str | None) -> Entity | None:
+    """'the city' -> the last city named before; 'the Russian capital' -> Moscow; 'the region' -> last region."""
+    lex = doc.resources.lexicon
+    if "capital" in noun and noun != "regional capital":
+        country = lex.demonyms.get(normalize(demonym)) if demonym else None
+        if country:
+            cap = lex.concepts[country].capital
+            for m in mentions:
+                if m.entity.category == "place" and normalize(m.span.text) == normalize(cap):
+                    return m.entity
+            town = doc.resources.gazetteer.best(cap, {lex.concepts[country].country_code})
+            if town:
+                from .mentions import entity_from_town
+                return entity_from_town(doc, town)
+        capitals = set(lex.capitals)
+        for m in reversed([m for m in mentions if m.span.start < offset]):
+            if m.entity.category == "place" and normalize(m.entity.label) in capitals:
+                return m.entity
+        return None
+    wanted = {"city": "city", "town": "city", "village": "city", "regional capital": "city", "capital city": "city",
+              "region": "region", "oblast": "region", "province": "region"}[noun]
+    for m in reversed([m for m in mentions if m.span.start < offset]):
+        if m.entity.category == "place" and m.kind != "metonym" and (m.entity.feature_type or "city") == wanted \
+                and not is_title_apposition(doc, m.span.start) or (
+                m.entity.category == "place" and wanted == "region" and m.entity.feature_type == "region"):
+            return m.entity
+    return None
+
+
+def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
+    """The place the article is about: the first place framed as a target in a sentence that reports
+    harm or attack; else the most mentioned city; the dateline counts only when nothing else does."""
+    dateline_end = _dateline_end(doc)
+    for s in doc.sentences:
+        if not _ATTACKISH.search(s.text):
+            continue
+        refs = [r for r in place_refs(doc, mentions, s.index) if r.start >= dateline_end]
+        framed = [r for r in refs if r.framed or r.entity.category == "place"]
+        if framed:
+            return framed[0].entity
+    counts: dict[str, tuple[int, Entity]] = {}
+    for m in mentions:
+        if m.entity.category == "place" and m.kind == "name":
+            n, _ = counts.get(m.entity.iri, (0, m.entity))
+            counts[m.entity.iri] = (n + 1, m.entity)
+    if counts:
+        return max(counts.values(), key=lambda x: x[0])[1]
+    return None
+
+
+_ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|kill\w*|dead|died|wound\w*|injur\w*|"
+                        r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I)
+
+
+def _dateline_end(doc: Doc) -> int:
+    m = re.match(r"^\s*[A-Z][A-Z .'\u2019-]+(?:,\s*[A-Z][A-Za-z .'-]+)?\s*[\u2014\u2013-]+\s", doc.text)
+    return m.end() if m else 0
+
+
+def is_attackish(text: str) -> bool:
+    return bool(_ATTACKISH.search(text))
+
+
+# ------------------------------------------------------------------------------------ attribution
+_ACCORDING = re.compile(r"\baccording to\s+", re.I)
+_PRONOUN = re.compile(r"\b(he|she|they)\b", re.I)
+
+
+def last_person_before(doc: Doc, mentions: list[Mention], offset: int, skip_quotes: bool = True) -> Entity | None:
+    """The last person named before `offset` outside quotations: the antecedent of 'he' or 'she'."""
+    for m in reversed(mentions):
+        if m.span.start >= offset:
+            continue
+        if m.entity.category == "person" and not (skip_quotes and doc.in_quote(m.span.start)):
+            return m.entity
+    return None
+
+
+def actor_near(doc: Doc, mentions: list[Mention], start: int, end: int, prefer: str = "last") -> Entity | None:
+    """The actor named between two offsets outside quotes (the last one by default)."""
+    found = [m for m in mentions if start <= m.span.start and m.span.end <= end and m.entity.category in ACTOR_CATEGORIES
+             and m.kind != "demonym" and not doc.in_quote(m.span.start)]
+    if not found:
+        return None
+    if prefer == "first_any":
+        subjects = [m for m in found if m.entity.category in ("person", "organization")]
+        return subjects[0].entity if subjects else None
+    persons = [m for m in found if m.entity.category == "person"]
+    pool = persons or found
+    return (pool[-1] if prefer == "last" else pool[0]).entity
+
+
+def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: str) -> Entity | None:
+    """'the ministry' -> the last organization with 'Ministry' in its name; 'the mayor' -> the last person
+    introduced with that title."""
+    noun = phrase.split()[-1].lower()
+    for m in reversed([m for m in mentions if m.span.start < offset]):
+        if m.entity.category == "organization" and noun in m.entity.label.lower():
+            return m.entity
+        if m.entity.category == "person":
+            intro = doc.text[max(0, m.span.start - 40):m.span.end + 60].lower()
+            if re.search(rf"\b{re.escape(noun)}\b", intro):
+                return m.entity
+    return None
+
+
+_DESCRIPTION = re.compile(r"\b[Tt]he\s+(ministry|mayor|governor|president|kremlin|agency|service|military|army|"
+                          r"spokesman|spokeswoman|minister|company|police|commander)\b")
+
+
+def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None = None) -> Entity | None:
+    """Who a sentence (or its part before `until`) reports: 'according to X', 'X said ...',
+    '..., X said', 'the ministry said', 'he said', else the subject the sentence opens with."""
+    s = doc.sentences[sentence]
+    end = until if until is not None else s.end
+    text = doc.text[s.start:end]
+    floor = max(s.start, _dateline_end(doc))
+    acc = _ACCORDING.search(text)
+    if acc:
+        who = actor_near(doc, mentions, s.start + acc.end(), min(end, s.start + acc.end() + 60), prefer="first")
+        if who:
+            return who
+    subject = actor_near(doc, mentions, floor, end, prefer="first_any")
+    for m in re.finditer(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", text):
+        at = s.start + m.start()
+        if doc.in_quote(at):
+            continue
+        cut = max(text.rfind(",", 0, m.start()), text.rfind("\u2014", 0, m.start()), text.rfind(";", 0, m.start()))
+        clause_start = max(floor, s.start + cut + 1)
+        who = actor_near(doc, mentions, clause_start, at)
+        if who is not None:
+            return who
+        clause = doc.text[clause_start:at]
+        desc = _DESCRIPTION.search(clause)
+        if desc:
+            who = resolve_description(doc, mentions, at, desc.group(0))
+            if who is not None:
+                return who
+        pron = _PRONOUN.search(clause)
+        if pron and pron.group(1).lower() in ("he", "she"):
+            return last_person_before(doc, mentions, at)
+        if subject is not None and _first_actor_offset(doc, mentions, floor, at) is not None:
+            return subject
+        who = actor_near(doc, mentions, at, min(s.end, at + 60), prefer="first")
+        if who is not None:
+            return who
+    if until is not None and subject is not None:
+        return subject
+    return None
+
+
+def _first_actor_offset(doc: Doc, mentions: list[Mention], start: int, end: int) -> int | None:
+    for m in mentions:
+        if start <= m.span.start < end and m.entity.category in ("person", "organization") and not doc.in_quote(m.span.start):
+            return m.span.start
+    return None

@@ -1,0 +1,260 @@
+"""Events: attacks (with attacker, place, weapons, date), communications (with participants), statements.
+
+An attack is reported per attacked place and date: a place framed by an attack word in the same clause
+("attack on Dnipro", "explosions were reported in Kyiv, Dnipro..."), or the place of a casualty, damage
+or launch count. Interceptions over a place do not make it attacked; origins ("fired from the Black
+Sea"), bearings ("southwest of Kyiv"), title appositions ("governor of the X region") and datelines are
+not targets. A communication is a call, meeting, talks or summit with two or more parties; proposed or
+requested talks are not events.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from ..model import Entity, Event, Mention, Quantity, TimeRef
+from .context import ACTOR_CATEGORIES, focus_place, is_attackish, place_refs
+from .doc import Doc
+
+_ATTACK_CUE = re.compile(
+    r"\b(?:attack(?:s|ed)?|strikes?|struck|air\s?strikes?|hit|hits|shell(?:ed|ing)|bombard(?:ed|ment)|bomb(?:ed|ing)|"
+    r"raids?|barrage|assault|onslaught|explosions?|blasts?|pounded|targeted|slammed|tore into|hurled|damaged|"
+    r"killed|killing|wounded|injured|died|dead|destroyed)\b", re.I)
+_COMM_CUE = re.compile(
+    r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
+    r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
+    r"speaks\s+with|discussed|delegations)\b", re.I)
+_HYPOTHETICAL = re.compile(r"\b(?:request(?:ed|s)?|propos(?:al|ed|es)|possible|potential|would|could|ready to|offer(?:ed)?|"
+                           r"invitation|invited|plan(?:s|ned)?|calls? for|called for|urged|seek(?:s|ing)?|hopes?|"
+                           r"future|next|prospect|resuming|expected|will)\b[^.;]{0,40}$", re.I)
+_ANAPHORIC_COMM = re.compile(r"\b(?:delegation|side|meeting|talks|session|negotiations|summit)\b[^.]{0,60}\b(?:led|headed|chaired|"
+                             r"accompanied|included|attended|joined|hosted)\b", re.I)
+_RATE = re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
+                   r"\b(?:daily|monthly|weekly)\b", re.I)
+_DIFFERENT_EVENT = re.compile(r"\b(?:another|earlier|previous|last year|in 20\d\d)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b|\b(?:while|as|whereas|but|since|after|before|when|where)\b", re.I)
+_WEAPON_FAMILY = {
+    "drone": "DroneStrike", "missile": "MissileStrike", "bomb": "GlideBombStrike", "artillery": "Shelling",
+    "rocket": "Shelling",
+}
+
+
+def _clauses(doc: Doc, sentence: int) -> list[tuple[int, int]]:
+    s = doc.sentences[sentence]
+    cuts = [s.start] + [s.start + m.start() for m in _CLAUSE_SPLIT.finditer(s.text)] + [s.end]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _clause_of(clauses: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    for a, b in clauses:
+        if a <= offset < b:
+            return a, b
+    return clauses[-1]
+
+
+def _attacker(doc: Doc, mentions: list[Mention], sentence: int, target: Entity | None) -> Entity | None:
+    """Who attacked: a demonym on a weapon or attack word ('Ukrainian drones', 'Russian shelling'), else a
+    country right before an attack verb ('Russia fired'), else the first country named in the sentence."""
+    s = doc.sentences[sentence]
+    countries = [m for m in mentions if m.sentence == sentence and m.entity.category == "country"
+                 and (target is None or m.entity.iri != target.iri) and not doc.in_quote(m.span.start)]
+    weapons = [m for m in mentions if m.sentence == sentence and m.entity.category == "weapon"]
+    for c in countries:
+        after = doc.text[c.span.end:min(s.end, c.span.end + 50)]
+        if c.kind == "demonym" and (any(0 <= w.span.start - c.span.end <= 30 for w in weapons)
+                                    or re.match(r"[\s\w-]{0,25}?\b(?:shelling|strikes?|attacks?|forces|troops|army|military|airstrikes?|bombardment|offensive)\b", after)):
+            return c.entity
+        if c.kind in ("name", "metonym") and re.match(r"\s+(?:\w+\s+){0,2}(?:launched|fired|hurled|attacked|struck|hit|shelled|"
+                                                      r"used|sent|targeted|bombed|pounded|unleashed|carried out)\b", after):
+            return c.entity
+    for c in countries:
+        if c.kind != "demonym" and not re.match(r"['\u2019]s\s", doc.text[c.span.end:c.span.end + 3]):
+            before = doc.text[max(s.start, c.span.start - 12):c.span.start].lower()
+            if not re.search(r"\b(?:at|on|against|in|across|over)\s+$", before):
+                return c.entity
+    return None
+
+
+def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], times: list[TimeRef | None]) -> list[Event]:
+    """Attack, communication and statement events of one article; links quantities to their attack."""
+    events: list[Event] = []
+    attacks: dict[tuple[str, date | None], int] = {}
+    focus = focus_place(doc, mentions)
+    main_date = _main_date(doc, mentions, times, focus)
+    attackers: Counter[str] = Counter()
+    attacker_entities: dict[str, Entity] = {}
+
+    def event_date(sentence: int) -> TimeRef | None:
+        ref = times[sentence]
+        if ref is not None:
+            return ref
+        if _DIFFERENT_EVENT.search(doc.sentences[sentence].text):
+            return TimeRef(None, "")
+        return TimeRef(main_date, "") if main_date else None
+
+    def attack_at(place: Entity, sentence: int, span_start: int, span_end: int) -> int:
+        when = event_date(sentence)
+        key = (place.iri, when.value if when else None)
+        if key in attacks:
+            return attacks[key]
+        who = _attacker(doc, mentions, sentence, place)
+        if who:
+            attackers[who.iri] += 1
+            attacker_entities[who.iri] = who
+        weapons = [m.entity for m in mentions if m.sentence == sentence and m.entity.category == "weapon"]
+        subtype = _subtype(doc, weapons, doc.sentences[sentence].text)
+        events.append(Event(type="attack", subtype=subtype, span=doc.span(span_start, span_end), sentence=sentence,
+                            places=[place], participants=[who] if who else [], weapons=_unique(weapons),
+                            time=when if when and (when.value or when.expression) else None))
+        attacks[key] = len(events) - 1
+        return attacks[key]
+
+    # attacks named by attack words
+    for s in doc.sentences:
+        if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text):
+            continue
+        clauses = _clauses(doc, s.index)
+        cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in _ATTACK_CUE.finditer(s.text)
+                       if not doc.in_quote(s.start + m.start())}
+        for ref in place_refs(doc, mentions, s.index):
+            if doc.in_quote(ref.start) or ref.entity.feature_type in ("site", "district", "water"):
+                continue
+            clause = _clause_of(clauses, ref.start)
+            in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
+            sentence_subject = ref.start == s.start and ref.entity.category == "place" and bool(cue_clauses)
+            before = doc.text[max(s.start, ref.start - 12):ref.start].lower()
+            if re.search(r"\bover\s+(?:the\s+)?$", before):
+                continue  # air defence "over" a place is an interception, not an attack on it
+            if ref.entity.category == "country" or ref.entity.feature_type == "region":
+                if not (ref.framed and in_cue_clause and re.search(r"\b(?:on|at|against|in|across|into)\s+(?:the\s+)?$", before)):
+                    continue
+                if ref.entity.feature_type == "region" and not re.search(
+                        r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", doc.text[clause[0]:clause[1]], re.I):
+                    continue
+            if in_cue_clause or sentence_subject:
+                attack_at(ref.entity, s.index, s.start, s.end)
+    # attacks implied by counts of harm or launches at a place
+    for q in quantities:
+        if q.kind == "intercepted" or q.place is None or q.place.feature_type in ("site", "district", "water"):
+            continue
+        text = doc.sentences[q.sentence].text
+        if _RATE.search(text):
+            continue
+        if q.place.category == "country" and q.kind != "launched":
+            continue
+        if q.place.feature_type == "region":
+            continue
+        q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end)
+    # every other count belongs to the attack told in its sentence, else to the article's main attack
+    main = next((i for i, e in enumerate(events) if e.type == "attack" and focus and e.places[0].iri == focus.iri), None)
+    for q in quantities:
+        if q.event is None:
+            same = [i for i, e in enumerate(events) if e.type == "attack" and e.sentence == q.sentence]
+            q.event = same[0] if same else main
+    default = max(attackers, key=attackers.get) if attackers else None
+    for e in events:
+        if e.type == "attack" and not e.participants and default:
+            e.participants = [attacker_entities[default]]
+    events.extend(_communications(doc, mentions))
+    return events
+
+
+def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], focus: Entity | None) -> date | None:
+    """The day of the article's main attack: the first day resolved in a sentence about the focus place,
+    else the first day resolved in any attack sentence, else the publication date."""
+    first_any = None
+    for s in doc.sentences:
+        ref = times[s.index]
+        if ref is None or ref.value is None or not is_attackish(s.text):
+            continue
+        if _DIFFERENT_EVENT.search(s.text):
+            continue
+        if focus and any(r.entity.iri == focus.iri for r in place_refs(doc, mentions, s.index)):
+            return ref.value
+        first_any = first_any or ref.value
+    return doc.article.date or first_any
+
+
+def _subtype(doc: Doc, weapons: list[Entity], text: str) -> str:
+    lex = doc.resources.lexicon
+    from ..lexicon import ancestors
+    for w in weapons:
+        chain = [lex.concepts[w.iri].label] + [lex.concepts[a].label for a in ancestors(lex, w.iri)] if w.iri in lex.concepts else []
+        for label in chain:
+            if label in _WEAPON_FAMILY:
+                return _WEAPON_FAMILY[label]
+    if re.search(r"\bshell(?:ing|ed|s)?\b|artillery", text, re.I):
+        return "Shelling"
+    return "Attack"
+
+
+def _unique(entities: list[Entity]) -> list[Entity]:
+    seen, out = set(), []
+    for e in entities:
+        if e.iri not in seen:
+            seen.add(e.iri)
+            out.append(e)
+    return out
+
+
+def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
+    out: list[Event] = []
+    country_counts = Counter(m.entity.iri for m in mentions if m.entity.category == "country")
+    by_iri = {m.entity.iri: m.entity for m in mentions}
+    for s in doc.sentences:
+        found = [m for m in _COMM_CUE.finditer(s.text) if not doc.in_quote(s.start + m.start())]
+        if not found:
+            if out and _ANAPHORIC_COMM.search(s.text):
+                persons = [m.entity for m in mentions if m.sentence == s.index and m.entity.category == "person"
+                           and not doc.in_quote(m.span.start)]
+                out[-1].participants = _unique(out[-1].participants + persons)
+            continue
+        for cue in found:
+            at = s.start + cue.start()
+            if _HYPOTHETICAL.search(doc.text[max(s.start, at - 60):at]):
+                continue
+            clauses = _clauses(doc, s.index)
+            a, b = _clause_of(clauses, at)
+            if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
+                continue  # a meeting that was struck is a target, not an event of its own
+            parts = _parties(doc, mentions, s.index, a, b, country_counts, by_iri)
+            if len(parts) == 1 and re.search(r"\b(?:with|between)\b", doc.text[at:b]):
+                more = _parties(doc, mentions, s.index, s.start, s.end, country_counts, by_iri)
+                parts = more if len(more) >= 2 else parts
+            definite = re.search(r"\b[Tt]he\s+(?:\w+\s+)?$", doc.text[max(s.start, at - 20):at]) and not re.search(
+                r"\b(?:last|previous|first|next|earlier|new|latest)\b", doc.text[max(s.start, at - 20):at], re.I)
+            if definite and out:
+                target = next((e for e in reversed(out) if {p.iri for p in e.participants} & {p.iri for p in parts}), out[-1])
+                target.participants = _unique(target.participants + parts)
+                break
+            single_ok = len(parts) == 1 and parts[0].category == "organization" and re.search(r"summit", cue.group(0), re.I)
+            if len(parts) < 2 and not single_ok:
+                continue
+            subtype = "PhoneCall" if re.search(r"call|phone|spoke|conversation", cue.group(0), re.I) else "Meeting"
+            same = next((e for e in out if {p.iri for p in e.participants} == {p.iri for p in parts}), None)
+            if same is None:
+                out.append(Event(type="communication", subtype=subtype, span=doc.span(s.start, s.end), sentence=s.index,
+                                 participants=parts))
+            break
+    return out
+
+
+def _parties(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, country_counts: Counter,
+             by_iri: dict[str, Entity]) -> list[Entity]:
+    text = doc.text[a:b]
+    if re.search(r"\bthe two (?:countries|sides|nations|states)\b", text):
+        return [by_iri[i] for i, _ in country_counts.most_common(2)]
+    found = [m for m in mentions if m.sentence == sentence and a <= m.span.start < b and m.entity.category in ACTOR_CATEGORIES
+             and not doc.in_quote(m.span.start)]
+    persons = [m for m in found if m.entity.category == "person"]
+    keep = []
+    for m in found:
+        if m.entity.category == "country" and any(0 < p.span.start - m.span.end <= 40 and not re.search(
+                r"[,;]|\band\b", doc.text[m.span.end:p.span.start]) for p in persons):
+            continue  # "Russia's Vladimir Putin", "U.S. President Donald Trump": a modifier, not a party
+        if m.entity.category == "organization" and m.entity.label in ("Telegram", "X", "Facebook"):
+            continue
+        keep.append(m.entity)
+    return _unique(keep)
+

@@ -1,0 +1,322 @@
+"""Find where actors, places and weapons are named: lexicon phrases, place patterns and unknown names.
+
+Order matters and is explicit: coordinated place lists ("the Oryol and Kaluga regions") first, then the
+lexicon's phrases (longest match), then country-generic organizations ("the Defence Ministry"), then
+unknown names found from their shape and context (kg/extract/names.py), then surname aliases.
+"""
+from __future__ import annotations
+
+import re
+
+from ..gazetteer import Town
+from ..lexicon import Concept, Entry
+from ..model import Entity, Mention
+from ..text import Token, fold, joins, normalize
+from . import cues, names
+from .doc import Doc
+
+KGA = "https://w3id.org/conflict-kg/actor/"
+KGP = "https://w3id.org/conflict-kg/place/"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-") or "x"
+
+
+def entity_from_concept(doc: Doc, concept: Concept) -> Entity:
+    """The Entity of a lexicon concept, with coordinates from the gazetteer for GeoNames places."""
+    lat = lon = None
+    geonames = concept.geonames
+    if concept.iri.startswith("https://sws.geonames.org/"):
+        geonames = concept.iri
+        gid = concept.iri.rstrip("/").rsplit("/", 1)[-1]
+        town = doc.resources.gazetteer.by_id.get(int(gid)) if gid.isdigit() else None
+        if town:
+            lat, lon = town.lat, town.lon
+    return Entity(iri=concept.iri, category=concept.category, label=concept.label, wikidata=concept.wikidata,
+                  geonames=geonames, lat=lat, lon=lon, country_code=concept.country_code,
+                  feature_type=concept.feature_type or ("country" if concept.category == "country" else ""))
+
+
+def entity_from_town(doc: Doc, town: Town) -> Entity:
+    concept = doc.resources.lexicon.concepts.get(town.iri)
+    if concept:  # a curated spelling overrides GeoNames' name
+        return entity_from_concept(doc, concept)
+    return Entity(iri=town.iri, category="place", label=town.name, geonames=town.iri, lat=town.lat,
+                  lon=town.lon, country_code=town.country_code, feature_type="city")
+
+
+def minted(category: str, label: str, feature_type: str = "", country_code: str = "") -> Entity:
+    """An entity no lexicon knows: its IRI is made from its category and name, so articles share it."""
+    base = KGP if category == "place" else KGA + ("person/" if category == "person" else "org/")
+    suffix = f"-{country_code.lower()}" if category == "place" and country_code and feature_type == "region" else ""
+    return Entity(iri=base + slug(label) + suffix, category=category, label=label, feature_type=feature_type,
+                  country_code=country_code)
+
+
+class _Finder:
+    """Holds one article's partial results while the passes run."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.lex = doc.resources.lexicon
+        self.covered = [False] * len(doc.tokens)
+        self.mentions: list[Mention] = []
+
+    # -- bookkeeping -------------------------------------------------------------------------------
+    def free(self, i: int, j: int) -> bool:
+        return not any(self.covered[i:j])
+
+    def add(self, entity: Entity, i: int, j: int, kind: str = "name") -> None:
+        toks = self.doc.tokens
+        span = self.doc.span(toks[i].start, toks[j - 1].end)
+        self.mentions.append(Mention(entity, span, self.doc.token_sentence[i], kind))
+        for k in range(i, j):
+            self.covered[k] = True
+
+    def concept_entity(self, iri: str) -> Entity:
+        return entity_from_concept(self.doc, self.lex.concepts[iri])
+
+    def context_countries(self) -> set[str]:
+        codes = {m.entity.country_code for m in self.mentions if m.entity.country_code}
+        return codes or {"UA", "RU"}
+
+    # -- passes --------------------------------------------------------------------------------------
+    def coordinated_places(self) -> None:
+        """'the Oryol and Kaluga regions', 'the Ramenskoye, Kolomna and Domodedovo districts'."""
+        toks, text = self.doc.tokens, self.doc.text
+        for h, tok in enumerate(toks):
+            head = cues.PLACE_HEADS.get(tok.lower)
+            if head is None or not tok.lower.endswith("s") or h < 3:
+                continue
+            names_found: list[tuple[int, int]] = []
+            j = h
+            while j > 0:
+                k = j - 1
+                if not toks[k].is_title:
+                    break
+                start = k
+                while start > 0 and toks[start - 1].is_title and joins(text, toks[start - 1], toks[start]):
+                    start -= 1
+                names_found.append((start, j))
+                gap = text[toks[start - 1].end:toks[start].start] if start > 0 else ""
+                if start > 0 and toks[start - 1].lower == "and":
+                    j = start - 1
+                elif "," in gap:
+                    j = start
+                else:
+                    break
+            if len(names_found) < 2:
+                continue
+            for a, b in names_found:
+                name = " ".join(t.text for t in toks[a:b])
+                self.add(self.place_with_head(name, head), a, b)
+            self.covered[h] = True
+
+    def place_with_head(self, name: str, head: str) -> Entity:
+        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district."""
+        if head == "region":
+            for entry in self.lex.lookup(tuple(normalize(name + " region").split())):
+                return self.concept_entity(entry.iri)
+            cc = sorted(self.context_countries())[0] if len(self.context_countries()) == 1 else ""
+            return minted("place", f"{name} region", "region", cc)
+        town = self.doc.resources.gazetteer.best(name, self.context_countries(), 1000)
+        if town:
+            return entity_from_town(self.doc, town)
+        return minted("place", f"{name} district", "district")
+
+    def lexicon_phrases(self) -> None:
+        """Longest lexicon match at each token, within a sentence, honouring the labels' case."""
+        toks, text, lex = self.doc.tokens, self.doc.text, self.lex
+        n = len(toks)
+        i = 0
+        while i < n:
+            if self.covered[i]:
+                i += 1
+                continue
+            best = None
+            limit = min(n, i + lex.max_len)
+            j = i + 1
+            stop = i + 1
+            while j <= limit:
+                if j > i + 1 and (not joins(text, toks[j - 2], toks[j - 1]) or self.covered[j - 1]
+                                  or self.doc.token_sentence[j - 1] != self.doc.token_sentence[i]):
+                    break
+                stop = j
+                j += 1
+            for j in range(stop, i, -1):
+                key = tuple(fold(t.text) for t in toks[i:j])
+                entries = lex.lookup(key) or lex.lookup(key[:-1] + (names.singular(key[-1]),))
+                entries = [e for e in entries if case_ok(e.label, toks[i:j])
+                           and lex.concepts[e.iri].category != "object"]
+                if entries:
+                    best = (j, self.choose(entries))
+                    break
+            if best is None:
+                demonym = self.demonym_at(i)
+                if demonym:
+                    j, iri = demonym
+                    self.add(self.concept_entity(iri), i, j, "demonym")
+                    i = j
+                    continue
+                i += 1
+                continue
+            j, entry = best
+            concept = lex.concepts[entry.iri]
+            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in {"on", "via"}):
+                i += 1  # single letters ("X") only count where a platform is expected
+                continue
+            entity = self.concept_entity(entry.iri)
+            kind = "name"
+            capital_of = lex.capitals.get(normalize(" ".join(t.text for t in toks[i:j])))
+            if capital_of and concept.category == "place" and is_metonym(self.doc, i, j):
+                entity, kind = self.concept_entity(capital_of), "metonym"
+            self.add(entity, i, j, kind)
+            i = j
+
+    def choose(self, entries: list[Entry]) -> Entry:
+        if len(entries) == 1:
+            return entries[0]
+        ctx = self.context_countries()
+        return sorted(entries, key=lambda e: (self.lex.concepts[e.iri].country_code not in ctx, not e.preferred))[0]
+
+    def demonym_at(self, i: int) -> tuple[int, str] | None:
+        toks = self.doc.tokens
+        for length in (2, 1):
+            if i + length > len(toks) or not toks[i].is_title:
+                continue
+            if length == 2 and not joins(self.doc.text, toks[i], toks[i + 1]):
+                continue
+            iri = self.lex.demonyms.get(normalize(" ".join(t.text for t in toks[i:i + length])))
+            if iri:
+                return i + length, iri
+        return None
+
+    def generic_organizations(self) -> None:
+        """'the Defence Ministry', 'Poland's Foreign Ministry': organizations named by a country-neutral head."""
+        toks, text = self.doc.tokens, self.doc.text
+        for i in range(len(toks)):
+            for key, iris in self.lex.generic_orgs.items():
+                j = i + len(key)
+                if j > len(toks) or not self.free(i, j):
+                    continue
+                if tuple(fold(t.text) for t in toks[i:j]) != key or not all(t.is_title for t in toks[i:j]):
+                    continue
+                if any(not joins(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
+                    continue
+                country, start = self.country_before(i)
+                if country is None:
+                    country = self.dominant_country(i)
+                cc = self.lex.concepts[country].country_code if country else ""
+                chosen = [iri for iri in iris if self.lex.concepts[iri].country_code == cc]
+                if chosen:
+                    entity = self.concept_entity(chosen[0])
+                elif country:
+                    demonym = (self.lex.concepts[country].demonyms or [self.lex.concepts[country].label])[0]
+                    label = f"{demonym} {' '.join(t.text for t in toks[i:j])}"
+                    entity = minted("organization", label)
+                else:
+                    entity = minted("organization", " ".join(t.text for t in toks[i:j]))
+                # the country word before it belongs to the organization's name
+                self.mentions = [m for m in self.mentions if not (start is not None and m.span.start == toks[start].start)]
+                self.add(entity, start if start is not None else i, j)
+
+    def country_before(self, i: int) -> tuple[str | None, int | None]:
+        """A country or demonym right before token i ("Ukraine's", "Russian")."""
+        toks = self.doc.tokens
+        k = i - 1
+        if k >= 1 and toks[k].lower == "s" and toks[k].start - toks[k - 1].end == 1:
+            k -= 1  # possessive 's
+        for m in reversed(self.mentions):
+            if m.entity.category == "country" and m.span.end <= toks[i].start and m.span.start <= toks[k].start <= m.span.end:
+                return m.entity.iri, self.doc.token_index(m.span.start)
+        return None, None
+
+    def dominant_country(self, i: int) -> str | None:
+        """The country an unqualified 'Defence Ministry' belongs to: the one an earlier mention of the same
+        kind of body had, else the dateline's, else the country named most so far."""
+        start = self.doc.tokens[i].start
+        head = tuple(fold(t.text) for t in self.doc.tokens[i:i + 3])
+        for m in reversed(self.mentions):
+            c = self.lex.concepts.get(m.entity.iri)
+            if m.span.start < start and c and c.category == "organization" and c.country_code and any(
+                    head[:len(g.split())] == tuple(normalize(g).split()) for g in c.generic_labels):
+                return self.lex.countries_by_code.get(c.country_code)
+        first = self.doc.sentences[0] if self.doc.sentences else None
+        if first is not None and re.match(r"^[A-Z][A-Z\s'.-]+(,[^\n\u2014]{0,40})?\s*[\u2014\u2013-]", first.text):
+            for m in self.mentions:
+                if m.span.start >= first.start and m.entity.country_code and m.span.end < first.start + 60:
+                    return self.lex.countries_by_code.get(m.entity.country_code)
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            if m.entity.category == "country" and m.span.start < start:
+                counts[m.entity.iri] = counts.get(m.entity.iri, 0) + 1
+        return max(counts, key=counts.get) if counts else None
+
+    def surnames(self) -> None:
+        """A lone surname (or given name) refers to the person named in full earlier or later."""
+        toks = self.doc.tokens
+        by_part: dict[str, Entity] = {}
+        for m in self.mentions:
+            if m.entity.category == "person" and m.kind == "name":
+                parts = m.span.text.split()
+                if len(parts) >= 2:
+                    by_part.setdefault(fold(parts[-1]), m.entity)
+        for i, tok in enumerate(toks):
+            if self.covered[i] or not tok.is_title:
+                continue
+            entity = by_part.get(fold(tok.text))
+            if entity and not (i + 1 < len(toks) and toks[i + 1].is_title and joins(self.doc.text, tok, toks[i + 1])):
+                self.add(entity, i, i + 1, "alias")
+
+
+def case_ok(label: str, toks: list[Token]) -> bool:
+    """Capitalised labels need capitalised text (or ALL CAPS datelines); short acronyms match exactly."""
+    label_toks = re.findall(r"[^\W_]+", label)
+    for k, lt in enumerate(label_toks[: len(toks)]):
+        tt = toks[k].text
+        if lt.islower() or lt.isdigit():
+            continue
+        if lt.isupper() and len(lt) <= 4 and not lt.isdigit():
+            if tt != lt and not (len(lt) > 1 and tt == lt.upper()):
+                return False
+        elif not tt[:1].isupper():
+            return False
+    return True
+
+
+def is_metonym(doc: Doc, i: int, j: int) -> bool:
+    """Is a capital city's name standing for its government here ('Moscow said', 'pressure on Moscow')?"""
+    toks, text = doc.tokens, doc.text
+    after = toks[j] if j < len(toks) and doc.token_sentence[j] == doc.token_sentence[i] else None
+    before = toks[i - 1] if i > 0 and doc.token_sentence[i - 1] == doc.token_sentence[i] else None
+    gap_after = text[toks[j - 1].end:after.start] if after else ""
+    if after is not None and after.lower == "s" and gap_after in ("'", "\u2019"):
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        return nxt is not None and nxt.lower in cues.METONYM_POSSESSED
+    if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
+        if after.lower in cues.AUXILIARIES:
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if nxt is not None and (nxt.lower in cues.PASSIVE_ATTACK or nxt.lower in {"a", "an", "the", "home", "one", "not"}):
+                return False
+            if nxt is not None and nxt.lower in {"been", "being"}:
+                n2 = toks[j + 2] if j + 2 < len(toks) else None
+                return not (n2 is not None and n2.lower in cues.PASSIVE_ATTACK)
+        return True
+    if before is not None and before.lower in {"against", "with", "between"}:
+        return True
+    if before is not None and before.lower == "on" and i >= 2 and toks[i - 2].lower in {"pressure", "sanctions", "demands", "call", "calls"}:
+        return True
+    return False
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Every mention of an actor, place or weapon in the article, in text order."""
+    finder = _Finder(doc)
+    finder.coordinated_places()
+    finder.lexicon_phrases()
+    names.place_patterns(finder)
+    finder.generic_organizations()
+    names.unknown_names(finder)
+    finder.surnames()
+    return sorted(finder.mentions, key=lambda m: (m.span.start, -m.span.end))

@@ -1,0 +1,225 @@
+"""Names no lexicon knows: persons, organizations and places recognised from their shape and context.
+
+A capitalised run is a person when it opens with a known given name, follows a title ("Mayor ..."),
+carries an age (", 58,") or sits next to a reporting verb; an organization when it ends in an
+organization head ("... Service"); a place when a locative word or a place head word frames it and
+the gazetteer knows it (or "village of X" says so).
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..model import Entity
+from ..text import Token, fold, joins, normalize
+from . import cues
+
+if TYPE_CHECKING:
+    from .mentions import _Finder
+
+_PARTICLES = {"von", "der", "van", "de", "al", "bin", "da", "di", "du", "la", "le", "del", "dos"}
+_APPOSITIVE_ORG = re.compile(r"^,\s+(?:the|a|an|Ukraine's|Russia's)\s+(?:[a-z-]+\s+){0,3}"
+                             r"(?:company|agency|operator|firm|group|service|broadcaster|network|concern|utility|"
+                             r"manufacturer|monopoly|provider|carrier|railway|airline|outlet|watchdog|organisation|organization)\b")
+_AGE = re.compile(r"^,\s+(?:aged\s+)?\d{1,3},")
+_APPOSITIVE_PERSON = re.compile(r"^,\s+(?:a|an|the|who|whose|aged|head|chief|governor|mayor|spokesman|spokeswoman|"
+                                r"commander|director|minister|one|local)\b")
+
+
+def singular(word: str) -> str:
+    """Crude English singular for matching plural mentions of singular labels."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _is_headline(sentence_text: str, toks: list[Token]) -> bool:
+    if not toks or sentence_text.rstrip().endswith((".", "!", "?", "\"", "\u201d", ":")):
+        return False
+    words = [t for t in toks if t.text[:1].isalpha()]
+    return len(words) <= 14 and sum(t.is_title for t in words) >= 0.6 * len(words)
+
+
+def place_patterns(f: "_Finder") -> None:
+    """Regions, districts, sites and 'village of X' that the lexicon did not cover."""
+    from .mentions import entity_from_town, minted
+
+    doc, toks, text = f.doc, f.doc.tokens, f.doc.text
+    gaz = doc.resources.gazetteer
+    for h, tok in enumerate(toks):
+        low = tok.lower
+        if f.covered[h]:
+            continue
+        # "the Belgorod region", "Kherson Oblast", "the Shevchenkivskyi district"
+        if low in cues.PLACE_HEADS and not low.endswith("s") and h > 0:
+            a = _run_start(f, h)
+            if a is not None:
+                name = " ".join(t.text for t in toks[a:h])
+                f.add(f.place_with_head(name, cues.PLACE_HEADS[low]), a, h + 1)
+            continue
+        # named sites: "Dolmabahce Palace", "Domodedovo airport", "Lukyanivska metro station"
+        if low in cues.SITE_HEADS and h > 0:
+            a = _run_start(f, h if toks[h - 1].lower != "metro" else h - 1)
+            if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in {"airport", "palace", "cathedral"}):
+                label = " ".join(t.text for t in toks[a:h + 1])
+                f.add(minted("place", label, "site"), a, h + 1)
+            continue
+        # "an Epitsentr store"
+        if low in cues.STORE_HEADS and h > 1 and toks[h - 1].is_title and not f.covered[h - 1] \
+                and toks[h - 2].lower in {"a", "an", "the"}:
+            f.add(minted("place", toks[h - 1].text, "site"), h - 1, h)
+            continue
+        # "the village of Stanovoye", "the town of Samar"
+        if low in cues.SETTLEMENT_WORDS and h + 2 < len(toks) and toks[h + 1].lower == "of" and toks[h + 2].is_title:
+            a = h + 2
+            b = a + 1
+            while b < len(toks) and toks[b].is_title and joins(text, toks[b - 1], toks[b]) and not f.covered[b]:
+                b += 1
+            if f.free(a, b):
+                name = " ".join(t.text for t in toks[a:b])
+                town = gaz.best(name, f.context_countries())
+                f.add(entity_from_town(doc, town) if town else minted("place", name, "city"), a, b)
+
+
+def _run_start(f: "_Finder", h: int) -> int | None:
+    """Start of the free capitalised run that ends right before token h."""
+    toks, text = f.doc.tokens, f.doc.text
+    a = h
+    while a > 0 and toks[a - 1].is_title and not f.covered[a - 1] and joins(text, toks[a - 1], toks[a]) \
+            and f.doc.token_sentence[a - 1] == f.doc.token_sentence[h] and toks[a - 1].lower not in cues.SENTENCE_START_WORDS:
+        a -= 1
+    return a if a < h else None
+
+
+def _runs(f: "_Finder", sentence: int) -> list[tuple[int, int]]:
+    """Maximal runs of free capitalised tokens in a sentence (particles like 'von der' may join)."""
+    toks, text = f.doc.tokens, f.doc.text
+    rng = f.doc.sentence_tokens(sentence)
+    out, i = [], rng.start
+    while i < rng.stop:
+        if f.covered[i] or not toks[i].is_title or not toks[i].text[:1].isalpha():
+            i += 1
+            continue
+        j = i + 1
+        while j < rng.stop and not f.covered[j] and joins(text, toks[j - 1], toks[j]):
+            if toks[j].is_title:
+                j += 1
+            elif toks[j].lower in _PARTICLES and j + 1 < rng.stop and toks[j + 1].is_title:
+                j += 2
+            else:
+                break
+        out.append((i, j))
+        i = j
+    return out
+
+
+def unknown_names(f: "_Finder") -> None:
+    """Persons, organizations and places found from name shape and context."""
+    from .mentions import entity_from_town, minted
+
+    doc, toks, text = f.doc, f.doc.tokens, f.doc.text
+    lex, gaz = doc.resources.lexicon, doc.resources.gazetteer
+    for s in doc.sentences:
+        rng = doc.sentence_tokens(s.index)
+        if _is_headline(s.text, toks[rng.start:rng.stop]):
+            continue
+        for a, b in _runs(f, s.index):
+            first_in_sentence = a == rng.start or (a > rng.start and not any(
+                toks[k].text[:1].isalnum() for k in range(rng.start, a)))
+            if first_in_sentence and toks[a].lower in cues.SENTENCE_START_WORDS:
+                a += 1
+            titled = False
+            while a < b and (toks[a].lower in cues.TITLE_WORDS or toks[a].lower in {"in", "chief"}):
+                a += 1
+                titled = True
+            if a >= b:
+                continue
+            if b - a == 1 and (toks[a].lower in cues.MONTHS or toks[a].lower in cues.WEEKDAYS):
+                continue
+            words = [t.text for t in toks[a:b]]
+            after = text[toks[b - 1].end:toks[b - 1].end + 80]
+            before_tok = toks[a - 1] if a > rng.start else None
+            titled = titled or (before_tok is not None and before_tok.lower in cues.TITLE_WORDS)
+            # organizations: "... Service", "State Emergency Service", "Ministry of ..."
+            if fold(words[-1]) in cues.ORG_HEADS and len(words) >= 2:
+                b2 = _extend_of(f, b)
+                f.add(minted("organization", " ".join(t.text for t in toks[a:b2])), a, b2)
+                continue
+            if len(words) == 1 and _APPOSITIVE_ORG.match(after):
+                f.add(minted("organization", words[0]), a, b)
+                continue
+            if len(words) == 1 and before_tok is not None and before_tok.lower == "the" and re.match(
+                    r"^\s+(?:[a-z-]+\s+){0,2}(?:company|firm|concern|manufacturer|corporation|group)\b", after):
+                f.add(minted("organization", words[0]), a, b)
+                continue
+            # persons
+            if 2 <= len(words) <= 4 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b):
+                given = fold(words[0]) in lex.given_names
+                said = _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS or (
+                    before_tok is not None and before_tok.lower in {"said", "says", "told", "wrote"})
+                if given or titled or _AGE.match(after) or said or (_APPOSITIVE_PERSON.match(after) and not _gazetteer_hit(f, a, b)):
+                    f.add(minted("person", " ".join(words)), a, b)
+                    continue
+            # places the gazetteer knows, framed by a locative word
+            if len(words) <= 3 and _locative_before(f, a):
+                name = " ".join(words)
+                ctx = f.context_countries()
+                town = gaz.best(name, ctx, 1000)
+                if town and (town.country_code in ctx or town.population >= 50000):
+                    f.add(entity_from_town(doc, town), a, b)
+                    continue
+
+
+def _extend_of(f: "_Finder", b: int) -> int:
+    """'Security Service' + ' of Ukraine' -> include the 'of ...' part in the name."""
+    toks = f.doc.tokens
+    if b + 1 < len(toks) and toks[b].lower == "of":
+        c = b + 1
+        if toks[c].lower == "the" and c + 1 < len(toks):
+            c += 1
+        if toks[c].is_title:
+            e = c + 1
+            while e < len(toks) and toks[e].is_title and joins(f.doc.text, toks[e - 1], toks[e]):
+                e += 1
+            for k in range(b, e):
+                f.covered[k] = False
+            f.mentions = [m for m in f.mentions if not (toks[b].start <= m.span.start < toks[e - 1].end)]
+            return e
+    return b
+
+
+def _next_word(text: str, offset: int) -> str:
+    m = re.match(r"[\s,]*([A-Za-z]+)", text[offset:offset + 30])
+    return m.group(1).lower() if m else ""
+
+
+def _locative_before(f: "_Finder", a: int) -> bool:
+    toks = f.doc.tokens
+    if a == 0:
+        return False
+    prev = toks[a - 1]
+    if prev.lower in cues.LOCATIVE_PREPS or prev.lower in {"of", "from", "to"} and a > 1 and toks[a - 2].lower in cues.SETTLEMENT_WORDS:
+        return True
+    if prev.lower == "and" or f.doc.text[prev.end:toks[a].start].strip() == ",":
+        earlier = [m for m in f.mentions if m.span.end <= toks[a].start]
+        return bool(earlier) and earlier[-1].entity.category == "place" and toks[a].start - earlier[-1].span.end < 12
+    return False
+
+
+def _gazetteer_hit(f: "_Finder", a: int, b: int) -> bool:
+    name = " ".join(t.text for t in f.doc.tokens[a:b])
+    return bool(f.doc.resources.gazetteer.best(name, f.context_countries(), 20000))
+
+
+def _place_like(f: "_Finder", a: int, b: int) -> bool:
+    """A run right after a locative preposition that the gazetteer knows is a place, not a person."""
+    return _locative_before(f, a) and bool(f.doc.resources.gazetteer.candidates(
+        " ".join(t.text for t in f.doc.tokens[a:b])))
+
+
+def entity_label(entity: Entity) -> str:
+    return entity.label or normalize(entity.iri)

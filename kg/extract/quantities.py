@@ -1,0 +1,395 @@
+"""Explicit counts: how many weapons were launched or intercepted, people killed or injured, objects damaged.
+
+For each number in a sentence (digits or words; "a single", "two dozen"), skipping years, dates, clock
+times, ages, distances and identifiers, we find what it counts (the head after it: a weapon, a person
+noun, a damaged-object noun, or a participle such as "wounded") and which kind of count it is (the
+nearest cue word in its clause: killed, wounded, shot down, fired, damaged...). "N of them" makes a
+subset of the count before; "N each over A and B" makes one count per place; a bare number in a list
+("six over the Kursk region") continues the count before it. Place, weapon and claimant come from the
+clause, then the sentence, then the article's focus.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Entity, Mention, Quantity, Span
+from ..text import fold, normalize
+from .context import focus_place, place_refs, sentence_source
+from .doc import Doc
+from .names import singular
+
+_UNITS = {"kilometres", "kilometers", "km", "miles", "mile", "metres", "meters", "metre", "meter", "square", "hours",
+          "hour", "minutes", "minute", "seconds", "days", "day", "weeks", "week", "months", "month", "years", "year",
+          "percent", "per", "tonnes", "tons", "tonne", "kg", "kilograms", "mm", "am", "pm", "o", "storey", "storeys",
+          "floors", "floor", "times", "million", "billion", "bn", "trillion", "dollars", "euros", "hryvnias", "roubles",
+          "rubles", "degrees", "year-old", "th", "st", "nd", "rd", "for", "grams", "kilotons", "waves", "rounds",
+          "shifts", "hectares", "litres", "liters", "mw", "gw", "points", "votes", "seats", "flights", "prisoners",
+          "pows", "captives", "soldiers'", "bodies'"}
+_PERSON_NOUNS = {"people", "persons", "person", "civilians", "civilian", "children", "child", "kids", "residents",
+                 "resident", "women", "woman", "men", "man", "soldiers", "soldier", "servicemen", "troops",
+                 "employees", "passengers", "passenger", "workers", "worker", "rescuers", "rescuer", "firefighters",
+                 "police", "officers", "officer", "medics", "doctors", "victims", "teenagers", "teenager", "adults",
+                 "boys", "girls", "boy", "girl", "babies", "baby", "infants", "pensioners", "staff", "journalists",
+                 "others", "individuals", "volunteers", "patients", "students", "members", "fighters", "bodies",
+                 "body", "deaths", "death", "lives", "casualties", "elderly"}
+_KIND_WORDS = {
+    "killed": {"killed", "killing", "kills", "kill", "dead", "died", "die", "dies", "death", "deaths", "toll",
+               "bodies", "body", "lives", "fatalities", "perished", "fatally", "slain", "lifeless"},
+    "injured": {"wounded", "wounding", "injured", "injuring", "injuries", "injury", "hurt", "hospitalised",
+                "hospitalized", "hospitalisation", "hospitalization", "wounds", "injures", "wounds"},
+    "intercepted": {"intercepted", "intercept", "intercepting", "interception", "intercepts", "downed", "neutralised",
+                    "neutralized", "repelled", "shot", "shooting", "brought", "suppressed", "jammed", "eliminated",
+                    "destroyed", "lost"},
+    "launched": {"launched", "fired", "hurled", "sent", "used", "dropped", "drop", "drops", "launching", "firing",
+                 "launch", "fire", "attacked", "struck", "hit", "slammed", "targeted", "deployed", "unleashed"},
+    "damaged": {"damaged", "destroyed", "wrecked", "hit", "burned", "burnt", "ablaze", "collapsed", "shattered",
+                "razed", "levelled", "leveled", "damage", "caught", "struck", "flattened", "gutted", "affected",
+                "spread", "demolished", "ruined", "blown"},
+}
+_PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out"}
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_QUALIFIERS = [("at least", "at least"), ("more than", "more than"), ("over", "more than"), ("upwards of", "more than"),
+               ("about", "about"), ("around", "about"), ("roughly", "about"), ("approximately", "about"),
+               ("nearly", "nearly"), ("almost", "nearly"), ("some", "about"), ("up to", "up to"),
+               ("as many as", "up to"), ("fewer than", "fewer than"), ("less than", "fewer than"),
+               ("a further", "further"), ("another", "further"), ("a record", ""), ("a total of", "")]
+_WORD_NUM = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_NUMBER = re.compile(
+    r"(?<![\w.,-])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w:])(?:\s+(?P<scale>thousand|hundred))?"
+    r"|(?P<single>an?\s+single|a\s+lone|a\s+dozen)"
+    r"|(?P<words>" + _WORD_NUM + r"(?:[\s-]+" + _WORD_NUM + r")?(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?" + _WORD_NUM + r")?)?(?:\s+dozen)?))\b",
+    re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bbefore\b|\bsince\b|\bwhen\b|\bas\b", re.I)
+
+
+@dataclass
+class _Num:
+    start: int
+    end: int
+    value: int
+    qualifier: str
+    sentence: int
+
+
+def parse_number(text: str) -> int | None:
+    """'1,000' -> 1000; 'twenty-three' -> 23; 'two dozen' -> 24; 'a single' -> 1."""
+    t = text.lower().replace(",", "").strip()
+    if t.isdigit():
+        return int(t)
+    m = re.fullmatch(r"(\d+)\s+(thousand|hundred)", t)
+    if m:
+        return int(m.group(1)) * (1000 if m.group(2) == "thousand" else 100)
+    if re.fullmatch(r"an?\s+single|a\s+lone", t):
+        return 1
+    if t == "a dozen":
+        return 12
+    total, current = 0, 0
+    for w in re.split(r"[\s-]+", t):
+        if w == "and":
+            continue
+        if w in _NUMBER_WORDS:
+            current += _NUMBER_WORDS[w]
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        elif w == "dozen":
+            current = max(current, 1) * 12
+        else:
+            return None
+    return total + current
+
+
+def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
+    s = doc.sentences[sentence]
+    weapon_spans = [(m.span.start, m.span.end) for m in mentions if m.sentence == sentence and m.entity.category == "weapon"]
+    out = []
+    for m in _NUMBER.finditer(s.text):
+        a, b = s.start + m.start(), s.start + m.end()
+        if any(x <= a < y for x, y in weapon_spans):
+            continue  # "Kh-101", "S-300", "Tu-22M3"
+        value = parse_number(m.group(0))
+        if value is None:
+            continue
+        before = s.text[:m.start()]
+        after = s.text[m.end():]
+        next_word = re.match(r"[\s-]*([A-Za-z%'\u2019]+)", after)
+        nw = next_word.group(1).lower() if next_word else ""
+        prev_words = re.findall(r"[A-Za-z.]+", before[-40:].lower())
+        pw = prev_words[-1] if prev_words else ""
+        if m.group("digits") and len(m.group("digits")) == 4 and 1900 <= value <= 2100 and "," not in m.group("digits"):
+            continue  # a year
+        if nw in _UNITS or after[:1] in ("%", ":") or re.match(r"\s*(?:a\.m|p\.m|per\s*cent|-year|-storey|th\b)", after, re.I):
+            continue
+        if pw in ("no.", "no", "number", "train", "flight", "route", "bus", "unit", "brigade", "aged", "age", "ages",
+                  "page", "article", "resolution", "channel", "platform", "gate", "building", "block", "house"):
+            continue
+        if pw.rstrip(".") in _MONTHS or nw in _MONTHS:
+            continue  # a date
+        if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+)?(?:\d+\s+)?(?:to|and)?\s*$", before[-30:], re.I):
+            continue  # "ranged in age from 21 to 95"
+        if re.match(r",\s", after) and re.search(r"[A-Z][a-z]+,\s*$", before[-30:]) and re.match(r",\s+(?:who|whose|said|a|an|the|from|was|is|has|had|lives|works)\b", after):
+            continue  # "Halyna Moroz, 58, whose flat..."
+        if m.group("words") and m.group(0).lower() == "one" and re.match(r"\s+(?:of|another|side|day|time|way|thing|sign)\b", after):
+            continue
+        qualifier = ""
+        low_before = before.lower().rstrip()
+        for phrase, q in _QUALIFIERS:
+            if low_before.endswith(" " + phrase) or low_before == phrase:
+                qualifier = q
+                break
+        out.append(_Num(a, b, value, qualifier, sentence))
+    return out
+
+
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def _words_between(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+
+
+def _kind_cues(text: str) -> list[tuple[int, str]]:
+    """(offset, kind) for every cue word in text; phrasal verbs need their particle."""
+    out = []
+    for m in re.finditer(r"[A-Za-z]+", text):
+        w = m.group(0).lower()
+        for kind, words in _KIND_WORDS.items():
+            if w in words:
+                particle = _PHRASAL.get(w)
+                if particle and not re.match(rf"\s+{particle}\b", text[m.end():m.end() + 12], re.I):
+                    continue
+                if w == "toll" and not re.search(r"death|toll\s+(?:rose|climbed|rises|has)|raising", text[max(0, m.start() - 10):m.end() + 20], re.I):
+                    if "toll" not in text[max(0, m.start() - 12):m.start()].lower():
+                        pass
+                out.append((m.start(), kind))
+    return out
+
+
+@dataclass
+class _Head:
+    category: str  # weapon | person | object | kind | partitive | none
+    weapon: Entity | None = None
+    object_label: str = ""
+    object_iri: str = ""
+    kind: str = ""
+    end: int = 0
+    distributive: bool = False
+    generic: bool = False  # "478 of Russia's weapons": a weapon count with no weapon type
+
+
+def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
+    lex = doc.resources.lexicon
+    text = doc.text
+    s = doc.sentences[num.sentence]
+    after = text[num.end:s.end]
+    m = re.match(r"\s+(?:more|other|further|additional|people\s+)?", after)
+    skip = m.end() if m else 0
+    rest = after[skip:]
+    if re.match(r"\s*each\b", after):
+        return _Head("none", distributive=True, end=num.end + after.index("each") + 4)
+    part = re.match(r"\s*of\s+(?:them|those|which|whom|these|it)\b", after)
+    if part:
+        return _Head("partitive", end=num.end + part.end())
+    part = re.match(r"\s*of\s+(?:the|its|their|[A-Z][a-z]+(?:'s|\u2019s))\s+", after)
+    cursor = num.end + (part.end() if part else skip)
+    # weapon mention within the next few words ("36 Shahed-type drones", "two Russian guided aerial bombs")
+    window_end = min(s.end, cursor + 45)
+    for mm in mentions:
+        if mm.entity.category == "weapon" and cursor <= mm.span.start < window_end:
+            between = text[cursor:mm.span.start]
+            if re.fullmatch(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}", between) and \
+                    not re.search(r"\b(?:were|was|had|have|has|of|and|in|on|by)\b", between):
+                return _Head("weapon", weapon=mm.entity, end=mm.span.end)
+    words = re.findall(r"[A-Za-z'\u2019-]+", text[cursor:window_end])
+    if part and words and singular(words[0].lower()) in {"weapon", "missile", "drone", "projectile", "target", "munition"}:
+        return _Head("weapon", end=cursor + len(words[0]), generic=True)
+    if words:
+        w0 = words[0].lower()
+        if w0 in _PERSON_NOUNS or (len(words) > 1 and words[1].lower() in _PERSON_NOUNS and w0 not in _KIND_WORDS["killed"] | _KIND_WORDS["injured"]):
+            return _Head("person", end=cursor)
+        for kind in ("killed", "injured"):
+            if w0 in _KIND_WORDS[kind] and w0 not in {"toll", "lives"}:
+                return _Head("kind", kind=kind, end=cursor + len(words[0]))
+        if w0 in {"launched", "fired", "sent", "dropped"}:
+            return _Head("kind", kind="launched", end=cursor + len(words[0]))
+        # damaged-object noun phrase: longest object label among the next words
+        for n in range(min(4, len(words)), 0, -1):
+            phrase = [fold(w) for w in words[:n]]
+            key = tuple(normalize(" ".join(phrase)).split())
+            entries = lex.lookup(key) or lex.lookup(key[:-1] + (singular(key[-1]),)) if key else []
+            entries = [e for e in entries if lex.concepts[e.iri].category == "object"]
+            if entries:
+                label = " ".join(words[:n - 1] + [singular(words[n - 1].lower())]).lower()
+                rest2 = text[cursor:window_end]
+                conj = re.match(r"[A-Za-z' -]*?\b" + re.escape(words[n - 1]) + r"\s+(and|or)\s+([a-z]+)", rest2)
+                if conj:
+                    other = tuple(normalize(singular(conj.group(2))).split())
+                    if any(lex.concepts[e.iri].category == "object" for e in lex.lookup(other)):
+                        label = f"{label} and {singular(conj.group(2))}"
+                return _Head("object", object_label=label, object_iri=entries[0].iri, end=cursor)
+    return _Head("none", end=num.end)
+
+
+_QUAL_RE = r"(?:(?:at\s+least|more\s+than|over|about|around|roughly|nearly|almost|some|up\s+to|another|a\s+further|a\s+record|a\s+total\s+of)\s+)?"
+
+
+def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) -> str | None:
+    """The kind cue for a number: a verb right before it ("killing at least 30"), else the nearest cue
+    after its head within [head.end, hi), else the nearest before it within [lo, num.start)."""
+    text = doc.text
+    before = text[lo:num.start]
+    adjacent = re.search(r"([A-Za-z]+)\s+" + _QUAL_RE + r"$", before)
+    if adjacent:
+        w = adjacent.group(1).lower()
+        for kind in allowed:
+            if w in _KIND_WORDS[kind] and w not in _PHRASAL:
+                return kind
+    for off, kind in _kind_cues(text[head.end:hi]):
+        if kind in allowed:
+            return kind
+    found = [kind for off, kind in _kind_cues(before) if kind in allowed]
+    return found[-1] if found else None
+
+
+def _list_end(doc: Doc, nums: list[_Num], heads: list[_Head], k: int) -> int:
+    """Index of the last number of the coordinated list number k is in ("87 of the missiles and 27 of the drones")."""
+    j = k
+    while j + 1 < len(nums) and (heads[j + 1].category == "partitive" or re.fullmatch(
+            r"[\s,]*(?:and\s+|or\s+)?" + _QUAL_RE, doc.text[heads[j].end:nums[j + 1].start], re.I)):
+        if heads[j + 1].category == "partitive" and heads[k].category in ("weapon", "none"):
+            break
+        j += 1
+    return j
+
+
+def _clause_end(doc: Doc, start: int, end: int) -> int:
+    m = re.search(r"[;:]", doc.text[start:end])
+    return start + m.start() if m else end
+
+
+def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
+    """All explicit counts in the article."""
+    focus = focus_place(doc, mentions)
+    out: list[Quantity] = []
+    last_weapon: Entity | None = None
+    for s in doc.sentences:
+        sentence_weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
+        nums = _numbers(doc, s.index, mentions)
+        if not nums:
+            last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
+            continue
+        refs = place_refs(doc, mentions, s.index)
+        source = sentence_source(doc, mentions, s.index)
+        heads = [_head(doc, n, mentions) for n in nums]
+        first_in_sentence = len(out)
+        for k, (num, head) in enumerate(zip(nums, heads)):
+            clause_lo = heads[k - 1].end if k else s.start
+            brk = [clause_lo + m.start() for m in _CLAUSE_BREAK.finditer(doc.text[clause_lo:num.start])]
+            lo = brk[-1] if brk else clause_lo
+            j = _list_end(doc, nums, heads, k)
+            list_hi = nums[j + 1].start if j + 1 < len(nums) else s.end
+            list_hi = _clause_end(doc, heads[j].end, list_hi)
+            own_hi = _clause_end(doc, head.end, nums[k + 1].start if k + 1 < len(nums) else s.end)
+            kind: str | None = None
+            weapon = head.weapon
+            subset_of = None
+            if head.category == "partitive":
+                ante = out[-1] if len(out) > first_in_sentence else (
+                    out[-1] if out and out[-1].sentence == s.index - 1 else None)
+                if ante is None:
+                    head = _Head("person", end=head.end)
+                else:
+                    local = re.search(r"[,;]|\band\b", doc.text[head.end:own_hi])
+                    local_hi = head.end + local.start() if local else own_hi
+                    kind = _cue(doc, num, head, head.end, local_hi, set(_KIND_WORDS))
+                    if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
+                        kind = ante.kind
+                        subset_of = out.index(ante)
+                    weapon = ante.weapon
+            if head.category == "kind":
+                kind = head.kind
+            elif head.category == "person":
+                kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
+            elif head.category == "weapon":
+                kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
+            elif head.category == "object":
+                kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, s.end), {"damaged"})
+            elif head.category == "none":
+                kind = _cue(doc, num, head, lo, own_hi, {"killed", "injured", "intercepted"})
+                if kind == "intercepted" and not (sentence_weapons or last_weapon or (out and out[-1].weapon)):
+                    kind = None
+                if kind is None and k > 0 and len(out) > first_in_sentence and (head.distributive or re.search(
+                        r",\s*(?:and\s+)?$|^\s*(?:and\s+)?$", doc.text[heads[k - 1].end:num.start])):
+                    kind, weapon = out[-1].kind, out[-1].weapon  # "..., six over the Kursk region and two over ..."
+                if kind is None and re.search(r"\btoll\b[^.]{0,60}\bto\s+" + _QUAL_RE + r"$", doc.text[s.start:num.start]):
+                    kind = "killed"
+            if kind is None:
+                continue
+            if kind in ("launched", "intercepted") and weapon is None and not head.generic:
+                before = [m.entity for m in sentence_weapons if m.span.end <= num.start]
+                after = [m.entity for m in sentence_weapons if num.end <= m.span.start < own_hi]
+                weapon = (before[-1] if before else after[0] if after else
+                          (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else last_weapon))
+            places = _places(num, head, refs, lo, own_hi, list_hi, subset_of, out, focus)
+            for place in places:
+                out.append(Quantity(kind=kind, value=num.value, span=doc.span(num.start, max(num.end, min(head.end, s.end))),
+                                    sentence=s.index, qualifier=num.qualifier,
+                                    weapon=weapon if kind in ("launched", "intercepted") else None,
+                                    place=place, object_label=head.object_label if kind == "damaged" else "",
+                                    object_iri=head.object_iri if kind == "damaged" else "", claimant=source,
+                                    subset_of=subset_of))
+        last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
+    return _dedupe(out)
+
+
+def _places(num: _Num, head: _Head, refs: list, lo: int, own_hi: int, list_hi: int, subset_of: int | None,
+            out: list[Quantity], focus: Entity | None) -> list[Entity | None]:
+    """Where a count is: a distributive list, else its clause, else its list, else the sentence, else the focus."""
+    if head.distributive:
+        return [r.entity for r in refs if head.end <= r.start < own_hi] or [None]
+    fwd = [r for r in refs if head.end <= r.start < own_hi]
+    if fwd:
+        return [fwd[0].entity]
+    if subset_of is not None or head.category == "partitive":
+        return [out[subset_of].place if subset_of is not None else out[-1].place]
+    back = [r for r in refs if lo <= r.start < num.start]
+    if back:
+        return [back[-1].entity]
+    shared = [r for r in refs if head.end <= r.start < list_hi]
+    if shared:
+        return [shared[0].entity]
+    if refs:
+        return [sorted(refs, key=lambda r: (not r.framed, abs(r.start - num.start)))[0].entity]
+    return [focus]
+
+
+def _dedupe(quantities: list[Quantity]) -> list[Quantity]:
+    """A figure repeated later ("one dead" ... "one body was recovered") is kept once."""
+    seen: set[tuple] = set()
+    keep: list[Quantity] = []
+    index_map: dict[int, int] = {}
+    for i, q in enumerate(quantities):
+        sig = (q.kind, q.value, q.weapon.iri if q.weapon else "", q.object_label, q.subset_of is not None)
+        same_sentence_twin = any(k.sentence == q.sentence and k.kind == q.kind and k.value == q.value for k in keep)
+        if sig in seen and not same_sentence_twin:
+            continue
+        seen.add(sig)
+        index_map[i] = len(keep)
+        keep.append(q)
+    for q in keep:
+        if q.subset_of is not None:
+            q.subset_of = index_map.get(q.subset_of)
+    return keep
+
+
+def span_of(q: Quantity) -> Span:
+    return q.span

@@ -1,0 +1,122 @@
+"""Resolve time expressions in each sentence against the article's publication date.
+
+"on Friday evening" -> the last Friday on or before publication; "overnight" and "through the night"
+date an attack by the morning it ended; "late Thursday" stays on Thursday; "May 23" takes the
+publication year (or the year before, if that would be in the future); "in November 2022" is kept as
+an expression with no day. Times after a reporting verb ("officials said on Saturday") date the
+report, not the event, and are skipped.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from ..model import TimeRef
+from . import cues
+from .doc import Doc
+
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+_PATTERNS = [
+    ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
+    ("dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})\b", re.I)),
+    ("md", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I)),
+    ("dm", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b(?!,?\s+\d{{4}})", re.I)),
+    ("my", re.compile(rf"\b(?:in|since|of|during)\s+({_MONTH})\s+(\d{{4}})\b", re.I)),
+    ("weekday", re.compile(rf"\b(?:(late|early|last|on|this)\s+)?({_WEEKDAY})(?:'s|\u2019s)?(?:\s+(morning|afternoon|evening|night))?\b", re.I)),
+    ("yesterday", re.compile(r"\b(yesterday|last night)\b", re.I)),
+    ("today", re.compile(r"\b(today|this morning|tonight|this evening|earlier today)\b", re.I)),
+    ("overnight", re.compile(r"\b(overnight|through the night|during the night|in the night)\b", re.I)),
+    ("vague", re.compile(r"\b(earlier this (?:year|month|week)|last (?:year|month|week)|the previous (?:year|month|week))\b", re.I)),
+]
+_REPORT_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS)) + r")\s*$", re.I)
+
+
+def _month(name: str) -> int:
+    return cues.MONTHS[name.lower().rstrip(".")]
+
+
+def _past(published: date, month: int, day: int) -> date | None:
+    try:
+        d = date(published.year, month, day)
+    except ValueError:
+        return None
+    if d > published + timedelta(days=1):
+        d = d.replace(year=published.year - 1)
+    return d
+
+
+def resolve_sentence(text: str, published: date | None, offset: int = 0) -> TimeRef | None:
+    """The event date one sentence gives, or None when it names no time.
+
+    A returned TimeRef with value None means the sentence names a time that is not one day
+    (a month, 'earlier this year'): the event is dated but not to a day.
+    """
+    found: list[tuple[int, str, re.Match[str]]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if kind == "weekday" and m.group(1) is None and text[max(0, m.start() - 1):m.start()].isalpha():
+                continue
+            if _REPORT_BEFORE.search(text[:m.start()]) and kind in {"weekday", "today", "yesterday"}:
+                continue  # "officials said on Saturday" dates the report
+            if any(a <= m.start() < b for a, _k, mm in found for b in [mm.end()]):
+                continue
+            found.append((m.start(), kind, m))
+    if not found:
+        return None
+    found.sort(key=lambda x: (x[1] in ("my", "vague"), x[0]))  # a day beats a month or 'this year'
+    nights = [m for _, k, m in found if k == "overnight"]
+    overnight = any(k == "weekday" and (m.group(3) or "").lower() == "night" for _, k, m in found) or any(
+        0 <= n.start() - m.end() <= 45 and not re.search(r",\s*but\b|;", text[m.end():n.start()])
+        for n in nights for _, k, m in found if k == "weekday")
+    for _, kind, m in found:
+        if kind == "overnight":
+            continue
+        expr = m.group(0)
+        value: date | None = None
+        if kind == "iso":
+            value = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        elif kind == "mdy":
+            value = date(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
+        elif kind == "dmy":
+            value = date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+        elif published is None:
+            return TimeRef(None, expr)
+        elif kind == "md":
+            value = _past(published, _month(m.group(1)), int(m.group(2)))
+        elif kind == "dm":
+            value = _past(published, _month(m.group(2)), int(m.group(1)))
+        elif kind in ("my", "vague"):
+            return TimeRef(None, expr)
+        elif kind == "weekday":
+            target = cues.WEEKDAYS[m.group(2).lower()]
+            back = (published.weekday() - target) % 7
+            if (m.group(1) or "").lower() == "last" and back == 0:
+                back = 7
+            value = published - timedelta(days=back)
+            if overnight and value + timedelta(days=1) <= published:
+                value += timedelta(days=1)
+                expr = f"{expr} (overnight)"
+        elif kind == "yesterday":
+            value = published - timedelta(days=1)
+            if m.group(1).lower() == "last night" and overnight is False:
+                value = published
+        elif kind == "today":
+            value = published
+        return TimeRef(value, expr)
+    return TimeRef(published, nights[0].group(0))
+
+
+def resolve_times(doc: Doc) -> list[TimeRef | None]:
+    """One entry per sentence: the time it names, resolved, or None."""
+    published = doc.article.date
+    out: list[TimeRef | None] = []
+    for s in doc.sentences:
+        ref = resolve_sentence(s.text, published)
+        if ref is not None:
+            m = re.search(re.escape(ref.expression.replace(" (overnight)", "")), s.text)
+            span = doc.span(s.start + m.start(), s.start + m.end()) if m else None
+            ref = TimeRef(ref.value, ref.expression, span)
+        out.append(ref)
+    return out

@@ -1,0 +1,111 @@
+"""`kg query`: SPARQL over a graph file that `kg build` wrote, with bundled named questions."""
+from __future__ import annotations
+
+import io
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .output import FORMATS
+
+
+class QueryError(Exception):
+    """A query that cannot be run: unknown name, syntax error, unreadable graph."""
+
+
+def bundled_queries() -> dict[str, str]:
+    """Name -> SPARQL text of every question shipped in kg/queries/."""
+    folder = resources.files("kg") / "queries"
+    return {Path(p.name).stem: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.name.endswith(".rq")}
+
+
+def describe(sparql: str) -> str:
+    """The first comment lines of a query: what it answers."""
+    lines = []
+    for line in sparql.splitlines():
+        if line.startswith("#"):
+            lines.append(line.lstrip("# ").rstrip())
+        elif lines:
+            break
+    return " ".join(lines)
+
+
+def resolve_query(query: str) -> str:
+    """A bundled name, a path to a .rq file, or SPARQL text."""
+    named = bundled_queries()
+    if query in named:
+        return named[query]
+    path = Path(query)
+    if query.endswith((".rq", ".sparql")) or (len(query) < 300 and "\n" not in query and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise QueryError(f"{query}: no such query file") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise QueryError(f"{query}: cannot read query file ({err})") from None
+    if re.search(r"\b(select|ask|construct|describe)\b", query, re.I):
+        return query
+    raise QueryError(f"unknown query {query!r}: not a bundled question ({', '.join(sorted(named))}), "
+                     "a .rq file or SPARQL text")
+
+
+def load_graph(path: str | Path) -> ox.Store:
+    """An in-memory store holding a graph file written by `kg build` (format from its extension)."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise QueryError(f"{path}: unknown graph format '{path.suffix}'; use a file kg build wrote")
+    if not path.is_file():
+        raise QueryError(f"{path}: no such graph file")
+    store = ox.Store()
+    try:
+        with path.open("rb") as fh:
+            store.bulk_load(fh, format=fmt)
+    except SyntaxError as err:
+        raise QueryError(f"{path}: not valid {path.suffix[1:]} ({err})") from None
+    except OSError as err:
+        raise QueryError(f"{path}: cannot read ({err})") from None
+    return store
+
+
+def run_query(store: ox.Store, sparql: str):
+    """Run SPARQL over the union of all named graphs; syntax errors carry the parser's position."""
+    try:
+        return store.query(sparql, use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise QueryError(f"malformed SPARQL: {err}") from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise QueryError(f"query failed: {err}") from None
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    return term.value
+
+
+def format_results(result, fmt: str) -> bytes:
+    """SELECT as table/csv/tsv/json (W3C formats), ASK as true/false, CONSTRUCT/DESCRIBE as N-Triples or Turtle."""
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "json":
+            return (json.dumps({"head": {}, "boolean": bool(result)}) + "\n").encode()
+        return (("true" if bool(result) else "false") + "\n").encode()
+    if isinstance(result, ox.QueryTriples):
+        out = io.BytesIO()
+        ox.serialize(result, out, format=ox.RdfFormat.TURTLE if fmt == "table" else ox.RdfFormat.N_TRIPLES)
+        return out.getvalue()
+    if fmt in ("csv", "json", "tsv", "xml"):
+        target = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON,
+                  "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}[fmt]
+        return result.serialize(format=target)
+    variables = [v.value for v in result.variables]
+    rows = [[_cell(sol[v]) for v in variables] for sol in result]
+    widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)]
+    def line(cells):
+        return "  ".join((c if len(c) <= 60 else c[:57] + "...").ljust(widths[i]) for i, c in enumerate(cells)).rstrip()
+    text = [line(variables), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    text.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return ("\n".join(text) + "\n").encode("utf-8")

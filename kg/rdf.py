@@ -1,0 +1,244 @@
+"""Turn one article's Extraction into RDF quads in the article's own named graph.
+
+Entities have global IRIs (GeoNames/Wikidata-based where known) and are described again in every
+article graph that mentions them, so an article's graph can be replaced or removed without touching
+the others. Everything extracted carries ckg:evidence to a Web Annotation text span of the article.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+from urllib.parse import quote as urlquote
+
+import pyoxigraph as ox
+
+from .lexicon import Lexicon, ancestors
+from .model import Entity, Extraction, Span
+
+CKG = "https://w3id.org/conflict-kg/ontology#"
+KGK = "https://w3id.org/conflict-kg/kind/"
+ARTICLE = "https://w3id.org/conflict-kg/article/"
+VOCABULARY_GRAPH = "https://w3id.org/conflict-kg/graph/vocabulary"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+OA = "http://www.w3.org/ns/oa#"
+SCHEMA = "https://schema.org/"
+DCT = "http://purl.org/dc/terms/"
+WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+WD = "http://www.wikidata.org/entity/"
+
+CATEGORY_CLASS = {"person": "Person", "organization": "Organization", "country": "Country", "place": "Place",
+                  "weapon": "WeaponType"}
+EVENT_CLASS = {"attack": "Attack", "communication": "Communication", "statement": "Statement",
+               "interception": "Interception"}
+
+
+def N(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def article_iri(article_id: str) -> str:
+    return ARTICLE + urlquote(article_id, safe="")
+
+
+def _lit(value: str, lang: str | None = None) -> ox.Literal:
+    return ox.Literal(value, language=lang) if lang else ox.Literal(value)
+
+
+def _typed(value: object, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=N(XSD + datatype))
+
+
+TYPE = N(RDF + "type")
+
+
+class _Writer:
+    def __init__(self, graph: str, lexicon: Lexicon):
+        self.g = N(graph)
+        self.lexicon = lexicon
+        self.quads: list[ox.Quad] = []
+        self.described: set[str] = set()
+
+    def add(self, s: str | ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
+        subj = s if isinstance(s, ox.NamedNode) else N(s)
+        obj = N(o) if isinstance(o, str) else o
+        self.quads.append(ox.Quad(subj, N(p), obj, self.g))
+
+
+def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
+    """All quads of one article, in its named graph (the article's IRI)."""
+    art = article_iri(x.article.id)
+    w = _Writer(art, lexicon)
+    a = x.article
+    w.add(art, RDF + "type", CKG + "Article")
+    w.add(art, RDF + "type", SCHEMA + "NewsArticle")
+    w.add(art, DCT + "identifier", _lit(a.id))
+    if a.title:
+        w.add(art, SCHEMA + "headline", _lit(a.title))
+    if a.date:
+        w.add(art, SCHEMA + "datePublished", _typed(a.date.isoformat(), "date"))
+    if a.url:
+        w.add(art, SCHEMA + "url", _typed(a.url, "anyURI"))
+    w.add(art, CKG + "textLength", _typed(len(a.text), "integer"))
+
+    def span(sp: Span) -> str:
+        iri = f"{art}#m{sp.start}-{sp.end}"
+        if iri not in w.described:
+            w.described.add(iri)
+            sel = f"{art}#char={sp.start},{sp.end}"
+            w.add(iri, RDF + "type", CKG + "Mention")
+            w.add(iri, OA + "hasSource", art)
+            w.add(iri, OA + "hasSelector", sel)
+            w.add(sel, RDF + "type", OA + "TextPositionSelector")
+            w.add(sel, RDF + "type", OA + "TextQuoteSelector")
+            w.add(sel, OA + "start", _typed(sp.start, "nonNegativeInteger"))
+            w.add(sel, OA + "end", _typed(sp.end, "nonNegativeInteger"))
+            w.add(sel, OA + "exact", _lit(sp.text))
+        return iri
+
+    for m in x.mentions:
+        describe_entity(w, m.entity)
+        if m.kind in ("name", "alias", "metonym"):
+            w.add(m.entity.iri, CKG + "evidence", span(m.span))
+            if m.span.text != m.entity.label:
+                w.add(m.entity.iri, CKG + "surfaceForm", _lit(m.span.text))
+    for i, e in enumerate(x.events):
+        ev = f"{art}#event-{i + 1}"
+        w.add(ev, RDF + "type", CKG + EVENT_CLASS[e.type])
+        if e.subtype and e.subtype not in EVENT_CLASS.values():
+            w.add(ev, RDF + "type", CKG + e.subtype)
+        w.add(ev, CKG + "article", art)
+        w.add(ev, CKG + "evidence", span(e.span))
+        w.add(ev, RDFS + "label", _lit(event_label(e)))
+        for p in e.places:
+            describe_entity(w, p)
+            w.add(ev, CKG + "place", p.iri)
+        role = {"attack": "attacker", "communication": "participant"}.get(e.type, "speaker")
+        for who in e.participants:
+            describe_entity(w, who)
+            w.add(ev, CKG + role, who.iri)
+        for weapon in e.weapons:
+            describe_entity(w, weapon)
+            w.add(ev, CKG + "weapon", weapon.iri)
+        if e.time is not None:
+            if e.time.value:
+                w.add(ev, CKG + "date", _typed(e.time.value.isoformat(), "date"))
+            if e.time.expression:
+                w.add(ev, CKG + "dateExpression", _lit(e.time.expression))
+        if e.claimant:
+            describe_entity(w, e.claimant)
+            w.add(ev, SEM + "accordingTo", e.claimant.iri)
+    for i, q in enumerate(x.quantities):
+        qi = f"{art}#q-{i + 1}"
+        w.add(qi, RDF + "type", CKG + "Quantity")
+        w.add(qi, CKG + "kind", KGK + q.kind)
+        w.add(qi, CKG + "value", _typed(q.value, "integer"))
+        w.add(qi, CKG + "article", art)
+        w.add(qi, CKG + "evidence", span(q.span))
+        label = f"{q.kind} {q.qualifier + ' ' if q.qualifier else ''}{q.value}"
+        if q.qualifier:
+            w.add(qi, CKG + "qualifier", _lit(q.qualifier))
+        if q.weapon:
+            describe_entity(w, q.weapon)
+            w.add(qi, CKG + "weapon", q.weapon.iri)
+            label += f" {q.weapon.label}"
+        if q.object_label:
+            w.add(qi, CKG + "objectLabel", _lit(q.object_label))
+            label += f" {q.object_label}"
+        if q.object_iri:
+            w.add(qi, CKG + "objectType", q.object_iri)
+            w.add(q.object_iri, RDF + "type", CKG + "ObjectType")
+            w.add(q.object_iri, SKOS + "prefLabel", _lit(lexicon.concepts[q.object_iri].label, "en"))
+        if q.place:
+            describe_entity(w, q.place)
+            w.add(qi, CKG + "place", q.place.iri)
+            label += f" ({q.place.label})"
+        if q.claimant:
+            describe_entity(w, q.claimant)
+            w.add(qi, SEM + "accordingTo", q.claimant.iri)
+        if q.subset_of is not None:
+            w.add(qi, CKG + "subsetOf", f"{art}#q-{q.subset_of + 1}")
+        w.add(qi, RDFS + "label", _lit(label))
+        if q.event is not None:
+            w.add(f"{art}#event-{q.event + 1}", CKG + "quantity", qi)
+    n_events = len(x.events)
+    for i, qt in enumerate(x.quotes):
+        qi = f"{art}#quote-{i + 1}"
+        w.add(qi, RDF + "type", CKG + "Quote")
+        w.add(qi, CKG + "text", _lit(qt.text))
+        w.add(qi, CKG + "article", art)
+        w.add(qi, CKG + "evidence", span(qt.span))
+        st = f"{art}#event-{n_events + i + 1}"
+        w.add(st, RDF + "type", CKG + "Statement")
+        w.add(st, CKG + "article", art)
+        w.add(st, CKG + "quote", qi)
+        w.add(st, CKG + "evidence", span(qt.span))
+        if qt.speaker:
+            describe_entity(w, qt.speaker)
+            w.add(qi, CKG + "speaker", qt.speaker.iri)
+            w.add(st, CKG + "speaker", qt.speaker.iri)
+            w.add(st, RDFS + "label", _lit(f"statement by {qt.speaker.label}"))
+        else:
+            w.add(st, RDFS + "label", _lit("statement"))
+    return w.quads
+
+
+def event_label(e) -> str:
+    if e.type == "attack":
+        where = ", ".join(p.label for p in e.places)
+        when = f", {e.time.value.isoformat()}" if e.time and e.time.value else ""
+        return f"attack on {where}{when}"
+    if e.type == "communication":
+        return f"{e.subtype.lower().replace('phonecall', 'phone call')} of " + ", ".join(p.label for p in e.participants)
+    return e.type
+
+
+def describe_entity(w: _Writer, e: Entity) -> None:
+    """Type, label and identifiers of an entity, once per article graph."""
+    if e.iri in w.described:
+        return
+    w.described.add(e.iri)
+    w.add(e.iri, RDF + "type", CKG + CATEGORY_CLASS[e.category])
+    w.add(e.iri, SKOS + "prefLabel", _lit(e.label, "en"))
+    w.add(e.iri, RDFS + "label", _lit(e.label, "en"))
+    if e.wikidata:
+        w.add(e.iri, CKG + "wikidata", e.wikidata if e.wikidata.startswith("http") else WD + e.wikidata)
+    if e.geonames:
+        w.add(e.iri, CKG + "geonames", e.geonames)
+    if e.lat is not None and e.lon is not None:
+        w.add(e.iri, WGS84 + "lat", _typed(e.lat, "decimal"))
+        w.add(e.iri, WGS84 + "long", _typed(e.lon, "decimal"))
+    if e.country_code:
+        w.add(e.iri, CKG + "countryCode", _lit(e.country_code))
+    if e.feature_type:
+        w.add(e.iri, CKG + "featureType", _lit(e.feature_type))
+    if e.category == "weapon":
+        lex = w.lexicon
+        w.add(e.iri, SKOS + "inScheme", "https://w3id.org/conflict-kg/weapon/scheme")
+        chain = ancestors(lex, e.iri)
+        concept = lex.concepts.get(e.iri)
+        for b in (concept.broader if concept else []):
+            w.add(e.iri, SKOS + "broader", b)
+        if chain:
+            w.add(e.iri, CKG + "weaponFamily", chain[-1])
+        for b in chain:
+            if b not in w.described:
+                w.described.add(b)
+                w.add(b, RDF + "type", CKG + "WeaponType")
+                w.add(b, SKOS + "prefLabel", _lit(lex.concepts[b].label, "en"))
+                w.add(b, RDFS + "label", _lit(lex.concepts[b].label, "en"))
+                for bb in lex.concepts[b].broader:
+                    w.add(b, SKOS + "broader", bb)
+        if not chain:
+            w.add(e.iri, CKG + "weaponFamily", e.iri)
+
+
+def vocabulary_quads(directory) -> Iterator[ox.Quad]:
+    """The ontology and the weapon and object schemes, in their own named graph."""
+    g = N(VOCABULARY_GRAPH)
+    for name in ("ckg.ttl", "weapons.ttl", "objects.ttl"):
+        with (directory / name).open("rb") as fh:
+            for t in ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri="file:///" + name):
+                yield ox.Quad(t.subject, t.predicate, t.object, g)

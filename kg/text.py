@@ -1,0 +1,99 @@
+"""Sentences and tokens with character offsets, and the one normalisation every matcher shares."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Gaps a multi-word name may span: spaces, hyphens, apostrophes, periods of abbreviations, slashes.
+_JOINING_GAP = re.compile(r"[\s\-\u2010-\u2014'\u2019./]*")
+_ABBREVIATIONS = {
+    "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "no", "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj",
+    "capt", "sgt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "vs", "etc", "approx", "inc", "ltd", "co", "corp", "jr", "sr", "prof", "gov", "rep", "sen", "adm", "d.c",
+}
+_SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u0400-\u04ff])")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A run of letters or digits: its offsets and text."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_title(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: offsets into the article text, its index and its paragraph's index."""
+
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    text: str
+
+
+def normalize(text: str) -> str:
+    """Case-folded, accent-free words joined by single spaces: the key every lexicon lookup uses."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(t.lower() for t in _TOKEN.findall(text))
+
+
+def fold(word: str) -> str:
+    """One token, case-folded and accent-free."""
+    word = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in word if not unicodedata.combining(c)).lower()
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Letter/digit tokens of `text`; offsets are shifted by `offset`."""
+    return [Token(m.start() + offset, m.end() + offset, m.group()) for m in _TOKEN.finditer(text)]
+
+
+def joins(text: str, left: Token, right: Token) -> bool:
+    """True when nothing but spaces, hyphens, apostrophes or abbreviation dots separate two tokens."""
+    gap = text[left.end:right.start]
+    return len(gap) <= 3 and _JOINING_GAP.fullmatch(gap) is not None and "\n" not in gap
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split on paragraph breaks and on sentence-final punctuation, sparing common abbreviations."""
+    sentences: list[Sentence] = []
+    paragraph = 0
+    for para in re.finditer(r"[^\n]+", text):
+        start = para.start()
+        chunk = para.group()
+        if not chunk.strip():
+            continue
+        pieces: list[tuple[int, int]] = []
+        cursor = 0
+        for m in _SENT_END.finditer(chunk):
+            end = m.end()
+            before = chunk[cursor:m.start()].split()
+            last = before[-1].lower().rstrip(".").lstrip("(\"'\u201c") if before else ""
+            if chunk[m.start()] == "." and (last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+                continue
+            pieces.append((cursor, end))
+            cursor = end
+        pieces.append((cursor, len(chunk)))
+        for a, b in pieces:
+            seg = chunk[a:b]
+            lead = len(seg) - len(seg.lstrip())
+            seg = seg.strip()
+            if seg:
+                s = start + a + lead
+                sentences.append(Sentence(len(sentences), s, s + len(seg), paragraph, seg))
+        paragraph += 1
+    return sentences
