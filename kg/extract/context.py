@@ -52,8 +52,8 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         if m.span.start < dateline_end:
             continue  # "KYIV —" says where the reporter was, not what was hit
         if m.sentence != sentence or m.kind in ("demonym", "metonym", "pronoun"):
-            if not (m.sentence == sentence and m.kind == "demonym" and
-                    re.match(r"\s+territory\b", doc.text[m.span.end:m.span.end + 12])):
+            if not (m.sentence == sentence and m.kind == "demonym" and re.match(
+                    r"\s+(?:territory|cities|towns|regions|soil|targets|infrastructure|energy)\b", doc.text[m.span.end:m.span.end + 16])):
                 continue
         e = m.entity
         if e.category not in ("place", "country"):
@@ -64,8 +64,9 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         if doc.text[m.span.end:m.span.end + 3] in ("'s ", "\u2019s ") and e.category == "country":
             continue  # "Russia's Bryansk region": the region is the place
         framed = bool(_TARGET_BEFORE.search(before))
-        if e.category == "country" and not framed and m.kind != "demonym":
-            continue
+        if e.category == "country" and m.kind != "demonym" and not re.search(
+                r"\b(?:in|on|at|against|across|into|over|throughout|inside)\s+(?:the\s+)?$", before):
+            continue  # "the invasion of Ukraine" does not put a count in Ukraine
         refs.append(PlaceRef(m.span.start, m.span.end, e, framed))
     for a in _ANAPHOR.finditer(s.text):
         if a.group("demonym") and normalize(a.group("demonym")) not in doc.resources.lexicon.demonyms:

@@ -152,12 +152,32 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         if q.event is None:
             same = [i for i, e in enumerate(events) if e.type == "attack" and e.sentence == q.sentence]
             q.event = same[0] if same else main
+    blamed = _blamed(doc, mentions)
+    if blamed is not None:
+        attackers[blamed.iri] += 100
+        attacker_entities[blamed.iri] = blamed
+    if not attackers:
+        for s in doc.sentences:
+            if is_attackish(s.text):
+                who = _attacker(doc, mentions, s.index, focus)
+                if who is not None:
+                    attackers[who.iri] += 1
+                    attacker_entities[who.iri] = who
     default = max(attackers, key=attackers.get) if attackers else None
     for e in events:
-        if e.type == "attack" and not e.participants and default:
+        if e.type == "attack" and default and (not e.participants or blamed is not None):
             e.participants = [attacker_entities[default]]
     events.extend(_communications(doc, mentions))
     return events
+
+
+def _blamed(doc: Doc, mentions: list[Mention]) -> Entity | None:
+    """'Moscow blamed Kyiv for the attack': the accused country is the (claimed) attacker."""
+    for m in re.finditer(r"\b(?:blamed|blames|accused|accuses)\s+", doc.text):
+        found = [x for x in mentions if m.end() <= x.span.start < m.end() + 25 and x.entity.category == "country"]
+        if found and re.search(r"\b(?:for|of)\b[^.]{0,40}\b(?:attack|strike|shelling|bombing)", doc.text[found[0].span.end:found[0].span.end + 60]):
+            return found[0].entity
+    return None
 
 
 def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], focus: Entity | None) -> date | None:

@@ -6,6 +6,7 @@ unknown names found from their shape and context (kg/extract/names.py), then sur
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..gazetteer import Town
@@ -120,9 +121,9 @@ class _Finder:
                 return self.concept_entity(entry.iri)
             cc = sorted(self.context_countries())[0] if len(self.context_countries()) == 1 else ""
             return minted("place", f"{name} region", "region", cc)
-        town = self.doc.resources.gazetteer.best(name, self.context_countries(), 1000)
-        if town:
-            return entity_from_town(self.doc, town)
+        town = self.doc.resources.gazetteer.best(name, self.context_countries(), 20000)
+        if town:  # "the Kolomna district" is named after its town; as a district it is not a separate target
+            return dataclasses.replace(entity_from_town(self.doc, town), feature_type="district")
         return minted("place", f"{name} district", "district")
 
     def lexicon_phrases(self) -> None:
@@ -303,7 +304,8 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
                 n2 = toks[j + 2] if j + 2 < len(toks) else None
                 return not (n2 is not None and n2.lower in cues.PASSIVE_ATTACK)
         return True
-    if before is not None and before.lower in {"against", "with", "between"}:
+    if before is not None and before.lower in {"against", "with", "between", "blamed", "accused", "blames", "accuses",
+                                               "urged", "warned", "told", "asked", "pressed", "criticised", "criticized"}:
         return True
     if before is not None and before.lower == "on" and i >= 2 and toks[i - 2].lower in {"pressure", "sanctions", "demands", "call", "calls"}:
         return True

@@ -40,7 +40,7 @@ _KIND_WORDS = {
                 "hospitalized", "hospitalisation", "hospitalization", "wounds", "injures", "wounds"},
     "intercepted": {"intercepted", "intercept", "intercepting", "interception", "intercepts", "downed", "neutralised",
                     "neutralized", "repelled", "shot", "shooting", "brought", "suppressed", "jammed", "eliminated",
-                    "destroyed", "lost"},
+                    "destroyed"},
     "launched": {"launched", "fired", "hurled", "sent", "used", "dropped", "drop", "drops", "launching", "firing",
                  "launch", "fire", "attacked", "struck", "hit", "slammed", "targeted", "deployed", "unleashed"},
     "damaged": {"damaged", "destroyed", "wrecked", "hit", "burned", "burnt", "ablaze", "collapsed", "shattered",
@@ -191,7 +191,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     text = doc.text
     s = doc.sentences[num.sentence]
     after = text[num.end:s.end]
-    m = re.match(r"\s+(?:more|other|further|additional|people\s+)?", after)
+    m = re.match(r"\s+(?:(?:more|other|further|additional)\s+)?", after)
     skip = m.end() if m else 0
     rest = after[skip:]
     if re.match(r"\s*each\b", after):
@@ -339,7 +339,7 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
                 after = [m.entity for m in sentence_weapons if num.end <= m.span.start < own_hi]
                 weapon = (before[-1] if before else after[0] if after else
                           (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else last_weapon))
-            places = _places(num, head, refs, lo, own_hi, list_hi, subset_of, out, focus)
+            places = _places(doc.text, num, head, refs, lo, own_hi, list_hi, subset_of, out, focus)
             for place in places:
                 out.append(Quantity(kind=kind, value=num.value, span=doc.span(num.start, max(num.end, min(head.end, s.end))),
                                     sentence=s.index, qualifier=num.qualifier,
@@ -351,12 +351,14 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
     return _dedupe(out)
 
 
-def _places(num: _Num, head: _Head, refs: list, lo: int, own_hi: int, list_hi: int, subset_of: int | None,
-            out: list[Quantity], focus: Entity | None) -> list[Entity | None]:
+def _places(text: str, num: _Num, head: _Head, refs: list, lo: int, own_hi: int, list_hi: int,
+            subset_of: int | None, out: list[Quantity], focus: Entity | None) -> list[Entity | None]:
     """Where a count is: a distributive list, else its clause, else its list, else the sentence, else the focus."""
     if head.distributive:
         return [r.entity for r in refs if head.end <= r.start < own_hi] or [None]
-    fwd = [r for r in refs if head.end <= r.start < own_hi]
+    comma = re.search(r",|\band\b", text[head.end:own_hi])
+    clause_hi = head.end + comma.start() if comma else own_hi
+    fwd = [r for r in refs if head.end <= r.start < clause_hi]
     if fwd:
         return [fwd[0].entity]
     if subset_of is not None or head.category == "partitive":
@@ -364,6 +366,9 @@ def _places(num: _Num, head: _Head, refs: list, lo: int, own_hi: int, list_hi: i
     back = [r for r in refs if lo <= r.start < num.start]
     if back:
         return [back[-1].entity]
+    fwd = [r for r in refs if head.end <= r.start < own_hi]
+    if fwd:
+        return [fwd[0].entity]
     shared = [r for r in refs if head.end <= r.start < list_hi]
     if shared:
         return [shared[0].entity]
