@@ -81,6 +81,18 @@ class Quantity:
     event: int | None = None  # index into Extraction.events
 
 
+@dataclass(frozen=True)
+class Target:
+    """Something an attack hit or damaged, counted or not ("Poland's consular office", "a maternity hospital")."""
+
+    label: str
+    span: Span
+    sentence: int
+    owner: Entity | None = None
+    object_iri: str = ""
+    damaged: bool = True
+
+
 @dataclass
 class Event:
     """An attack, interception, communication or statement with its roles."""
@@ -92,7 +104,7 @@ class Event:
     places: list[Entity] = field(default_factory=list)
     participants: list[Entity] = field(default_factory=list)  # attacker(s) or parties
     weapons: list[Entity] = field(default_factory=list)
-    targets: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
     time: TimeRef | None = None
     claimant: Entity | None = None
 

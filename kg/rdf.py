@@ -130,6 +130,20 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         if e.claimant:
             describe_entity(w, e.claimant)
             w.add(ev, SEM + "accordingTo", e.claimant.iri)
+        for k, t in enumerate(e.targets):
+            ti = f"{ev}-target-{k + 1}"
+            w.add(ev, CKG + "target", ti)
+            w.add(ti, RDF + "type", CKG + "Target")
+            w.add(ti, RDFS + "label", _lit(t.label))
+            w.add(ti, CKG + "article", art)
+            w.add(ti, CKG + "evidence", span(t.span))
+            if t.owner:
+                describe_entity(w, t.owner)
+                w.add(ti, CKG + "owner", t.owner.iri)
+            if t.object_iri:
+                w.add(ti, CKG + "objectType", t.object_iri)
+                w.add(t.object_iri, RDF + "type", CKG + "ObjectType")
+                w.add(t.object_iri, SKOS + "prefLabel", _lit(lexicon.concepts[t.object_iri].label, "en"))
     for i, q in enumerate(x.quantities):
         qi = f"{art}#q-{i + 1}"
         w.add(qi, RDF + "type", CKG + "Quantity")

@@ -13,7 +13,9 @@ import re
 from collections import Counter
 from datetime import date
 
-from ..model import Entity, Event, Mention, Quantity, TimeRef
+from ..model import Entity, Event, Mention, Quantity, Target, TimeRef
+from ..text import normalize
+from .names import singular
 from .context import ACTOR_CATEGORIES, focus_place, is_attackish, place_refs
 from .doc import Doc
 
@@ -152,6 +154,11 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         if q.event is None:
             same = [i for i, e in enumerate(events) if e.type == "attack" and e.sentence == q.sentence]
             q.event = same[0] if same else main
+    for t in find_targets(doc, mentions):
+        same = [e for e in events if e.type == "attack" and e.sentence == t.sentence]
+        host = same[0] if same else (events[main] if main is not None else None)
+        if host is not None:
+            host.targets.append(t)
     blamed = _blamed(doc, mentions)
     if blamed is not None:
         attackers[blamed.iri] += 100
@@ -169,6 +176,86 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
             e.participants = [attacker_entities[default]]
     events.extend(_communications(doc, mentions))
     return events
+
+
+_DAMAGE_VERB = r"(?:damaged|destroyed|hit|struck|wrecked|gutted|flattened|set ablaze|set on fire|caught fire|razed|targeted)"
+_PASSIVE = re.compile(r"\s+(?:was|were|had been|has been|have been)\s+(?:\w+ly\s+|also\s+)?" + _DAMAGE_VERB + r"\b")
+_ACTIVE = re.compile(r"\b" + _DAMAGE_VERB + r"\s+(?=(?:the|a|an|its|their|[A-Z][\w-]*(?:'s|\u2019s))\s)")
+_NP_STOP = {"said", "says", "confirmed", "reported", "that", "and", "or", "but", "while", "when", "as", "which", "who",
+            "after", "before", "with", "of", "in", "on", "at", "near", "by", "from", "to", "where", "because", "also"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "several"}
+_NOT_TARGET = {"it", "they", "he", "she", "which", "that", "this", "people", "person", "civilians", "nobody", "one",
+               "drones", "drone", "missiles", "missile", "who", "most", "all", "some", "many", "others", "none"}
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def _np_before(text: str, end: int) -> tuple[int, str] | None:
+    """The noun phrase that ends at `end` (walking left to a determiner, a stop word or punctuation)."""
+    words = list(_WORD.finditer(text[:end]))
+    picked = []
+    for w in reversed(words):
+        gap = text[w.end():(picked[0].start() if picked else end)]
+        if gap.strip() or len(picked) >= 5:
+            break
+        lw = w.group(0).lower()
+        if lw in _NP_STOP or lw.isdigit() or lw in {"is", "was", "were", "are", "been", "had", "has"}:
+            break
+        picked.insert(0, w)
+        if lw in _DETERMINERS or lw.endswith(("'s", "\u2019s")) and len(picked) > 1 and picked[0] is w and False:
+            break
+    if not picked:
+        return None
+    return picked[0].start(), text[picked[0].start():end]
+
+
+def _np_after(text: str, start: int) -> tuple[int, str] | None:
+    m = re.match(r"((?:the|a|an|its|their|[A-Z][\w-]*(?:'s|\u2019s))\s+(?:[\w-]+(?:'s|\u2019s)?\s+){0,4}?[\w-]+)"
+                 r"(?=\s*(?:[,.;:]|\b(?:in|on|at|near|with|where|which|and|after|from|as|while)\b|$))", text[start:])
+    return (start, m.group(1)) if m else None
+
+
+def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
+    """What attacks hit or damaged, with its owner where the text gives one ("its embassy's consular office")."""
+    lex = doc.resources.lexicon
+    out: list[Target] = []
+    seen: set[str] = set()
+    for s in doc.sentences:
+        found = [_np_before(s.text, m.start()) for m in _PASSIVE.finditer(s.text)]
+        found += [_np_after(s.text, m.end()) for m in _ACTIVE.finditer(s.text)]
+        for item in found:
+            if item is None:
+                continue
+            rel, phrase = item
+            start = s.start + rel
+            end = start + len(phrase)
+            words = phrase.split()
+            if doc.in_quote(start) or words[-1].lower() in _NOT_TARGET or any(re.match(r"\d", w) for w in words):
+                continue
+            inside = [x for x in mentions if start <= x.span.start and x.span.end <= end]
+            if any(x.entity.category in ("person", "weapon", "place") and x.kind != "demonym" for x in inside):
+                continue  # a place ("the centre of Vinnytsia") or a person is not a target object
+            owner = None
+            poss = [x for x in inside if x.entity.category in ("country", "organization")
+                    and doc.text[x.span.end:x.span.end + 2] in ("'s", "\u2019s")]
+            if poss:
+                owner = poss[0].entity
+                phrase = doc.text[poss[0].span.end + 2:end].strip()
+            elif words[0].lower() in ("its", "their"):
+                subject = [x for x in mentions if s.start <= x.span.start < start and x.entity.category in ("country", "organization")]
+                owner = subject[0].entity if subject else None
+            label = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", phrase, flags=re.I).strip()
+            if not label:
+                continue
+            key = tuple(normalize(singular(label.split()[-1])).split())
+            objects = [e.iri for e in lex.lookup(key) if lex.concepts[e.iri].category == "object"]
+            if not objects and owner is None and not re.search(r"[A-Z]", label):
+                continue  # an unknown lower-case noun ("the windows") is not worth a node
+            if label.lower() in seen:
+                continue
+            seen.add(label.lower())
+            out.append(Target(label=label, span=doc.span(start, end), sentence=s.index, owner=owner,
+                              object_iri=objects[0] if objects else ""))
+    return out
 
 
 def _blamed(doc: Doc, mentions: list[Mention]) -> Entity | None:

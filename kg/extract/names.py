@@ -110,6 +110,9 @@ def _runs(f: "_Finder", sentence: int) -> list[tuple[int, int]]:
                 j += 1
             elif toks[j].lower in _PARTICLES and j + 1 < rng.stop and toks[j + 1].is_title:
                 j += 2
+            elif toks[j].text == "s" and text[toks[j - 1].end:toks[j].start] in ("'", "\u2019") and j + 1 < rng.stop \
+                    and toks[j + 1].is_title and fold(toks[j + 1].text) in cues.ORG_HEADS:
+                j += 2  # "Prosecutor's Office"
             else:
                 break
         out.append((i, j))
@@ -147,7 +150,7 @@ def unknown_names(f: "_Finder") -> None:
             # organizations: "... Service", "State Emergency Service", "Ministry of ..."
             if fold(words[-1]) in cues.ORG_HEADS and len(words) >= 2:
                 b2 = _extend_of(f, b)
-                f.add(minted("organization", " ".join(t.text for t in toks[a:b2])), a, b2)
+                f.add(minted("organization", text[toks[a].start:toks[b2 - 1].end]), a, b2)
                 continue
             if len(words) == 1 and _APPOSITIVE_ORG.match(after):
                 f.add(minted("organization", words[0]), a, b)

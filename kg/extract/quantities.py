@@ -35,7 +35,7 @@ _PERSON_NOUNS = {"people", "persons", "person", "civilians", "civilian", "childr
                  "body", "deaths", "death", "lives", "casualties", "elderly"}
 _KIND_WORDS = {
     "killed": {"killed", "killing", "kills", "kill", "dead", "died", "die", "dies", "death", "deaths", "toll",
-               "bodies", "body", "lives", "fatalities", "perished", "fatally", "slain", "lifeless"},
+               "bodies", "body", "fatalities", "perished", "fatally", "slain", "lifeless", "lost"},
     "injured": {"wounded", "wounding", "injured", "injuring", "injuries", "injury", "hurt", "hospitalised",
                 "hospitalized", "hospitalisation", "hospitalization", "wounds", "injures", "wounds"},
     "intercepted": {"intercepted", "intercept", "intercepting", "interception", "intercepts", "downed", "neutralised",
@@ -47,7 +47,8 @@ _KIND_WORDS = {
                 "razed", "levelled", "leveled", "damage", "caught", "struck", "flattened", "gutted", "affected",
                 "spread", "demolished", "ruined", "blown"},
 }
-_PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out"}
+_PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out",
+            "lost": r"(?:their|his|her)\s+lives?"}
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,

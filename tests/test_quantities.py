@@ -1,0 +1,58 @@
+"""Counts: kind, value, qualifier, weapon, place, object, subsets and distributive lists."""
+from __future__ import annotations
+
+from tests.conftest import read
+
+
+def counts(text: str):
+    return [(q.kind, q.value, q.weapon.label if q.weapon else None, q.place.label if q.place else None,
+             q.object_label or None) for q in read(text).quantities]
+
+
+def test_launched_and_intercepted_with_partitive():
+    got = counts("Russia launched 87 drones and four cruise missiles at Ukraine overnight. "
+                 "Air defences shot down 72 of the drones.")
+    assert ("launched", 87, "drone", "Ukraine", None) in got
+    assert ("launched", 4, "cruise missile", "Ukraine", None) in got
+    assert any(k == "intercepted" and v == 72 and w == "drone" for k, v, w, _, _ in got)
+
+
+def test_killed_injured_with_number_words_and_qualifiers():
+    q = read("A glide bomb hit Zaporizhzhia on Monday, killing at least seven people and wounding "
+             "twenty-two others, three of them children.").quantities
+    got = {(x.kind, x.value, x.qualifier) for x in q}
+    assert ("killed", 7, "at least") in got and ("injured", 22, "") in got
+    child = next(x for x in q if x.value == 3)
+    assert child.kind == "injured" and q[child.subset_of].value == 22
+
+
+def test_damaged_objects_and_the_verb_after_a_list():
+    got = counts("In Kharkiv, 12 private houses, a kindergarten and more than 40 cars were damaged.")
+    assert ("damaged", 12, None, "Kharkiv", "private house") in got
+    assert ("damaged", 40, None, "Kharkiv", "car") in got
+
+
+def test_distractor_numbers_are_not_counts():
+    got = counts("The 58-year-old woman lives 30 kilometres from Kherson in a city of 300,000 people. "
+                 "At 5:40 a.m. on 24 May 2024 train No. 52 left; 1,000 prisoners were swapped in 2023.")
+    assert got == []
+
+
+def test_distributive_each_and_list_continuation():
+    got = counts("Air defences destroyed 30 drones: nine each over the Kursk and Oryol regions, and six over the "
+                 "Bryansk region.")
+    assert ("intercepted", 9, "drone", "Kursk region", None) in got
+    assert ("intercepted", 9, "drone", "Oryol region", None) in got
+    assert ("intercepted", 6, "drone", "Bryansk region", None) in got
+
+
+def test_toll_updates_and_place_from_anaphor():
+    got = counts("A missile struck Sumy on Sunday. The death toll in the city rose to 34 on Monday.")
+    assert ("killed", 34, None, "Sumy", None) in got
+
+
+def test_claimant_is_kept_so_opposing_figures_coexist():
+    q = read("Ukraine's General Staff said 14 civilians were killed. "
+             "Russia's Defence Ministry claimed that 60 soldiers had been killed.").quantities
+    by_value = {x.value: x.claimant.label for x in q}
+    assert by_value == {14: "General Staff of the Armed Forces of Ukraine", 60: "Russian Defence Ministry"}

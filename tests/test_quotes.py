@@ -1,0 +1,28 @@
+"""Quotes and speakers: after-quote attribution, pronouns, sentence sources, continuations."""
+from __future__ import annotations
+
+from tests.conftest import read
+
+
+def quotes(text: str):
+    return [(q.speaker.label if q.speaker else None, q.text) for q in read(text).quotes]
+
+
+def test_said_name_after_quote_and_continuation():
+    got = quotes("“The windows flew in,” said Petro Kovalenko, a taxi driver. “My car is gone.”")
+    assert got == [("Petro Kovalenko", "The windows flew in,"), ("Petro Kovalenko", "My car is gone.")]
+
+
+def test_pronoun_resolves_to_last_person_outside_quotes():
+    got = quotes("Governor Oleh Kiper visited the site. “Putin wants to scare us,” he said.")
+    assert got == [("Oleh Kiper", "Putin wants to scare us,")]
+
+
+def test_speaker_before_quote_and_organization_speaker():
+    got = quotes('Dmitry Peskov said the strikes were "a response". The Kremlin called the report "lies".')
+    assert got == [("Dmitry Peskov", "a response"), ("Kremlin", "lies")]
+
+
+def test_description_resolves_to_organization():
+    got = quotes("Russia's Defence Ministry reported the raid. The ministry called it “a provocation”.")
+    assert got == [("Russian Defence Ministry", "a provocation")]
