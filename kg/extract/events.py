@@ -246,8 +246,13 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
             label = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", phrase, flags=re.I).strip()
             if not label:
                 continue
-            key = tuple(normalize(singular(label.split()[-1])).split())
-            objects = [e.iri for e in lex.lookup(key) if lex.concepts[e.iri].category == "object"]
+            objects = []
+            parts = normalize(label).split()
+            for n in range(min(3, len(parts)), 0, -1):  # the longest object name the phrase ends with
+                key = tuple(parts[-n:-1]) + (singular(parts[-1]),)
+                objects = [e.iri for e in lex.lookup(key) if lex.concepts[e.iri].category == "object"]
+                if objects:
+                    break
             if not objects and owner is None and not re.search(r"[A-Z]", label):
                 continue  # an unknown lower-case noun ("the windows") is not worth a node
             if label.lower() in seen:
