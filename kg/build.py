@@ -66,6 +66,8 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
         else:
             articles.append(item)
     report.articles = len(articles)
+    if not articles:
+        return report  # nothing to write: leave any previous OUT untouched
     report.words = sum(len(a.text.split()) for a in articles)
     show = sys.stderr.isatty() if progress is None else progress
     quads: list[ox.Quad] = []
