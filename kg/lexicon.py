@@ -74,6 +74,7 @@ class Lexicon:
     generic_orgs: dict[tuple[str, ...], list[str]]  # normalised generic head -> organization iris
     given_names: frozenset[str]
     max_len: int
+    starts: frozenset[str] = frozenset()  # first tokens of all phrases: a quick "can a phrase start here?"
 
     def lookup(self, key: tuple[str, ...]) -> list[Entry]:
         return self.phrases.get(key, [])
@@ -154,7 +155,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         if not line.startswith("#") for w in line.split()
     )
     return Lexicon(concepts, phrases, demonyms, capitals, by_code, generic, given,
-                   max(len(k) for k in phrases))
+                   max(len(k) for k in phrases), frozenset(k[0] for k in phrases))
 
 
 @functools.lru_cache(maxsize=4)

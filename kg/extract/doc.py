@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..gazetteer import Gazetteer
 from ..lexicon import Lexicon
 from ..model import Article, Span
-from ..text import Sentence, Token, split_sentences, tokenize
+from ..text import Sentence, Token, fold, split_sentences, tokenize
 
 _QUOTE_PAIR = re.compile(r"\u201c([^\u201c\u201d]{1,2000}?)\u201d|\"([^\"\n]{1,2000}?)\"")
 
@@ -31,6 +31,7 @@ class Doc:
     tokens: list[Token] = field(default_factory=list)
     token_sentence: list[int] = field(default_factory=list)
     quotes: list[tuple[int, int]] = field(default_factory=list)  # inner spans of quotations
+    folded: list[str] = field(default_factory=list)  # each token case-folded and accent-free
     _starts: list[int] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
 
@@ -66,6 +67,7 @@ def analyse(article: Article, resources: Resources) -> Doc:
     doc.tokens = tokenize(text)
     doc._starts = [t.start for t in doc.tokens]
     doc.token_sentence = [doc.sentence_of(t.start) for t in doc.tokens]
+    doc.folded = [fold(t.text) if not t.text.isascii() else t.text.lower() for t in doc.tokens]
     for para in re.finditer(r"[^\n]+", text):
         for m in _QUOTE_PAIR.finditer(para.group()):
             g = 1 if m.group(1) is not None else 2

@@ -136,6 +136,16 @@ class _Finder:
                 i += 1
                 continue
             best = None
+            first = self.doc.folded[i]
+            if first not in lex.starts and names.singular(first) not in lex.starts:
+                demonym = self.demonym_at(i) if toks[i].is_title else None
+                if demonym:
+                    j, iri = demonym
+                    self.add(self.concept_entity(iri), i, j, "demonym")
+                    i = j
+                    continue
+                i += 1
+                continue
             limit = min(n, i + lex.max_len)
             j = i + 1
             stop = i + 1
@@ -146,7 +156,7 @@ class _Finder:
                 stop = j
                 j += 1
             for j in range(stop, i, -1):
-                key = tuple(fold(t.text) for t in toks[i:j])
+                key = tuple(self.doc.folded[i:j])
                 entries = lex.lookup(key) or lex.lookup(key[:-1] + (names.singular(key[-1]),))
                 entries = [e for e in entries if case_ok(e.label, toks[i:j])
                            and lex.concepts[e.iri].category != "object"]
@@ -195,13 +205,16 @@ class _Finder:
 
     def generic_organizations(self) -> None:
         """'the Defence Ministry', 'Poland's Foreign Ministry': organizations named by a country-neutral head."""
-        toks, text = self.doc.tokens, self.doc.text
+        toks, text, folded = self.doc.tokens, self.doc.text, self.doc.folded
+        by_first: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
+        for key, iris in self.lex.generic_orgs.items():
+            by_first.setdefault(key[0], []).append((key, iris))
         for i in range(len(toks)):
-            for key, iris in self.lex.generic_orgs.items():
+            for key, iris in by_first.get(folded[i], ()):
                 j = i + len(key)
                 if j > len(toks) or not self.free(i, j):
                     continue
-                if tuple(fold(t.text) for t in toks[i:j]) != key or not all(t.is_title for t in toks[i:j]):
+                if tuple(folded[i:j]) != key or not all(t.is_title for t in toks[i:j]):
                     continue
                 if any(not joins(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
                     continue
