@@ -15,6 +15,8 @@ EPILOG = textwrap.dedent("""\
       kg query out/graph.trig my-question.rq --format csv
       kg query out/graph.trig 'SELECT * WHERE { ?s ?p ?o } LIMIT 5'
       kg queries                                 list the bundled questions
+      kg viz out/graph.trig -o out/graph.html    interactive network, works offline
+      kg export out/graph.trig -o out/graph.graphml
     """)
 
 
@@ -65,6 +67,70 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _network(args: argparse.Namespace):
+    """Load GRAPH, project it and apply --query/--article/--category/--max-nodes."""
+    from .network import filter_graph, iris_of_result, most_connected, project
+    from .query import load_graph, resolve_query, run_query
+
+    store = load_graph(args.graph)
+    g = project(store)
+    keep = None
+    if args.query:
+        keep = iris_of_result(run_query(store, resolve_query(args.query)))
+        # a CONSTRUCT or SELECT that returns entities shows them with the edges among them
+    g = filter_graph(g, article=args.article, categories=args.category, keep=keep)
+    if args.article and g.number_of_nodes() == 0:
+        raise ValueError(f"no node comes from article {args.article!r}")
+    g, left_out = most_connected(g, args.max_nodes) if args.max_nodes else (g, 0)
+    return g, left_out
+
+
+def cmd_viz(args: argparse.Namespace) -> int:
+    from .query import QueryError
+    from .viz import write_html
+
+    try:
+        g, left_out = _network(args)
+        write_html(g, args.output, title=args.title or Path(args.graph).name, left_out=left_out)
+    except (QueryError, ValueError) as err:
+        _err(str(err))
+        return 2
+    except OSError as err:
+        _err(f"{args.output}: cannot write ({err.strerror or err})")
+        return 2
+    print(f"kg: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges -> {args.output}"
+          + (f" ({left_out} left out)" if left_out else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .network import export
+    from .query import QueryError
+
+    try:
+        g, _left = _network(args)
+        export(g, args.output)
+    except (QueryError, ValueError) as err:
+        _err(str(err))
+        return 2
+    except OSError as err:
+        _err(f"{args.output}: cannot write ({err.strerror or err})")
+        return 2
+    print(f"kg: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def _network_options(p: argparse.ArgumentParser) -> None:
+    from .network import CATEGORIES
+
+    p.add_argument("graph", metavar="GRAPH", help="graph file written by kg build")
+    p.add_argument("--query", metavar="QUERY", help="show only what this SPARQL SELECT/CONSTRUCT returns (.rq, name or text)")
+    p.add_argument("--article", metavar="ID", help="only nodes from this article")
+    p.add_argument("--category", nargs="+", choices=CATEGORIES, metavar="CAT",
+                   help=f"only these categories ({', '.join(CATEGORIES)})")
+    p.add_argument("--max-nodes", type=int, default=0, metavar="N", help="keep the N most connected nodes")
+
+
 def cmd_queries(args: argparse.Namespace) -> int:
     from .query import bundled_queries, describe
 
@@ -108,6 +174,29 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table",
                    help="result format (default: table)")
     q.set_defaults(func=cmd_query)
+
+    v = sub.add_parser(
+        "viz", help="draw the graph as an interactive network (one offline HTML file)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Project the graph onto actors, places, weapons and events and write an interactive network "
+                    "page that works offline: colour and shape by category, size by mentions, tooltips with "
+                    "identifiers, counts and source sentences, search, and filters by category and article.",
+        epilog="example:\n  kg viz out/graph.trig -o out/graph.html\n"
+               "  kg viz out/graph.trig -o kyiv.html --article seed_kyiv_2025_07_04 --category attack place weapon\n"
+               "  kg viz out/graph.trig -o big.html --max-nodes 500")
+    _network_options(v)
+    v.add_argument("-o", "--output", required=True, metavar="HTML", help="page to write")
+    v.add_argument("--title", help="page title (default: the graph file's name)")
+    v.set_defaults(func=cmd_viz)
+
+    e = sub.add_parser(
+        "export", help="write the network as GraphML or GEXF for Gephi and Cytoscape",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write the projected network (the nodes and edges kg viz draws) as GraphML or GEXF.",
+        epilog="example:\n  kg export out/graph.trig -o out/graph.graphml\n  kg export out/graph.trig -o out/graph.gexf")
+    _network_options(e)
+    e.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf file to write")
+    e.set_defaults(func=cmd_export)
 
     ls = sub.add_parser("queries", help="list the bundled questions", description="List the bundled SPARQL questions.")
     ls.set_defaults(func=cmd_queries)

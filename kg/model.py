@@ -128,4 +128,4 @@ class Extraction:
     quantities: list[Quantity]
     events: list[Event]
     quotes: list[Quote]
-    dateline: Entity | None = None
+    sentences: list[Span] = field(default_factory=list)  # every sentence, by index

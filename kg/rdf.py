@@ -83,10 +83,27 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         w.add(art, SCHEMA + "url", _typed(a.url, "anyURI"))
     w.add(art, CKG + "textLength", _typed(len(a.text), "integer"))
 
+    def sentence_of(sp: Span) -> str | None:
+        for k, sent in enumerate(x.sentences):
+            if sent.start <= sp.start < sent.end:
+                iri = f"{art}#sentence-{k + 1}"
+                if iri not in w.described:
+                    w.described.add(iri)
+                    w.add(iri, RDF + "type", CKG + "Sentence")
+                    w.add(iri, OA + "hasSource", art)
+                    w.add(iri, OA + "start", _typed(sent.start, "nonNegativeInteger"))
+                    w.add(iri, OA + "end", _typed(sent.end, "nonNegativeInteger"))
+                    w.add(iri, OA + "exact", _lit(sent.text))
+                return iri
+        return None
+
     def span(sp: Span) -> str:
         iri = f"{art}#m{sp.start}-{sp.end}"
         if iri not in w.described:
             w.described.add(iri)
+            sentence = sentence_of(sp)
+            if sentence:
+                w.add(iri, CKG + "sentence", sentence)
             sel = f"{art}#char={sp.start},{sp.end}"
             w.add(iri, RDF + "type", CKG + "Mention")
             w.add(iri, OA + "hasSource", art)

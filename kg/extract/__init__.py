@@ -34,4 +34,6 @@ def extract(article: Article, resources: Resources | None = None) -> Extraction:
     quantities = find_quantities(doc, mentions)
     events = find_events(doc, mentions, quantities, times)
     quotes = find_quotes(doc, mentions)
-    return Extraction(article=article, mentions=mentions, quantities=quantities, events=events, quotes=quotes)
+    sentences = [doc.span(s.start, s.end) for s in doc.sentences]
+    return Extraction(article=article, mentions=mentions, quantities=quantities, events=events, quotes=quotes,
+                      sentences=sentences)

@@ -45,7 +45,8 @@ METONYM_VERBS = frozenset("""
 said says say has had have will would wants want demanded demands denied denies claimed claims accused accuses
 launched launches insisted insists considered considers rejected rejects responded seeks sought refused refuses
 must should could can may might did does holds held stated announced warned threatened agreed blamed sent
-continues continued hopes believes argued maintains used uses is was are were""".split())
+continues continued hopes believes argued maintains used uses is was are were blamed blames accused condemned
+condemns called calls vowed vows promised promises rejected responded retaliated""".split())
 PASSIVE_ATTACK = frozenset("""hit struck attacked shelled targeted bombarded plunged rocked shaken under damaged
 hammered pounded battered""".split())
 METONYM_POSSESSED = frozenset("""

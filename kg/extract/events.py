@@ -154,6 +154,11 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         if q.event is None:
             same = [i for i, e in enumerate(events) if e.type == "attack" and e.sentence == q.sentence]
             q.event = same[0] if same else main
+    for q in quantities:  # an attack used every weapon its counts are about ("539 drones and 11 missiles")
+        if q.event is not None and q.weapon is not None and q.kind in ("launched", "intercepted"):
+            ev = events[q.event]
+            if all(w.iri != q.weapon.iri for w in ev.weapons):
+                ev.weapons.append(q.weapon)
     for t in find_targets(doc, mentions):
         same = [e for e in events if e.type == "attack" and e.sentence == t.sentence]
         host = same[0] if same else (events[main] if main is not None else None)
@@ -328,6 +333,9 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
                 continue
             clauses = _clauses(doc, s.index)
             a, b = _clause_of(clauses, at)
+            before_comma = doc.text.rfind(", ", a, at)
+            after_comma = doc.text.find(", ", at, b)
+            a, b = (before_comma + 2 if before_comma >= 0 else a), (after_comma if after_comma >= 0 else b)
             if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
                 continue  # a meeting that was struck is a target, not an event of its own
             parts = _parties(doc, mentions, s.index, a, b, country_counts, by_iri)
