@@ -33,7 +33,8 @@ def article_quads(article: Article) -> list[ox.Quad]:
     return extraction_quads(extract(article, resources), resources.lexicon)
 
 
-def _parallel(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad]]:
+def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad]]:
+    """Quads of each article, in input order, extracted in `workers` processes."""
     if workers <= 1:
         for a in articles:
             yield article_quads(a)
@@ -71,7 +72,7 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
     report.words = sum(len(a.text.split()) for a in articles)
     show = sys.stderr.isatty() if progress is None else progress
     quads: list[ox.Quad] = []
-    stream = _parallel(articles, workers)
+    stream = parallel_quads(articles, workers)
     if show and len(articles) > 1:
         from tqdm import tqdm
         stream = tqdm(stream, total=len(articles), unit="article", desc="kg build", file=sys.stderr)

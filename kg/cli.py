@@ -51,6 +51,38 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 3 if result.errors else 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from .articles import ArticleError
+    from .store import StoreError, add_articles
+
+    def report(err: ArticleError) -> None:
+        print(f"kg: skipped {err}", file=sys.stderr)
+
+    try:
+        result = add_articles(args.inputs, args.store, workers=args.workers, on_error=report)
+    except StoreError as err:
+        _err(str(err))
+        return 2
+    if not args.quiet:
+        print(f"kg: {len(result.added)} article(s) added to {args.store}"
+              + (f"; {len(result.errors)} input(s) skipped" if result.errors else ""), file=sys.stderr)
+    return 3 if result.errors else (0 if result.added else 1)
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from .store import StoreError, remove_articles
+
+    try:
+        removed, missing = remove_articles(args.ids, args.store)
+    except StoreError as err:
+        _err(str(err))
+        return 2
+    for article_id in missing:
+        print(f"kg: no article {article_id!r} in {args.store}", file=sys.stderr)
+    print(f"kg: {len(removed)} article(s) removed from {args.store}", file=sys.stderr)
+    return 1 if missing else 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from .query import QueryError, format_results, load_graph, resolve_query, run_query
 
@@ -123,7 +155,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _network_options(p: argparse.ArgumentParser) -> None:
     from .network import CATEGORIES
 
-    p.add_argument("graph", metavar="GRAPH", help="graph file written by kg build")
+    p.add_argument("graph", metavar="GRAPH", help="graph file written by kg build, or a store folder")
     p.add_argument("--query", metavar="QUERY", help="show only what this SPARQL SELECT/CONSTRUCT returns (.rq, name or text)")
     p.add_argument("--article", metavar="ID", help="only nodes from this article")
     p.add_argument("--category", nargs="+", choices=CATEGORIES, metavar="CAT",
@@ -162,6 +194,28 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     b.set_defaults(func=cmd_build)
 
+    a = sub.add_parser(
+        "add", help="add articles to a persistent store (created if missing)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Extract articles and put each into the store as its own named graph, replacing an earlier "
+                    "version of the same article. Each article is one transaction: an interrupted add leaves "
+                    "whole articles only. Query, viz and export accept the store folder in place of a file.",
+        epilog="example:\n  kg add data/ --store store/\n  kg add today/*.txt --store store/ --workers 2\n"
+               "  kg query store/ timeline")
+    a.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders")
+    a.add_argument("--store", required=True, metavar="DIR", help="store folder")
+    a.add_argument("--workers", type=int, default=0, metavar="N", help="extraction processes (default: all cores)")
+    a.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    a.set_defaults(func=cmd_add)
+
+    r = sub.add_parser("remove", help="remove articles from a store",
+                       description="Remove the named graphs of these article ids from the store.",
+                       epilog="example:\n  kg remove seed_kyiv_2025_07_04 --store store/",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("ids", nargs="+", metavar="ID", help="article ids")
+    r.add_argument("--store", required=True, metavar="DIR", help="store folder")
+    r.set_defaults(func=cmd_remove)
+
     q = sub.add_parser(
         "query", help="run SPARQL or a bundled question over a graph",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -169,7 +223,7 @@ def make_parser() -> argparse.ArgumentParser:
                     "QUERY is a bundled question's name (see `kg queries`), a .rq file, or SPARQL text. csv, "
                     "tsv, json and xml are the W3C SPARQL 1.1 results formats.",
         epilog="example:\n  kg query out/graph.trig interception-rate\n  kg query out/graph.trig entities --format csv")
-    q.add_argument("graph", metavar="GRAPH", help="graph file written by kg build")
+    q.add_argument("graph", metavar="GRAPH", help="graph file written by kg build, or a store folder")
     q.add_argument("query", metavar="QUERY", help="bundled question name, .rq file, or SPARQL text")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table",
                    help="result format (default: table)")

@@ -55,8 +55,16 @@ def resolve_query(query: str) -> str:
 
 
 def load_graph(path: str | Path) -> ox.Store:
-    """An in-memory store holding a graph file written by `kg build` (format from its extension)."""
+    """A store to query: a store folder (opened read-only) or a graph file written by `kg build`,
+    loaded into memory (format from its extension)."""
     path = Path(path)
+    if path.is_dir():
+        from .store import StoreError, open_read_only
+
+        try:
+            return open_read_only(path)
+        except StoreError as err:
+            raise QueryError(str(err)) from None
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise QueryError(f"{path}: unknown graph format '{path.suffix}'; use a file kg build wrote")

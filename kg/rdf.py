@@ -91,8 +91,8 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
                     w.described.add(iri)
                     w.add(iri, RDF + "type", CKG + "Sentence")
                     w.add(iri, OA + "hasSource", art)
-                    w.add(iri, OA + "start", _typed(sent.start, "nonNegativeInteger"))
-                    w.add(iri, OA + "end", _typed(sent.end, "nonNegativeInteger"))
+                    w.add(iri, OA + "start", _typed(sent.start, "integer"))
+                    w.add(iri, OA + "end", _typed(sent.end, "integer"))
                     w.add(iri, OA + "exact", _lit(sent.text))
                 return iri
         return None
@@ -110,8 +110,8 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
             w.add(iri, OA + "hasSelector", sel)
             w.add(sel, RDF + "type", OA + "TextPositionSelector")
             w.add(sel, RDF + "type", OA + "TextQuoteSelector")
-            w.add(sel, OA + "start", _typed(sp.start, "nonNegativeInteger"))
-            w.add(sel, OA + "end", _typed(sp.end, "nonNegativeInteger"))
+            w.add(sel, OA + "start", _typed(sp.start, "integer"))
+            w.add(sel, OA + "end", _typed(sp.end, "integer"))
             w.add(sel, OA + "exact", _lit(sp.text))
         return iri
 

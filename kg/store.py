@@ -1,0 +1,123 @@
+"""A persistent store that grows article by article (pyoxigraph on RocksDB).
+
+Each article is one named graph (its IRI). Adding an article replaces its graph in a single SPARQL update
+(DROP + INSERT DATA), which RocksDB applies as one transaction: a killed `kg add` leaves the store as it
+was or with whole articles only. Entities are described again inside every article graph that names them,
+so replacing or removing one article never breaks the links of another.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from .articles import ArticleError, read_inputs
+from .build import parallel_quads
+from .lexicon import ontology_dir
+from .model import Article
+from .rdf import VOCABULARY_GRAPH, article_iri, vocabulary_quads
+
+
+class StoreError(Exception):
+    """The store cannot be opened or changed."""
+
+
+@dataclass
+class AddReport:
+    added: list[str] = field(default_factory=list)
+    errors: list[ArticleError] = field(default_factory=list)
+    words: int = 0
+
+
+def is_store(path: str | Path) -> bool:
+    """A folder holding (or meant to hold) a store, as opposed to a graph file."""
+    return Path(path).is_dir()
+
+
+def open_store(path: str | Path, create: bool = False) -> ox.Store:
+    """Open a store for writing (creating the folder when asked)."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: not a store folder")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no such store")
+        path.mkdir(parents=True)
+    elif create and any(path.iterdir()) and not (path / "CURRENT").exists():
+        raise StoreError(f"{path}: folder exists and is not a conflict-kg store")
+    try:
+        return ox.Store(str(path))
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open store ({err}); is another kg process (add, serve) using it?") from None
+
+
+def open_read_only(path: str | Path) -> ox.Store:
+    """Open a store to query it (no other process may be writing to it meanwhile)."""
+    path = Path(path)
+    if not (path / "CURRENT").exists():
+        raise StoreError(f"{path}: not a conflict-kg store (no database found)")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open store ({err})") from None
+
+
+def _graph_update(graph: str, quads: list[ox.Quad]) -> str:
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
+
+
+def replace_graph(store: ox.Store, graph: str, quads: list[ox.Quad]) -> None:
+    """Make `graph` hold exactly `quads`, in one transaction."""
+    store.update(_graph_update(graph, quads))
+
+
+def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: int | None = None,
+                 on_error: Callable[[ArticleError], None] | None = None,
+                 on_added: Callable[[str], None] | None = None) -> AddReport:
+    """Read, extract and put each article into the store, one transaction per article."""
+    report = AddReport()
+    articles: list[Article] = []
+    for item in read_inputs(inputs):
+        if isinstance(item, ArticleError):
+            report.errors.append(item)
+            if on_error:
+                on_error(item)
+        else:
+            articles.append(item)
+    store = open_store(store_path, create=True)
+    replace_graph(store, VOCABULARY_GRAPH, list(vocabulary_quads(ontology_dir())))  # same content: no change
+    workers = workers or os.cpu_count() or 1
+    for article, quads in zip(articles, parallel_quads(articles, workers)):
+        replace_graph(store, article_iri(article.id), quads)
+        report.added.append(article.id)
+        report.words += len(article.text.split())
+        if on_added:
+            on_added(article.id)
+    store.flush()
+    return report
+
+
+def remove_articles(ids: Iterable[str], store_path: str | Path) -> tuple[list[str], list[str]]:
+    """Drop the named graphs of these article ids; returns (removed, not found)."""
+    store = open_store(store_path)
+    removed, missing = [], []
+    for article_id in ids:
+        g = ox.NamedNode(article_iri(article_id))
+        if store.contains_named_graph(g):
+            store.update(f"DROP GRAPH <{g.value}>")
+            removed.append(article_id)
+        else:
+            missing.append(article_id)
+    store.flush()
+    return removed, missing
+
+
+def article_ids(store: ox.Store) -> list[str]:
+    prefix = article_iri("")
+    return sorted(g.value[len(prefix):] for g in store.named_graphs()
+                  if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
