@@ -163,6 +163,31 @@ def _network_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-nodes", type=int, default=0, metavar="N", help="keep the N most connected nodes")
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from .server import Settings, make_server
+
+    token = args.write_token or os.environ.get("KG_WRITE_TOKEN") or None
+    try:
+        server = make_server(Settings(store=str(args.store), write_token=token, timeout=args.timeout,
+                                      max_rows=args.max_rows), args.host, args.port, max_parallel=args.parallel)
+    except (FileNotFoundError, OSError) as err:
+        _err(str(err))
+        return 2
+    server.verbose = args.verbose
+    host, port = server.server_address[:2]
+    print(f"kg: serving {args.store} at http://{host}:{port}/ (SPARQL at /query"
+          + ("; updates need the write token" if token else "; read-only") + ")", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_queries(args: argparse.Namespace) -> int:
     from .query import bundled_queries, describe
 
@@ -251,6 +276,26 @@ def make_parser() -> argparse.ArgumentParser:
     _network_options(e)
     e.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf file to write")
     e.set_defaults(func=cmd_export)
+
+    sv = sub.add_parser(
+        "serve", help="serve a store as a SPARQL 1.1 endpoint",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A SPARQL 1.1 Protocol endpoint with a query page. Read-only unless started with a write "
+                    "token (then updates need 'Authorization: Bearer TOKEN'). SERVICE and LOAD are refused; a "
+                    "query timeout and a result cap protect the server.",
+        epilog="example:\n  kg serve --store store/\n  KG_WRITE_TOKEN=s3cret kg serve --store store/ --port 8000\n"
+               "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' "
+               "http://127.0.0.1:7878/query")
+    sv.add_argument("--store", required=True, metavar="DIR", help="store folder (made by kg add)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    sv.add_argument("--write-token", metavar="TOKEN", help="allow updates that carry this bearer token "
+                                                           "(or set KG_WRITE_TOKEN)")
+    sv.add_argument("--timeout", type=float, default=30.0, metavar="S", help="query timeout in seconds (default 30)")
+    sv.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="result cap (default 100000)")
+    sv.add_argument("--parallel", type=int, default=4, metavar="N", help="queries run at once (default 4)")
+    sv.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    sv.set_defaults(func=cmd_serve)
 
     ls = sub.add_parser("queries", help="list the bundled questions", description="List the bundled SPARQL questions.")
     ls.set_defaults(func=cmd_queries)
