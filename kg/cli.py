@@ -32,6 +32,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     def report(err: ArticleError) -> None:
         print(f"kg: skipped {err}", file=sys.stderr)
 
+    if args.engine == "dask":
+        from .distributed import build_dask
+
+        if Path(args.output).suffix:
+            _err(f"{args.output}: with --engine dask, OUT is a folder for N-Quads shards")
+            return 2
+        try:
+            n, errors, shards = build_dask(args.inputs, args.output, scheduler=args.scheduler, on_error=report)
+        except OSError as err:
+            _err(f"dask: {err}")
+            return 2
+        if n == 0:
+            _err("no article could be read")
+            return 1
+        if not args.quiet:
+            print(f"kg: {n} articles -> {len(shards)} shards in {args.output}"
+                  + (f"; {len(errors)} input(s) skipped" if errors else ""), file=sys.stderr)
+        return 3 if errors else 0
+    if args.scheduler:
+        _err("--scheduler needs --engine dask")
+        return 2
+
     try:
         result = build(args.inputs, args.output, workers=args.workers, include_vocabulary=not args.no_vocabulary,
                        on_error=report, progress=None if not args.quiet else False)
@@ -163,6 +185,23 @@ def _network_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-nodes", type=int, default=0, metavar="N", help="keep the N most connected nodes")
 
 
+def cmd_push(args: argparse.Namespace) -> int:
+    import os
+
+    from .distributed import push
+    from .query import QueryError, load_graph
+
+    try:
+        store = load_graph(args.graph)
+        n = push(store, args.endpoint, token=args.token or os.environ.get("KG_PUSH_TOKEN"), user=args.user,
+                 include_vocabulary=not args.no_vocabulary)
+    except (QueryError, RuntimeError) as err:
+        _err(str(err))
+        return 2
+    print(f"kg: {n} graph(s) pushed to {args.endpoint}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
@@ -216,6 +255,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", required=True, metavar="OUT", help="graph file to write (.trig .nq .ttl .nt .jsonld)")
     b.add_argument("--workers", type=int, default=1, metavar="N", help="extract in N processes (default 1)")
     b.add_argument("--no-vocabulary", action="store_true", help="leave the ontology and SKOS schemes out of OUT")
+    b.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local (default) or dask: extract on a Dask cluster and write N-Quads shards to the folder OUT")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     b.set_defaults(func=cmd_build)
 
@@ -296,6 +338,20 @@ def make_parser() -> argparse.ArgumentParser:
     sv.add_argument("--parallel", type=int, default=4, metavar="N", help="queries run at once (default 4)")
     sv.add_argument("-v", "--verbose", action="store_true", help="log every request")
     sv.set_defaults(func=cmd_serve)
+
+    pu = sub.add_parser(
+        "push", help="load a graph or store into any SPARQL 1.1 store (Graph Store Protocol)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="PUT every named graph (one per article) to a Graph Store Protocol endpoint, replacing graphs "
+                    "of the same name there: Fuseki, GraphDB, Virtuoso, QLever, Oxigraph...",
+        epilog="example:\n  kg push out/graph.trig --endpoint http://localhost:7878/store\n"
+               "  kg push store/ --endpoint http://localhost:3030/ds/data --user admin:pw")
+    pu.add_argument("graph", metavar="GRAPH", help="graph file, shard folder or store folder")
+    pu.add_argument("--endpoint", required=True, metavar="URL", help="the Graph Store Protocol URL")
+    pu.add_argument("--token", help="bearer token (or set KG_PUSH_TOKEN)")
+    pu.add_argument("--user", metavar="USER:PASSWORD", help="HTTP basic authentication")
+    pu.add_argument("--no-vocabulary", action="store_true", help="do not send the vocabulary graph")
+    pu.set_defaults(func=cmd_push)
 
     ls = sub.add_parser("queries", help="list the bundled questions", description="List the bundled SPARQL questions.")
     ls.set_defaults(func=cmd_queries)

@@ -58,6 +58,15 @@ def load_graph(path: str | Path) -> ox.Store:
     """A store to query: a store folder (opened read-only) or a graph file written by `kg build`,
     loaded into memory (format from its extension)."""
     path = Path(path)
+    if path.is_dir() and not (path / "CURRENT").exists() and any(path.glob("*.nq")):
+        store = ox.Store()  # a folder of N-Quads shards written by kg build --engine dask
+        for shard in sorted(path.glob("*.nq")):
+            try:
+                with shard.open("rb") as fh:
+                    store.bulk_load(fh, format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as err:
+                raise QueryError(f"{shard}: not valid N-Quads ({err})") from None
+        return store
     if path.is_dir():
         from .store import StoreError, open_read_only
 
