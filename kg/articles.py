@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .model import Article
 
@@ -83,6 +83,21 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[Article | ArticleError]
                     continue
                 seen[result.id] = result.source_path
             yield result
+
+
+def collect_articles(paths: Iterable[str | Path],
+                     on_error: Callable[[ArticleError], None] | None = None) -> tuple[list[Article], list[ArticleError]]:
+    """All readable articles of `paths`, and the errors (each also passed to `on_error` as it is found)."""
+    articles: list[Article] = []
+    errors: list[ArticleError] = []
+    for item in read_inputs(paths):
+        if isinstance(item, ArticleError):
+            errors.append(item)
+            if on_error:
+                on_error(item)
+        else:
+            articles.append(item)
+    return articles, errors
 
 
 def read_file(path: Path) -> Iterator[Article | ArticleError]:

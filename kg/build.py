@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .articles import ArticleError, read_inputs
+from .articles import ArticleError, collect_articles
 from .extract import default_resources, extract
 from .lexicon import ontology_dir
 from .model import Article
@@ -58,14 +58,7 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
     """
     rdf_format(output)  # fail on a bad extension before doing any work
     report = BuildReport()
-    articles: list[Article] = []
-    for item in read_inputs(inputs):
-        if isinstance(item, ArticleError):
-            report.errors.append(item)
-            if on_error:
-                on_error(item)
-        else:
-            articles.append(item)
+    articles, report.errors = collect_articles(inputs, on_error)
     report.articles = len(articles)
     if not articles:
         return report  # nothing to write: leave any previous OUT untouched

@@ -139,13 +139,13 @@ def _network(args: argparse.Namespace):
     return g, left_out
 
 
-def cmd_viz(args: argparse.Namespace) -> int:
+def _write_network(args: argparse.Namespace, write) -> int:
+    """Project GRAPH with the filters, hand it to `write(graph, left_out)`, report; errors in one line."""
     from .query import QueryError
-    from .viz import write_html
 
     try:
         g, left_out = _network(args)
-        write_html(g, args.output, title=args.title or Path(args.graph).name, left_out=left_out)
+        write(g, left_out)
     except (QueryError, ValueError) as err:
         _err(str(err))
         return 2
@@ -157,21 +157,17 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_viz(args: argparse.Namespace) -> int:
+    from .viz import write_html
+
+    return _write_network(args, lambda g, left: write_html(g, args.output, title=args.title or Path(args.graph).name,
+                                                           left_out=left))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .network import export
-    from .query import QueryError
 
-    try:
-        g, _left = _network(args)
-        export(g, args.output)
-    except (QueryError, ValueError) as err:
-        _err(str(err))
-        return 2
-    except OSError as err:
-        _err(f"{args.output}: cannot write ({err.strerror or err})")
-        return 2
-    print(f"kg: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges -> {args.output}", file=sys.stderr)
-    return 0
+    return _write_network(args, lambda g, _left: export(g, args.output))
 
 
 def _network_options(p: argparse.ArgumentParser) -> None:
@@ -235,6 +231,14 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(sub, name: str, summary: str, description: str, examples: list[str], func) -> argparse.ArgumentParser:
+    """A subcommand with its help text and examples."""
+    p = sub.add_parser(name, help=summary, description=description, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="example:\n" + "\n".join(f"  {e}" for e in examples))
+    p.set_defaults(func=func)
+    return p
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
@@ -243,14 +247,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"conflict-kg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    b = sub.add_parser(
-        "build", help="build a graph from article files or folders",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Read articles (.txt/.md with optional front matter, .html, .jsonl; folders are searched "
+    b = _command(sub, 'build', 'build a graph from article files or folders',
+                 "Read articles (.txt/.md with optional front matter, .html, .jsonl; folders are searched "
                     "recursively) and write their graph. The output format follows OUT's extension: .trig and "
                     ".nq keep one named graph per article; .ttl, .nt and .jsonld also work. Unreadable inputs "
                     "are reported and skipped (exit status 3); OUT is written atomically.",
-        epilog="example:\n  kg build data/ -o out/graph.trig\n  kg build a.txt b.html feed.jsonl -o graph.nq")
+                 ['kg build data/ -o out/graph.trig', 'kg build a.txt b.html feed.jsonl -o graph.nq'], cmd_build)
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders")
     b.add_argument("-o", "--output", required=True, metavar="OUT", help="graph file to write (.trig .nq .ttl .nt .jsonld)")
     b.add_argument("--workers", type=int, default=1, metavar="N", help="extract in N processes (default 1)")
@@ -259,75 +261,53 @@ def make_parser() -> argparse.ArgumentParser:
                    help="local (default) or dask: extract on a Dask cluster and write N-Quads shards to the folder OUT")
     b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
-    b.set_defaults(func=cmd_build)
 
-    a = sub.add_parser(
-        "add", help="add articles to a persistent store (created if missing)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Extract articles and put each into the store as its own named graph, replacing an earlier "
+    a = _command(sub, 'add', 'add articles to a persistent store (created if missing)',
+                 "Extract articles and put each into the store as its own named graph, replacing an earlier "
                     "version of the same article. Each article is one transaction: an interrupted add leaves "
                     "whole articles only. Query, viz and export accept the store folder in place of a file.",
-        epilog="example:\n  kg add data/ --store store/\n  kg add today/*.txt --store store/ --workers 2\n"
-               "  kg query store/ timeline")
+                 ['kg add data/ --store store/', 'kg add today/*.txt --store store/ --workers 2', 'kg query store/ timeline'], cmd_add)
     a.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders")
     a.add_argument("--store", required=True, metavar="DIR", help="store folder")
     a.add_argument("--workers", type=int, default=0, metavar="N", help="extraction processes (default: all cores)")
     a.add_argument("-q", "--quiet", action="store_true", help="no summary")
-    a.set_defaults(func=cmd_add)
 
-    r = sub.add_parser("remove", help="remove articles from a store",
-                       description="Remove the named graphs of these article ids from the store.",
-                       epilog="example:\n  kg remove seed_kyiv_2025_07_04 --store store/",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r = _command(sub, 'remove', 'remove articles from a store',
+                 "Remove the named graphs of these article ids from the store.",
+                 ['kg remove seed_kyiv_2025_07_04 --store store/'], cmd_remove)
     r.add_argument("ids", nargs="+", metavar="ID", help="article ids")
     r.add_argument("--store", required=True, metavar="DIR", help="store folder")
-    r.set_defaults(func=cmd_remove)
 
-    q = sub.add_parser(
-        "query", help="run SPARQL or a bundled question over a graph",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Run a SPARQL query over a graph file that kg build wrote (all named graphs together). "
+    q = _command(sub, 'query', 'run SPARQL or a bundled question over a graph',
+                 "Run a SPARQL query over a graph file that kg build wrote (all named graphs together). "
                     "QUERY is a bundled question's name (see `kg queries`), a .rq file, or SPARQL text. csv, "
                     "tsv, json and xml are the W3C SPARQL 1.1 results formats.",
-        epilog="example:\n  kg query out/graph.trig interception-rate\n  kg query out/graph.trig entities --format csv")
+                 ['kg query out/graph.trig interception-rate', 'kg query out/graph.trig entities --format csv'], cmd_query)
     q.add_argument("graph", metavar="GRAPH", help="graph file written by kg build, or a store folder")
     q.add_argument("query", metavar="QUERY", help="bundled question name, .rq file, or SPARQL text")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table",
                    help="result format (default: table)")
-    q.set_defaults(func=cmd_query)
 
-    v = sub.add_parser(
-        "viz", help="draw the graph as an interactive network (one offline HTML file)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Project the graph onto actors, places, weapons and events and write an interactive network "
+    v = _command(sub, 'viz', 'draw the graph as an interactive network (one offline HTML file)',
+                 "Project the graph onto actors, places, weapons and events and write an interactive network "
                     "page that works offline: colour and shape by category, size by mentions, tooltips with "
                     "identifiers, counts and source sentences, search, and filters by category and article.",
-        epilog="example:\n  kg viz out/graph.trig -o out/graph.html\n"
-               "  kg viz out/graph.trig -o kyiv.html --article seed_kyiv_2025_07_04 --category attack place weapon\n"
-               "  kg viz out/graph.trig -o big.html --max-nodes 500")
+                 ['kg viz out/graph.trig -o out/graph.html', 'kg viz out/graph.trig -o kyiv.html --article seed_kyiv_2025_07_04 --category attack place weapon', 'kg viz out/graph.trig -o big.html --max-nodes 500'], cmd_viz)
     _network_options(v)
     v.add_argument("-o", "--output", required=True, metavar="HTML", help="page to write")
     v.add_argument("--title", help="page title (default: the graph file's name)")
-    v.set_defaults(func=cmd_viz)
 
-    e = sub.add_parser(
-        "export", help="write the network as GraphML or GEXF for Gephi and Cytoscape",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Write the projected network (the nodes and edges kg viz draws) as GraphML or GEXF.",
-        epilog="example:\n  kg export out/graph.trig -o out/graph.graphml\n  kg export out/graph.trig -o out/graph.gexf")
+    e = _command(sub, 'export', 'write the network as GraphML or GEXF for Gephi and Cytoscape',
+                 "Write the projected network (the nodes and edges kg viz draws) as GraphML or GEXF.",
+                 ['kg export out/graph.trig -o out/graph.graphml', 'kg export out/graph.trig -o out/graph.gexf'], cmd_export)
     _network_options(e)
     e.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf file to write")
-    e.set_defaults(func=cmd_export)
 
-    sv = sub.add_parser(
-        "serve", help="serve a store as a SPARQL 1.1 endpoint",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="A SPARQL 1.1 Protocol endpoint with a query page. Read-only unless started with a write "
+    sv = _command(sub, 'serve', 'serve a store as a SPARQL 1.1 endpoint',
+                 "A SPARQL 1.1 Protocol endpoint with a query page. Read-only unless started with a write "
                     "token (then updates need 'Authorization: Bearer TOKEN'). SERVICE and LOAD are refused; a "
                     "query timeout and a result cap protect the server.",
-        epilog="example:\n  kg serve --store store/\n  KG_WRITE_TOKEN=s3cret kg serve --store store/ --port 8000\n"
-               "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' "
-               "http://127.0.0.1:7878/query")
+                 ['kg serve --store store/', 'KG_WRITE_TOKEN=s3cret kg serve --store store/ --port 8000', "curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query"], cmd_serve)
     sv.add_argument("--store", required=True, metavar="DIR", help="store folder (made by kg add)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
@@ -337,21 +317,16 @@ def make_parser() -> argparse.ArgumentParser:
     sv.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="result cap (default 100000)")
     sv.add_argument("--parallel", type=int, default=4, metavar="N", help="queries run at once (default 4)")
     sv.add_argument("-v", "--verbose", action="store_true", help="log every request")
-    sv.set_defaults(func=cmd_serve)
 
-    pu = sub.add_parser(
-        "push", help="load a graph or store into any SPARQL 1.1 store (Graph Store Protocol)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="PUT every named graph (one per article) to a Graph Store Protocol endpoint, replacing graphs "
+    pu = _command(sub, 'push', 'load a graph or store into any SPARQL 1.1 store (Graph Store Protocol)',
+                 "PUT every named graph (one per article) to a Graph Store Protocol endpoint, replacing graphs "
                     "of the same name there: Fuseki, GraphDB, Virtuoso, QLever, Oxigraph...",
-        epilog="example:\n  kg push out/graph.trig --endpoint http://localhost:7878/store\n"
-               "  kg push store/ --endpoint http://localhost:3030/ds/data --user admin:pw")
+                 ['kg push out/graph.trig --endpoint http://localhost:7878/store', 'kg push store/ --endpoint http://localhost:3030/ds/data --user admin:pw'], cmd_push)
     pu.add_argument("graph", metavar="GRAPH", help="graph file, shard folder or store folder")
     pu.add_argument("--endpoint", required=True, metavar="URL", help="the Graph Store Protocol URL")
     pu.add_argument("--token", help="bearer token (or set KG_PUSH_TOKEN)")
     pu.add_argument("--user", metavar="USER:PASSWORD", help="HTTP basic authentication")
     pu.add_argument("--no-vocabulary", action="store_true", help="do not send the vocabulary graph")
-    pu.set_defaults(func=cmd_push)
 
     ls = sub.add_parser("queries", help="list the bundled questions", description="List the bundled SPARQL questions.")
     ls.set_defaults(func=cmd_queries)

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .articles import ArticleError, read_inputs
+from .articles import ArticleError, collect_articles
 from .lexicon import ontology_dir
 from .model import Article
 from .rdf import VOCABULARY_GRAPH, vocabulary_quads
@@ -52,15 +52,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    articles: list[Article] = []
-    errors: list[ArticleError] = []
-    for item in read_inputs(inputs):
-        if isinstance(item, ArticleError):
-            errors.append(item)
-            if on_error:
-                on_error(item)
-        else:
-            articles.append(item)
+    articles, errors = collect_articles(inputs, on_error)
     if not articles:
         return 0, errors, []
     cluster = None

@@ -14,10 +14,9 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .articles import ArticleError, read_inputs
+from .articles import ArticleError, collect_articles
 from .build import parallel_quads
 from .lexicon import ontology_dir
-from .model import Article
 from .rdf import VOCABULARY_GRAPH, article_iri, vocabulary_quads
 
 
@@ -81,14 +80,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
                  on_added: Callable[[str], None] | None = None) -> AddReport:
     """Read, extract and put each article into the store, one transaction per article."""
     report = AddReport()
-    articles: list[Article] = []
-    for item in read_inputs(inputs):
-        if isinstance(item, ArticleError):
-            report.errors.append(item)
-            if on_error:
-                on_error(item)
-        else:
-            articles.append(item)
+    articles, report.errors = collect_articles(inputs, on_error)
     store = open_store(store_path, create=True)
     replace_graph(store, VOCABULARY_GRAPH, list(vocabulary_quads(ontology_dir())))  # same content: no change
     workers = workers or os.cpu_count() or 1

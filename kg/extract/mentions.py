@@ -138,13 +138,7 @@ class _Finder:
             best = None
             first = self.doc.folded[i]
             if first not in lex.starts and names.singular(first) not in lex.starts:
-                demonym = self.demonym_at(i) if toks[i].is_title else None
-                if demonym:
-                    j, iri = demonym
-                    self.add(self.concept_entity(iri), i, j, "demonym")
-                    i = j
-                    continue
-                i += 1
+                i = self.demonym_or_next(i)
                 continue
             limit = min(n, i + lex.max_len)
             j = i + 1
@@ -164,13 +158,7 @@ class _Finder:
                     best = (j, self.choose(entries))
                     break
             if best is None:
-                demonym = self.demonym_at(i)
-                if demonym:
-                    j, iri = demonym
-                    self.add(self.concept_entity(iri), i, j, "demonym")
-                    i = j
-                    continue
-                i += 1
+                i = self.demonym_or_next(i)
                 continue
             j, entry = best
             concept = lex.concepts[entry.iri]
@@ -190,6 +178,15 @@ class _Finder:
             return entries[0]
         ctx = self.context_countries()
         return sorted(entries, key=lambda e: (self.lex.concepts[e.iri].country_code not in ctx, not e.preferred))[0]
+
+    def demonym_or_next(self, i: int) -> int:
+        """Record a demonym at token i ("Russian") and return where to go on."""
+        demonym = self.demonym_at(i)
+        if demonym is None:
+            return i + 1
+        j, iri = demonym
+        self.add(self.concept_entity(iri), i, j, "demonym")
+        return j
 
     def demonym_at(self, i: int) -> tuple[int, str] | None:
         toks = self.doc.tokens
