@@ -70,6 +70,16 @@ def _attacker(doc: Doc, mentions: list[Mention], sentence: int, target: Entity |
         if c.kind in ("name", "metonym") and re.match(r"\s+(?:\w+\s+){0,2}(?:launched|fired|hurled|attacked|struck|hit|shelled|"
                                                       r"used|sent|targeted|bombed|pounded|unleashed|carried out)\b", after):
             return c.entity
+    lex = doc.resources.lexicon
+    for o in mentions:  # "Ukraine's military said its forces had struck ...": the military's country
+        if o.sentence == sentence and o.entity.category == "organization" and o.entity.country_code and re.search(
+                r"\b(?:military|armed forces|army|navy|air force|general staff|forces|defen[cs]e ministry|security service)\b",
+                o.entity.label, re.I) and re.search(r"\b(?:struck|hit|attacked|targeted|launched|fired|shelled|bombed)\b",
+                                                   doc.text[o.span.end:s.end]):
+            iri = lex.countries_by_code.get(o.entity.country_code)
+            if iri and (target is None or iri != target.iri) and (target is None or target.country_code != o.entity.country_code):
+                from .mentions import entity_from_concept
+                return entity_from_concept(doc, lex.concepts[iri])
     for c in countries:
         if c.kind != "demonym" and not re.match(r"['\u2019]s\s", doc.text[c.span.end:c.span.end + 3]):
             before = doc.text[max(s.start, c.span.start - 12):c.span.start].lower()
@@ -175,10 +185,20 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
                 if who is not None:
                     attackers[who.iri] += 1
                     attacker_entities[who.iri] = who
-    default = max(attackers, key=attackers.get) if attackers else None
     for e in events:
-        if e.type == "attack" and default and (not e.participants or blamed is not None):
-            e.participants = [attacker_entities[default]]
+        if e.type != "attack" or (e.participants and blamed is None):
+            continue
+        # the attacker of an unattributed strike: who else attacked places of the same country, else the
+        # most frequent attacker that is not the place's own country
+        cc = e.places[0].country_code or (e.places[0].category == "country" and _code(doc, e.places[0]))
+        same = Counter(x.participants[0].iri for x in events if x.type == "attack" and x.participants and x is not e
+                       and (x.places[0].country_code or _code(doc, x.places[0])) == cc)
+        pool = same if blamed is None and same else Counter({k: v for k, v in attackers.items()
+                                                              if _code(doc, attacker_entities[k]) != cc}) or attackers
+        if pool:
+            best = max(pool, key=pool.get)
+            e.participants = [attacker_entities.get(best) or next(
+                x.participants[0] for x in events if x.participants and x.participants[0].iri == best)]
     events.extend(_communications(doc, mentions))
     return events
 
@@ -266,6 +286,11 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
             out.append(Target(label=label, span=doc.span(start, end), sentence=s.index, owner=owner,
                               object_iri=objects[0] if objects else ""))
     return out
+
+
+def _code(doc: Doc, entity: Entity) -> str:
+    c = doc.resources.lexicon.concepts.get(entity.iri)
+    return entity.country_code or (c.country_code if c else "")
 
 
 def _blamed(doc: Doc, mentions: list[Mention]) -> Entity | None:

@@ -122,7 +122,7 @@ def _runs(f: "_Finder", sentence: int) -> list[tuple[int, int]]:
 
 def unknown_names(f: "_Finder") -> None:
     """Persons, organizations and places found from name shape and context."""
-    from .mentions import entity_from_town, minted
+    from .mentions import entity_from_town, is_metonym, minted
 
     doc, toks, text = f.doc, f.doc.tokens, f.doc.text
     lex, gaz = doc.resources.lexicon, doc.resources.gazetteer
@@ -166,6 +166,16 @@ def unknown_names(f: "_Finder") -> None:
                     before_tok is not None and before_tok.lower in {"said", "says", "told", "wrote"})
                 if given or titled or _AGE.match(after) or said or (_APPOSITIVE_PERSON.match(after) and not _gazetteer_hit(f, a, b)):
                     f.add(minted("person", " ".join(words)), a, b)
+                    continue
+            # a big city of the war's countries needs no locative word ("the Saratov oil refinery")
+            if len(words) <= 2 and not first_in_sentence:
+                town = gaz.best(" ".join(words), f.context_countries(), 150000)
+                if town and town.country_code in f.context_countries():
+                    capital_of = lex.capitals.get(normalize(" ".join(words)))
+                    if capital_of and is_metonym(doc, a, b):  # "Washington holds back aid"
+                        f.add(f.concept_entity(capital_of), a, b, "metonym")
+                    else:
+                        f.add(entity_from_town(doc, town), a, b)
                     continue
             # places the gazetteer knows, framed by a locative word
             if len(words) <= 3 and _locative_before(f, a):

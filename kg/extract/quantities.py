@@ -303,6 +303,9 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
             kind: str | None = None
             weapon = head.weapon
             subset_of = None
+            if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", doc.text[s.start:num.start], re.I) \
+                    and len(out) > first_in_sentence and head.category in ("none", "weapon", "person", "kind"):
+                head = _Head("partitive", end=head.end, weapon=head.weapon)  # "446 targets, including 39 missiles"
             if head.category == "partitive":
                 ante = out[-1] if len(out) > first_in_sentence else (
                     out[-1] if out and out[-1].sentence == s.index - 1 else None)
@@ -315,7 +318,7 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
                     if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
                         kind = ante.kind
                         subset_of = out.index(ante)
-                    weapon = ante.weapon
+                    weapon = head.weapon or ante.weapon
             if head.category == "kind":
                 kind = head.kind
             elif head.category == "person":
