@@ -136,7 +136,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         if not key:
             continue
         bucket = phrases.setdefault(key, [])
-        if not any(e.iri == iri for e in bucket):
+        if not any(e.iri == iri and e.label == label for e in bucket):  # every spelling, for the case check
             bucket.append(Entry(iri, label, preferred))
     demonyms, capitals, by_code = {}, {}, {}
     generic: dict[tuple[str, ...], list[str]] = {}

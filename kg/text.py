@@ -63,9 +63,11 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 
 
 def joins(text: str, left: Token, right: Token) -> bool:
-    """True when nothing but spaces, hyphens, apostrophes or abbreviation dots separate two tokens."""
+    """True when nothing but spaces, hyphens, apostrophes or abbreviation dots ("U.S.") separate two tokens;
+    a full stop followed by a space ends a sentence, not a name."""
     gap = text[left.end:right.start]
-    return len(gap) <= 3 and _JOINING_GAP.fullmatch(gap) is not None and "\n" not in gap
+    return (len(gap) <= 3 and _JOINING_GAP.fullmatch(gap) is not None and "\n" not in gap
+            and not re.search(r"\.\s", gap))
 
 
 def split_sentences(text: str) -> list[Sentence]:

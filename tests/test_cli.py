@@ -96,3 +96,15 @@ def test_nothing_half_written(tmp_path):
     proc = run_kg("build", str(SEED), "-o", str(tmp_path / "no" / "dir" / "g.trig"))
     assert proc.returncode == 2 and "does not exist" in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "g.trig"]
+
+
+def test_opposing_figures_coexist_and_are_flagged(tmp_path):
+    src = tmp_path / "claims.txt"
+    src.write_text("---\ndate: 2025-03-08\n---\nA Russian missile struck a hotel in Dobropillia on Friday night, "
+                   "killing 11 people, Ukraine's State Emergency Service said. Russia's Defence Ministry claimed that "
+                   "40 soldiers had been killed in the strike on Dobropillia.\n", encoding="utf-8")
+    graph = tmp_path / "g.trig"
+    run_kg("build", str(src), "-o", str(graph), check=True)
+    rows = list(csv.DictReader(io.StringIO(run_kg("query", str(graph), "disputed-figures", "--format", "csv", check=True).stdout)))
+    assert [(r["kind"], r["place"], r["claimant1"], r["value1"], r["claimant2"], r["value2"]) for r in rows] == [
+        ("killed", "Dobropillia", "State Emergency Service of Ukraine", "11", "Russian Defence Ministry", "40")]

@@ -46,7 +46,7 @@ P = "PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>\nPREFIX skos: <http://
 
 def test_select_ask_construct(endpoint):
     rows = client(endpoint, P + 'SELECT ?v WHERE { GRAPH ?g { ?q ckg:value ?v ; ckg:place/skos:prefLabel "Kyiv"@en } }').queryAndConvert()
-    assert {"539", "478"} <= {b["v"]["value"] for b in rows["results"]["bindings"]}
+    assert {"539", "23"} <= {b["v"]["value"] for b in rows["results"]["bindings"]}
     assert client(endpoint, P + "ASK { ?a a ckg:Attack }").queryAndConvert()["boolean"] is True
     ttl = client(endpoint, P + "CONSTRUCT { ?a a ckg:Attack } WHERE { ?a a ckg:Attack }", TURTLE).queryAndConvert()
     assert b"Attack" in ttl

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..model import Entity, Mention, Quantity, Span
 from ..text import fold, normalize
-from .context import focus_place, place_refs, sentence_source
+from .context import PlaceRef, focus_place, place_refs, sentence_source
 from .doc import Doc
 from .names import singular
 
@@ -343,6 +343,13 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
                 after = [m.entity for m in sentence_weapons if num.end <= m.span.start < own_hi]
                 weapon = (before[-1] if before else after[0] if after else
                           (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else last_weapon))
+            national = source is not None and source.category == "organization" and source.country_code and \
+                kind in ("launched", "intercepted") and not refs
+            if national:  # "Ukraine's air force said Russia launched 105 drones": a nationwide figure
+                country = doc.resources.lexicon.countries_by_code.get(source.country_code)
+                if country:
+                    from .mentions import entity_from_concept
+                    refs = [PlaceRef(num.start, num.end, entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
             places = _places(doc.text, num, head, refs, lo, own_hi, list_hi, subset_of, out, focus)
             for place in places:
                 out.append(Quantity(kind=kind, value=num.value, span=doc.span(num.start, max(num.end, min(head.end, s.end))),
