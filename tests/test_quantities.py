@@ -56,3 +56,23 @@ def test_claimant_is_kept_so_opposing_figures_coexist():
              "Russia's Defence Ministry claimed that 60 soldiers had been killed.").quantities
     by_value = {x.value: x.claimant.label for x in q}
     assert by_value == {14: "General Staff of the Armed Forces of Ukraine", 60: "Russian Defence Ministry"}
+
+
+def test_n_of_m_gives_both_counts():
+    got = counts("Air defences intercepted 478 of 539 drones launched overnight.")
+    assert ("intercepted", 478, "drone", None, None) in [(k, v, w, None, o) for k, v, w, _p, o in got]
+    assert ("launched", 539, "drone") in [(k, v, w) for k, v, w, _p, _o in got]
+
+
+def test_including_makes_a_subset_and_the_verb_comes_later():
+    q = read("At least 14 people, including three children, were killed in Uman.").quantities
+    whole = next(x for x in q if x.value == 14)
+    part = next(x for x in q if x.value == 3)
+    assert whole.kind == part.kind == "killed" and q[part.subset_of] is whole and whole.place.label == "Uman"
+
+
+def test_aircraft_are_platforms_not_launched_weapons():
+    got = counts("Two Su-34 jets dropped four KAB bombs on Vovchansk, damaging 15 homes.")
+    assert ("launched", 4, "glide bomb", "Vovchansk", None) in got
+    assert ("damaged", 15, None, "Vovchansk", "home") in got
+    assert not any(v == 2 for _k, v, _w, _p, _o in got)

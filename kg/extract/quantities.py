@@ -45,7 +45,8 @@ _KIND_WORDS = {
                  "launch", "fire", "attacked", "struck", "hit", "slammed", "targeted", "deployed", "unleashed"},
     "damaged": {"damaged", "destroyed", "wrecked", "hit", "burned", "burnt", "ablaze", "collapsed", "shattered",
                 "razed", "levelled", "leveled", "damage", "caught", "struck", "flattened", "gutted", "affected",
-                "spread", "demolished", "ruined", "blown"},
+                "spread", "demolished", "ruined", "blown", "damaging", "destroying", "wrecking", "levelling",
+                "leveling", "burning"},
 }
 _PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out",
             "lost": r"(?:their|his|her)\s+lives?"}
@@ -291,6 +292,13 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
         refs = place_refs(doc, mentions, s.index)
         source = sentence_source(doc, mentions, s.index)
         heads = [_head(doc, n, mentions) for n in nums]
+        for k in range(1, len(nums)):
+            before = doc.text[s.start:nums[k].start]
+            if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", before, re.I) \
+                    and heads[k].category in ("none", "weapon", "person", "kind"):
+                heads[k] = _Head("partitive", end=heads[k].end, weapon=heads[k].weapon)  # "14 people, including 3 children"
+            if re.fullmatch(r"\s+of\s+(?:the\s+)?", doc.text[nums[k - 1].end:nums[k].start]) and heads[k].category == "weapon":
+                heads[k - 1] = _Head("weapon", weapon=heads[k].weapon, end=nums[k - 1].end)  # "478 of 539 drones"
         first_in_sentence = len(out)
         for k, (num, head) in enumerate(zip(nums, heads)):
             clause_lo = heads[k - 1].end if k else s.start
@@ -303,9 +311,6 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
             kind: str | None = None
             weapon = head.weapon
             subset_of = None
-            if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", doc.text[s.start:num.start], re.I) \
-                    and len(out) > first_in_sentence and head.category in ("none", "weapon", "person", "kind"):
-                head = _Head("partitive", end=head.end, weapon=head.weapon)  # "446 targets, including 39 missiles"
             if head.category == "partitive":
                 ante = out[-1] if len(out) > first_in_sentence else (
                     out[-1] if out and out[-1].sentence == s.index - 1 else None)
@@ -325,6 +330,8 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
                 kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
             elif head.category == "weapon":
                 kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
+                if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
+                    kind = None  # "two Su-34 jets dropped bombs": aircraft carry weapons, they are not launched
             elif head.category == "object":
                 kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, s.end), {"damaged"})
             elif head.category == "none":
@@ -386,6 +393,16 @@ def _places(text: str, num: _Num, head: _Head, refs: list, lo: int, own_hi: int,
     if refs:
         return [sorted(refs, key=lambda r: (not r.framed, abs(r.start - num.start)))[0].entity]
     return [focus]
+
+
+_PLATFORMS = {"https://w3id.org/conflict-kg/weapon/" + k for k in
+              ("aircraft", "helicopter", "armoured-vehicle", "naval-vessel", "air-defence-system")}
+
+
+def _is_platform(doc: Doc, weapon: Entity) -> bool:
+    from ..lexicon import ancestors
+    lex = doc.resources.lexicon
+    return weapon.iri in _PLATFORMS or bool(set(ancestors(lex, weapon.iri)) & _PLATFORMS)
 
 
 def _dedupe(quantities: list[Quantity]) -> list[Quantity]:
