@@ -26,3 +26,13 @@ def test_speaker_before_quote_and_organization_speaker():
 def test_description_resolves_to_organization():
     got = quotes("Russia's Defence Ministry reported the raid. The ministry called it “a provocation”.")
     assert got == [("Russian Defence Ministry", "a provocation")]
+
+
+def test_nearest_reporting_verb_owns_the_quote():
+    got = quotes('Emmanuel Macron said Russia was the aggressor, while Donald Tusk wrote: "You are not alone."')
+    assert got == [("Donald Tusk", "You are not alone.")]
+
+
+def test_words_after_a_finished_quote_start_a_new_sentence():
+    got = quotes('JD Vance called him "disrespectful". Donald Trump told reporters he was angry.')
+    assert got == [("JD Vance", "disrespectful")]

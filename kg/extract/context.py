@@ -192,7 +192,8 @@ _DESCRIPTION = re.compile(r"\b[Tt]he\s+(ministry|mayor|governor|president|kremli
                           r"spokesman|spokeswoman|minister|company|police|commander)\b")
 
 
-def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None = None) -> Entity | None:
+def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None = None,
+                    nearest_verb: bool = False) -> Entity | None:
     """Who a sentence (or its part before `until`) reports: 'according to X', 'X said ...',
     '..., X said', 'the ministry said', 'he said', else the subject the sentence opens with."""
     s = doc.sentences[sentence]
@@ -205,7 +206,10 @@ def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int
         if who:
             return who
     subject = actor_near(doc, mentions, floor, end, prefer="first_any")
-    for m in re.finditer(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", text):
+    verbs = list(re.finditer(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", text))
+    if nearest_verb:  # a quotation belongs to the reporting verb right before it
+        verbs.reverse()
+    for m in verbs:
         at = s.start + m.start()
         if doc.in_quote(at):
             continue

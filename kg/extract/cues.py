@@ -46,7 +46,8 @@ said says say has had have will would wants want demanded demands denied denies 
 launched launches insisted insists considered considers rejected rejects responded seeks sought refused refuses
 must should could can may might did does holds held stated announced warned threatened agreed blamed sent
 continues continued hopes believes argued maintains used uses is was are were blamed blames accused condemned
-condemns called calls vowed vows promised promises rejected responded retaliated""".split())
+condemns called calls vowed vows promised promises rejected responded retaliated welcomed welcomes praised
+criticised criticized expects expected insisted signalled signaled demanded refused""".split())
 PASSIVE_ATTACK = frozenset("""hit struck attacked shelled targeted bombarded plunged rocked shaken under damaged
 hammered pounded battered""".split())
 METONYM_POSSESSED = frozenset("""

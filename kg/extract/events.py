@@ -400,6 +400,8 @@ def _parties(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, c
             continue  # "Russia's Vladimir Putin", "U.S. President Donald Trump": a modifier, not a party
         if m.entity.category == "organization" and m.entity.label in ("Telegram", "X", "Facebook"):
             continue
+        if re.search(r"\b(?:at|in|from|inside|outside)\s+(?:the\s+)?$", doc.text[max(0, m.span.start - 12):m.span.start]):
+            continue  # "talks at the White House": a venue, not a party
         keep.append(m.entity)
     return _unique(keep)
 

@@ -37,6 +37,11 @@ def _speaker(doc: Doc, mentions: list[Mention], start: int, end: int, sentence: 
     text = doc.text
     s = doc.sentences[sentence]
     tail = text[end + 1:min(len(text), end + 120)].split("\n", 1)[0]
+    inner = text[start:end].rstrip()
+    # words after a quotation name its speaker only when the quotation did not end the sentence:
+    # “We are ready,” he said / “Why?” Zelensky wrote — but not: “We are ready.” Trump told reporters...
+    if tail.lstrip().startswith(".") or (inner.endswith(".") and not tail.lstrip().startswith(",")):
+        tail = ""
     # "..., said Maria Hilchenko" / "..., he said" / "..., President Volodymyr Zelensky wrote"
     pron = _AFTER_PRONOUN.match(tail)
     if pron:
@@ -57,7 +62,7 @@ def _speaker(doc: Doc, mentions: list[Mention], start: int, end: int, sentence: 
             return who
     # text before the quotation in its sentence
     if s.start < start - 1:
-        who = sentence_source(doc, mentions, sentence, until=start)
+        who = sentence_source(doc, mentions, sentence, until=start, nearest_verb=True)
         if who is not None:
             return who
     # a quotation that continues the paragraph goes to the speaker before
