@@ -69,3 +69,9 @@ def test_demonym_alone_adds_no_country_entity():
 def test_coordinated_regions():
     found = entities("Drones were downed over the Kursk and Belgorod regions.")
     assert {("place", "Kursk region"), ("place", "Belgorod region")} <= set(found)
+
+
+def test_lowercase_bodies_of_a_country():
+    found = entities("Ukraine's energy ministry said power was cut. The Russian emergencies ministry sent rescuers.")
+    assert ("organization", "Ukrainian Energy Ministry") in found
+    assert ("organization", "Russian Emergencies Ministry") in found

@@ -76,3 +76,8 @@ def test_aircraft_are_platforms_not_launched_weapons():
     assert ("launched", 4, "glide bomb", "Vovchansk", None) in got
     assert ("damaged", 15, None, "Vovchansk", "home") in got
     assert not any(v == 2 for _k, v, _w, _p, _o in got)
+
+
+def test_across_the_country_is_the_country_of_the_places_named():
+    got = counts("A glide bomb hit Kharkiv. Russia fired 90 missiles at power plants across the country on Monday.")
+    assert ("launched", 90, "missile", "Ukraine", None) in got

@@ -17,7 +17,7 @@ from . import cues
 from .doc import Doc
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
-_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital)\b(?!\s+of\b)(?!'s)")
+_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country)\b(?!\s+of\b)(?!'s)")
 _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
                        r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
 _BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
@@ -100,6 +100,13 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
         for m in reversed([m for m in mentions if m.span.start < offset]):
             if m.entity.category == "place" and normalize(m.entity.label) in capitals:
                 return m.entity
+        return None
+    if noun == "country":  # "across the country": the country of the last place named (not a country acting)
+        from .mentions import entity_from_concept
+        for m in reversed([m for m in mentions if m.span.start < offset]):
+            code = m.entity.country_code if m.entity.category == "place" and m.kind == "name" else ""
+            if code and code in lex.countries_by_code:
+                return entity_from_concept(doc, lex.concepts[lex.countries_by_code[code]])
         return None
     wanted = {"city": "city", "town": "city", "village": "city", "regional capital": "city", "capital city": "city",
               "region": "region", "oblast": "region", "province": "region"}[noun]

@@ -135,7 +135,8 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
             clause = _clause_of(clauses, ref.start)
             in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
             sentence_subject = ref.start == s.start and ref.entity.category == "place" and bool(cue_clauses)
-            before = doc.text[max(s.start, ref.start - 12):ref.start].lower()
+            before = doc.text[max(s.start, ref.start - 24):ref.start].lower()
+            before = re.sub(r"[a-z]+(?:'s|\u2019s)\s+$", "", before)  # "in Russia's Bryansk region"
             if re.search(r"\bover\s+(?:the\s+)?$", before):
                 continue  # air defence "over" a place is an interception, not an attack on it
             if ref.entity.category == "country" or ref.entity.feature_type == "region":

@@ -329,6 +329,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
     finder.lexicon_phrases()
     names.place_patterns(finder)
     finder.generic_organizations()
+    names.lowercase_organizations(finder)
     names.unknown_names(finder)
     finder.surnames()
     return sorted(finder.mentions, key=lambda m: (m.span.start, -m.span.end))

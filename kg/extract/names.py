@@ -85,6 +85,35 @@ def place_patterns(f: "_Finder") -> None:
                 f.add(entity_from_town(doc, town) if town else minted("place", name, "city"), a, b)
 
 
+_LOWER_ORG = re.compile(r"\s+((?:[a-z]+\s+){0,2}(?:ministry|agency|service|police|army|navy|military administration|"
+                        r"prosecutor's office|prosecutors|parliament|government|intelligence|border guard|national guard))\b")
+
+
+def lowercase_organizations(f: "_Finder") -> None:
+    """'Ukraine's energy ministry', 'the Russian emergencies ministry': a country's body written in lower case."""
+    from .mentions import minted
+
+    doc, lex = f.doc, f.doc.resources.lexicon
+    for m in list(f.mentions):
+        if m.entity.category != "country":
+            continue
+        end = m.span.end + (2 if doc.text[m.span.end:m.span.end + 2] in ("'s", "\u2019s") else 0)
+        g = _LOWER_ORG.match(doc.text, end)
+        if not g or (m.kind != "demonym" and end == m.span.end):
+            continue
+        a, b = doc.token_index(m.span.start), doc.token_index(end + g.end(1) - g.start(0) + (g.start(1) - g.start(0)) * 0)
+        b = doc.token_index(g.end(1))
+        if not f.free(a + 1, b) or any(t.is_title for t in doc.tokens[a + 1:b] if t.lower not in ("s",)):
+            continue
+        concept = lex.concepts.get(m.entity.iri)
+        demonym = (concept.demonyms[0] if concept and concept.demonyms else m.entity.label)
+        words = " ".join(w.capitalize() if w != "prosecutor's" else "Prosecutor's" for w in g.group(1).split())
+        f.mentions.remove(m)
+        for k in range(a, b):
+            f.covered[k] = False
+        f.add(minted("organization", f"{demonym} {words}"), a, b)
+
+
 def _run_start(f: "_Finder", h: int) -> int | None:
     """Start of the free capitalised run that ends right before token h."""
     toks, text = f.doc.tokens, f.doc.text
