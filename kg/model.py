@@ -107,6 +107,7 @@ class Event:
     targets: list[Target] = field(default_factory=list)
     time: TimeRef | None = None
     claimant: Entity | None = None
+    part_of: int | None = None  # index of the event this one belongs to (an interception of an attack)
 
 
 @dataclass(frozen=True)

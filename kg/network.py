@@ -19,14 +19,17 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
 """
 CKG = "https://w3id.org/conflict-kg/ontology#"
 ENTITY_CATEGORY = {CKG + "Person": "person", CKG + "Organization": "organization", CKG + "Country": "country",
                    CKG + "Place": "place", CKG + "WeaponType": "weapon"}
-EVENT_CATEGORY = {CKG + "Attack": "attack", CKG + "Communication": "communication", CKG + "Statement": "statement"}
-CATEGORIES = ("person", "organization", "country", "place", "weapon", "attack", "communication", "statement", "target")
+EVENT_CATEGORY = {CKG + "Attack": "attack", CKG + "Communication": "communication", CKG + "Statement": "statement",
+                  CKG + "Interception": "interception"}
+CATEGORIES = ("person", "organization", "country", "place", "weapon", "attack", "interception", "communication",
+              "statement", "target")
 ROLE_LABEL = {"attacker": "attacker", "place": "place", "weapon": "weapon", "target": "target",
-              "participant": "participant", "speaker": "speaker"}
+              "participant": "participant", "speaker": "speaker", "interceptor": "interceptor", "subEventOf": "part of"}
 SUMMED = ("launched", "intercepted", "damaged")  # parts add up; tolls are updated, so the highest counts
 MAX_SENTENCES = 4
 
@@ -44,11 +47,11 @@ _EVIDENCE = PREFIXES + """SELECT ?e ?m ?source ?s WHERE { GRAPH ?g {
 _SENTENCES = PREFIXES + """SELECT ?s ?text WHERE { GRAPH ?g { ?s a ckg:Sentence ; oa:exact ?text } }"""
 _EVENTS = PREFIXES + """SELECT ?ev ?class ?label ?source ?date WHERE { GRAPH ?g {
   ?ev a ?class ; ckg:article/dcterms:identifier ?source ; rdfs:label ?label .
-  VALUES ?class { ckg:Attack ckg:Communication ckg:Statement }
+  VALUES ?class { ckg:Attack ckg:Communication ckg:Statement ckg:Interception }
   OPTIONAL { ?ev ckg:date ?date }
 } }"""
 _ROLES = PREFIXES + """SELECT ?ev ?role ?x WHERE { GRAPH ?g {
-  VALUES ?role { ckg:attacker ckg:place ckg:weapon ckg:participant ckg:speaker ckg:target }
+  VALUES ?role { ckg:attacker ckg:place ckg:weapon ckg:participant ckg:speaker ckg:target ckg:interceptor sem:subEventOf }
   ?ev ?role ?x ; ckg:article ?a .
 } }"""
 _TARGETS = PREFIXES + """SELECT ?t ?label ?owner ?source WHERE { GRAPH ?g {
@@ -126,12 +129,12 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
             attrs["counts"] = " / ".join(parts)
         g.add_node(iri, **attrs)
     for r in roles:
-        role = r["role"].rsplit("#", 1)[-1]
+        role = r["role"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         ev, x = r["ev"], r["x"]
         if ev not in g or x not in g:
             continue
         # arrows point from the actor or means to the event, and from the event to where and what it hit
-        src, dst = (x, ev) if role in ("attacker", "participant", "speaker", "weapon") else (ev, x)
+        src, dst = (x, ev) if role in ("attacker", "participant", "speaker", "weapon", "interceptor") else (ev, x)
         if not g.has_edge(src, dst, key=role):
             g.add_edge(src, dst, key=role, label=ROLE_LABEL[role])
     countries = {a["country_code"]: iri for iri, a in g.nodes(data=True) if a["category"] == "country" and a["country_code"]}

@@ -132,7 +132,9 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         for p in e.places:
             describe_entity(w, p)
             w.add(ev, CKG + "place", p.iri)
-        role = {"attack": "attacker", "communication": "participant"}.get(e.type, "speaker")
+        role = {"attack": "attacker", "communication": "participant", "interception": "interceptor"}.get(e.type, "speaker")
+        if e.part_of is not None:
+            w.add(ev, SEM + "subEventOf", f"{art}#event-{e.part_of + 1}")
         for who in e.participants:
             describe_entity(w, who)
             w.add(ev, CKG + role, who.iri)
@@ -221,6 +223,8 @@ def event_label(e) -> str:
         where = ", ".join(p.label for p in e.places)
         when = f", {e.time.value.isoformat()}" if e.time and e.time.value else ""
         return f"attack on {where}{when}"
+    if e.type == "interception":
+        return "interception over " + ", ".join(p.label for p in e.places)
     if e.type == "communication":
         return f"{e.subtype.lower().replace('phonecall', 'phone call')} of " + ", ".join(p.label for p in e.participants)
     return e.type

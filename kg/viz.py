@@ -20,7 +20,7 @@ from pyvis.network import Network
 STYLE = {  # category: (colour, vis shape)
     "person": ("#e15759", "dot"), "organization": ("#f28e2b", "square"), "country": ("#4e79a7", "diamond"),
     "place": ("#59a14f", "triangle"), "weapon": ("#b07aa1", "star"), "attack": ("#d62728", "hexagon"),
-    "communication": ("#17becf", "hexagon"), "statement": ("#9d9d9d", "dot"), "target": ("#8c564b", "triangleDown"),
+    "interception": ("#2ca02c", "hexagon"), "communication": ("#17becf", "hexagon"), "statement": ("#9d9d9d", "dot"), "target": ("#8c564b", "triangleDown"),
 }
 
 

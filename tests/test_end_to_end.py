@@ -79,3 +79,9 @@ def test_named_questions_contract_columns(seed_graph):
         assert len(rows) > 2 and all(r[0] == "seed_kyiv_2025_07_04" for r in rows[1:])
     cats = {r[2] for r in csv.reader(io.StringIO(run_kg("query", str(seed_graph), "entities", "--format", "csv").stdout))}
     assert cats - {"category"} == {"person", "organization", "country", "place", "weapon"}
+
+
+def test_interception_is_an_event_of_the_attack(seed_graph):
+    assert ask(seed_graph, """?i a ckg:Interception ; <http://semanticweb.cs.vu.nl/2009/11/sem/subEventOf> ?attack ;
+        ckg:interceptor/skos:prefLabel "Ukraine"@en .
+        ?attack a ckg:Attack ; ckg:quantity ?q . ?q ckg:kind kgk:intercepted ; ckg:value 478 .""")

@@ -170,6 +170,20 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
             ev = events[q.event]
             if all(w.iri != q.weapon.iri for w in ev.weapons):
                 ev.weapons.append(q.weapon)
+    # an interception: air defence of the attacked side shooting down what an attack launched
+    for i, attack in enumerate(list(events)):
+        caught = [q for q in quantities if q.event == i and q.kind == "intercepted"]
+        if attack.type != "attack" or not caught:
+            continue
+        place = attack.places[0]
+        code = _code(doc, place)
+        lex = doc.resources.lexicon
+        defender = lex.countries_by_code.get(code) if code else None
+        from .mentions import entity_from_concept
+        events.append(Event(type="interception", subtype="Interception", span=caught[0].span, sentence=caught[0].sentence,
+                            places=[place], participants=[entity_from_concept(doc, lex.concepts[defender])] if defender else [],
+                            weapons=_unique([q.weapon for q in caught if q.weapon]), time=attack.time,
+                            claimant=caught[0].claimant, part_of=i))
     for t in find_targets(doc, mentions):
         same = [e for e in events if e.type == "attack" and e.sentence == t.sentence]
         host = same[0] if same else (events[main] if main is not None else None)
