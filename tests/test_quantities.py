@@ -81,3 +81,10 @@ def test_aircraft_are_platforms_not_launched_weapons():
 def test_across_the_country_is_the_country_of_the_places_named():
     got = counts("A glide bomb hit Kharkiv. Russia fired 90 missiles at power plants across the country on Monday.")
     assert ("launched", 90, "missile", "Ukraine", None) in got
+
+
+def test_phrasal_verb_before_number_and_list_sharing_it():
+    got = counts("Ukraine shot down six Kinzhal missiles fired at Kyiv, along with nine Kalibr cruise missiles "
+                 "and three Iskanders.")
+    assert {(k, v, w) for k, v, w, _p, _o in got} == {("intercepted", 6, "Kinzhal"), ("intercepted", 9, "Kalibr"),
+                                                       ("intercepted", 3, "Iskander-M")}

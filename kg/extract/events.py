@@ -80,12 +80,7 @@ def _attacker(doc: Doc, mentions: list[Mention], sentence: int, target: Entity |
             if iri and (target is None or iri != target.iri) and (target is None or target.country_code != o.entity.country_code):
                 from .mentions import entity_from_concept
                 return entity_from_concept(doc, lex.concepts[iri])
-    for c in countries:
-        if c.kind != "demonym" and not re.match(r"['\u2019]s\s", doc.text[c.span.end:c.span.end + 3]):
-            before = doc.text[max(s.start, c.span.start - 12):c.span.start].lower()
-            if not re.search(r"\b(?:at|on|against|in|across|over)\s+$", before):
-                return c.entity
-    return None
+    return None  # no evidence in this sentence: the article's attacker is used (kg.extract.events.find_events)
 
 
 def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], times: list[TimeRef | None]) -> list[Event]:

@@ -304,6 +304,10 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
     gap_after = text[toks[j - 1].end:after.start] if after else ""
     if after is not None and after.lower == "s" and gap_after in ("'", "\u2019"):
         nxt = toks[j + 1] if j + 1 < len(toks) else None
+        nxt2 = toks[j + 2] if j + 2 < len(toks) else None
+        if nxt2 is not None and nxt2.lower in {"administration", "council", "authorities", "mayor", "residents",
+                                               "district", "districts", "hospitals", "metro", "outskirts"}:
+            return False  # "Kyiv's military administration" is the city's
         return nxt is not None and nxt.lower in cues.METONYM_POSSESSED
     if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
         if after.lower in cues.AUXILIARIES:

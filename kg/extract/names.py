@@ -95,7 +95,7 @@ def lowercase_organizations(f: "_Finder") -> None:
 
     doc, lex = f.doc, f.doc.resources.lexicon
     for m in list(f.mentions):
-        if m.entity.category != "country":
+        if m.entity.category != "country" or m.kind == "metonym":
             continue
         end = m.span.end + (2 if doc.text[m.span.end:m.span.end + 2] in ("'s", "\u2019s") else 0)
         g = _LOWER_ORG.match(doc.text, end)

@@ -249,12 +249,15 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
     after its head within [head.end, hi), else the nearest before it within [lo, num.start)."""
     text = doc.text
     before = text[lo:num.start]
-    adjacent = re.search(r"([A-Za-z]+)\s+" + _QUAL_RE + r"$", before)
+    adjacent = re.search(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + _QUAL_RE + r"$", before)
     if adjacent:
-        w = adjacent.group(1).lower()
+        w = adjacent.group(2).lower()
+        verb = (adjacent.group(1) or "").lower()
         for kind in allowed:
             if w in _KIND_WORDS[kind] and w not in _PHRASAL:
                 return kind
+            if verb in _KIND_WORDS[kind] and verb in _PHRASAL and re.fullmatch(_PHRASAL[verb], w):
+                return kind  # "shot down six", "brought down 10"
     for off, kind in _kind_cues(text[head.end:hi]):
         if kind in allowed:
             return kind
@@ -329,7 +332,12 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
             elif head.category == "person":
                 kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
             elif head.category == "weapon":
-                kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
+                gap = doc.text[heads[k - 1].end:num.start] if k else ""
+                if k and len(out) > first_in_sentence and out[-1].weapon is not None and out[-1].sentence == s.index \
+                        and re.fullmatch(r"\s*(?:and|along with|as well as|plus|together with)\s+" + _QUAL_RE, gap.split(",")[-1]):
+                    kind = out[-1].kind  # "shot down six Kinzhals ..., along with nine Kalibrs and three Iskanders"
+                else:
+                    kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
                 if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
                     kind = None  # "two Su-34 jets dropped bombs": aircraft carry weapons, they are not launched
             elif head.category == "object":
