@@ -88,3 +88,11 @@ def test_phrasal_verb_before_number_and_list_sharing_it():
                  "and three Iskanders.")
     assert {(k, v, w) for k, v, w, _p, _o in got} == {("intercepted", 6, "Kinzhal"), ("intercepted", 9, "Kalibr"),
                                                        ("intercepted", 3, "Iskander-M")}
+
+
+def test_towns_list_and_place_inside_a_title():
+    got = counts("Moscow regional governor Andrei Vorobyov said three people were killed in the towns of Vidnoye "
+                 "and Domodedovo.")
+    assert ("killed", 3, None, "Vidnoye", None) in got
+    found = {m.entity.label for m in read("Drones hit the towns of Vidnoye and Domodedovo.").mentions}
+    assert {"Vidnoye", "Domodedovo"} <= found

@@ -20,6 +20,8 @@ ACTOR_CATEGORIES = {"person", "organization", "country"}
 _ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country)\b(?!\s+of\b)(?!'s)")
 _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
                        r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
+_TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
+                          r"authorities|officials|police|prosecutor|council|head|chief)\b", re.I)
 _BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
                       r"western|kilometres|kilometers|km|miles|metres|meters|border|outskirts)\s+(?:of|from|with)\s+(?:the\s+)?$", re.I)
 _TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|into|inside|within|"
@@ -61,6 +63,8 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         before = doc.text[max(s.start, m.span.start - 40):m.span.start]
         if _BEARING.search(before) or _ORIGIN_BEFORE.search(before) or is_title_apposition(doc, m.span.start):
             continue
+        if _TITLE_AFTER.match(doc.text, m.span.end):
+            continue  # "Moscow regional governor ...", "Kharkiv mayor ...": part of a title
         if doc.text[m.span.end:m.span.end + 3] in ("'s ", "\u2019s ") and e.category == "country":
             continue  # "Russia's Bryansk region": the region is the place
         framed = bool(_TARGET_BEFORE.search(before))

@@ -36,7 +36,8 @@ palace airport airfield airbase station square bridge cathedral church monastery
 harbor terminal stadium hospital park dam market embassy consulate base depot
 """.split())
 STORE_HEADS = frozenset("store hypermarket supermarket mall".split())
-SETTLEMENT_WORDS = frozenset("village town city settlement hamlet suburb township community".split())
+SETTLEMENT_WORDS = frozenset("""village town city settlement hamlet suburb township community villages towns cities
+settlements hamlets suburbs communities""".split())
 LOCATIVE_PREPS = frozenset("in over near at towards toward outside around across into on inside within throughout".split())
 NON_TARGET_PREPS = frozenset("from".split())
 DIRECTION_WORDS = frozenset("""north south east west northeast northwest southeast southwest northern southern eastern

@@ -73,16 +73,26 @@ def place_patterns(f: "_Finder") -> None:
                 and toks[h - 2].lower in {"a", "an", "the"}:
             f.add(minted("place", toks[h - 1].text, "site"), h - 1, h)
             continue
-        # "the village of Stanovoye", "the town of Samar"
+        # "the village of Stanovoye", "the town of Samar", "the towns of Vidnoye and Domodedovo"
         if low in cues.SETTLEMENT_WORDS and h + 2 < len(toks) and toks[h + 1].lower == "of" and toks[h + 2].is_title:
             a = h + 2
-            b = a + 1
-            while b < len(toks) and toks[b].is_title and joins(text, toks[b - 1], toks[b]) and not f.covered[b]:
-                b += 1
-            if f.free(a, b):
-                name = " ".join(t.text for t in toks[a:b])
-                town = gaz.best(name, f.context_countries())
-                f.add(entity_from_town(doc, town) if town else minted("place", name, "city"), a, b)
+            while a < len(toks) and toks[a].is_title and doc.token_sentence[a] == doc.token_sentence[h]:
+                b = a + 1
+                while b < len(toks) and toks[b].is_title and joins(text, toks[b - 1], toks[b]) and not f.covered[b]:
+                    b += 1
+                if f.free(a, b):
+                    name = " ".join(t.text for t in toks[a:b])
+                    town = gaz.best(name, f.context_countries())
+                    f.add(entity_from_town(doc, town) if town else minted("place", name, "city"), a, b)
+                if not low.endswith("s") or b >= len(toks):
+                    break
+                gap = text[toks[b - 1].end:toks[b].start]
+                if toks[b].lower == "and" and b + 1 < len(toks):
+                    a = b + 1
+                elif gap.strip() == ",":
+                    a = b
+                else:
+                    break
 
 
 _LOWER_ORG = re.compile(r"\s+((?:[a-z]+\s+){0,2}(?:ministry|agency|service|police|army|navy|military administration|"

@@ -347,7 +347,7 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
                 if kind == "intercepted" and not (sentence_weapons or last_weapon or (out and out[-1].weapon)):
                     kind = None
                 if kind is None and k > 0 and len(out) > first_in_sentence and (head.distributive or re.search(
-                        r",\s*(?:and\s+)?$|^\s*(?:and\s+)?$", doc.text[heads[k - 1].end:num.start])):
+                        r"(?:,|\band)\s*$|^\s*$", doc.text[heads[k - 1].end:num.start])):
                     kind, weapon = out[-1].kind, out[-1].weapon  # "..., six over the Kursk region and two over ..."
                 if kind is None and re.search(r"\btoll\b[^.]{0,60}\bto\s+" + _QUAL_RE + r"$", doc.text[s.start:num.start]):
                     kind = "killed"
