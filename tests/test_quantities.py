@@ -96,3 +96,10 @@ def test_towns_list_and_place_inside_a_title():
     assert ("killed", 3, None, "Vidnoye", None) in got
     found = {m.entity.label for m in read("Drones hit the towns of Vidnoye and Domodedovo.").mentions}
     assert {"Vidnoye", "Domodedovo"} <= found
+
+
+def test_lost_lives_and_lost_drones():
+    got = counts("Eighteen people lost their lives in Chernihiv. Air defence downed 106 drones over Ukraine, "
+                 "while 48 decoys were lost to electronic warfare.")
+    assert ("killed", 18, None, "Chernihiv", None) in got
+    assert ("intercepted", 48, "decoy drone") in [(k, v, w) for k, v, w, _p, _o in got]

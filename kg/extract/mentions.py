@@ -258,6 +258,12 @@ class _Finder:
             for m in self.mentions:
                 if m.span.start >= first.start and m.entity.country_code and m.span.end < first.start + 60:
                     return self.lex.countries_by_code.get(m.entity.country_code)
+        places = [m.entity.country_code for m in self.mentions if m.entity.category == "place" and m.entity.country_code
+                  and m.kind == "name"]
+        if places:  # the body that reports an attack is usually the attacked country's: where the places are
+            top = max(set(places), key=places.count)
+            if top in self.lex.countries_by_code:
+                return self.lex.countries_by_code[top]
         counts: dict[str, int] = {}
         for m in self.mentions:
             if m.entity.category == "country" and m.span.start < start:

@@ -40,7 +40,7 @@ _KIND_WORDS = {
                 "hospitalized", "hospitalisation", "hospitalization", "wounds", "injures", "wounds"},
     "intercepted": {"intercepted", "intercept", "intercepting", "interception", "intercepts", "downed", "neutralised",
                     "neutralized", "repelled", "shot", "shooting", "brought", "suppressed", "jammed", "eliminated",
-                    "destroyed"},
+                    "destroyed", "lost"},
     "launched": {"launched", "fired", "hurled", "sent", "used", "dropped", "drop", "drops", "launching", "firing",
                  "launch", "fire", "attacked", "struck", "hit", "slammed", "targeted", "deployed", "unleashed"},
     "damaged": {"damaged", "destroyed", "wrecked", "hit", "burned", "burnt", "ablaze", "collapsed", "shattered",
@@ -50,6 +50,8 @@ _KIND_WORDS = {
 }
 _PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out",
             "lost": r"(?:their|his|her)\s+lives?"}
+# "lost" counts a death only as "lost their lives"; drones that "were lost" (to jamming) were neutralised
+_PHRASAL_KINDS = {"lost": {"killed"}}
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -167,7 +169,8 @@ def _kind_cues(text: str) -> list[tuple[int, str]]:
         for kind, words in _KIND_WORDS.items():
             if w in words:
                 particle = _PHRASAL.get(w)
-                if particle and not re.match(rf"\s+{particle}\b", text[m.end():m.end() + 12], re.I):
+                if particle and kind in _PHRASAL_KINDS.get(w, {kind}) and not re.match(
+                        rf"\s+{particle}\b", text[m.end():m.end() + 16], re.I):
                     continue
                 if w == "toll" and not re.search(r"death|toll\s+(?:rose|climbed|rises|has)|raising", text[max(0, m.start() - 10):m.end() + 20], re.I):
                     if "toll" not in text[max(0, m.start() - 12):m.start()].lower():
