@@ -33,20 +33,32 @@ def article_quads(article: Article) -> list[ox.Quad]:
     return extraction_quads(extract(article, resources), resources.lexicon)
 
 
-def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad]]:
-    """Quads of each article, in input order, extracted in `workers` processes."""
+def _safe(article: Article) -> list[ox.Quad] | ArticleError:
+    # one unexpected failure must not sink a build of thousands of articles: report it and go on
+    try:
+        return article_quads(article)
+    except Exception as err:  # noqa: BLE001
+        return ArticleError(article.source_path or article.id, f"extraction failed ({type(err).__name__}: {err})")
+
+
+def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad] | ArticleError]:
+    """Quads of each article (or why it failed), in input order, extracted in `workers` processes."""
     if workers <= 1:
         for a in articles:
-            yield article_quads(a)
+            yield _safe(a)
         return
     # quads are not picklable; workers return N-Quads text, parsed back here in input order
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for text in pool.map(_article_nquads, articles, chunksize=16):
-            yield list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+        for result in pool.map(_article_nquads, articles, chunksize=16):
+            yield result if isinstance(result, ArticleError) else list(
+                ox.parse(result.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
 
-def _article_nquads(article: Article) -> str:
-    return ox.serialize(article_quads(article), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+def _article_nquads(article: Article) -> str | ArticleError:
+    result = _safe(article)
+    if isinstance(result, ArticleError):
+        return result
+    return ox.serialize(result, format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
 def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, include_vocabulary: bool = True,
@@ -70,7 +82,15 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
         from tqdm import tqdm
         stream = tqdm(stream, total=len(articles), unit="article", desc="kg build", file=sys.stderr)
     for part in stream:
+        if isinstance(part, ArticleError):
+            report.errors.append(part)
+            report.articles -= 1
+            if on_error:
+                on_error(part)
+            continue
         quads.extend(part)
+    if report.articles == 0:
+        return report
     if include_vocabulary:
         quads.extend(vocabulary_quads(ontology_dir()))
     report.statements = write_dataset(quads, output)

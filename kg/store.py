@@ -85,6 +85,11 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
     replace_graph(store, VOCABULARY_GRAPH, list(vocabulary_quads(ontology_dir())))  # same content: no change
     workers = workers or os.cpu_count() or 1
     for article, quads in zip(articles, parallel_quads(articles, workers)):
+        if isinstance(quads, ArticleError):
+            report.errors.append(quads)
+            if on_error:
+                on_error(quads)
+            continue
         replace_graph(store, article_iri(article.id), quads)
         report.added.append(article.id)
         report.words += len(article.text.split())

@@ -108,3 +108,24 @@ def test_opposing_figures_coexist_and_are_flagged(tmp_path):
     rows = list(csv.DictReader(io.StringIO(run_kg("query", str(graph), "disputed-figures", "--format", "csv", check=True).stdout)))
     assert [(r["kind"], r["place"], r["claimant1"], r["value1"], r["claimant2"], r["value2"]) for r in rows] == [
         ("killed", "Dobropillia", "State Emergency Service of Ukraine", "11", "Russian Defence Ministry", "40")]
+
+
+def test_an_extraction_failure_skips_that_article_only(tmp_path, monkeypatch):
+    import kg.build as build_module
+    from kg.build import build
+
+    real = build_module.article_quads
+
+    def flaky(article):
+        if article.id == "bad":
+            raise RuntimeError("boom")
+        return real(article)
+
+    monkeypatch.setattr(build_module, "article_quads", flaky)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad.txt").write_text("Drones hit Odesa.", encoding="utf-8")
+    (src / "good.txt").write_text("A missile hit Sumy on Monday, killing 3 people.", encoding="utf-8")
+    report = build([src], tmp_path / "g.nq", progress=False)
+    assert report.articles == 1 and [e.reason for e in report.errors] == ["extraction failed (RuntimeError: boom)"]
+    assert (tmp_path / "g.nq").exists()
