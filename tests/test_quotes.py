@@ -36,3 +36,9 @@ def test_nearest_reporting_verb_owns_the_quote():
 def test_words_after_a_finished_quote_start_a_new_sentence():
     got = quotes('JD Vance called him "disrespectful". Donald Trump told reporters he was angry.')
     assert got == [("JD Vance", "disrespectful")]
+
+
+def test_british_single_quotes_and_according_to():
+    got = quotes("Kyiv was hit again. ‘We did not sleep,’ said Olena Marchenko, a teacher. The city’s mayor spoke. "
+                 "“We will rebuild,” according to Mayor Vitali Klitschko.")
+    assert got == [("Olena Marchenko", "We did not sleep,"), ("Vitali Klitschko", "We will rebuild,")]

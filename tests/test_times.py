@@ -40,3 +40,8 @@ def test_sentence_without_time():
 def test_no_publication_date_leaves_relative_days_unresolved():
     ref = resolve_sentence("A drone hit a school on Monday.", None)
     assert ref is not None and ref.value is None and ref.expression == "on Monday"
+
+
+def test_night_ranges_end_in_the_morning():
+    assert resolve_sentence("Drones hit Kyiv on the night of July 3-4.", date(2025, 7, 5)).value == date(2025, 7, 4)
+    assert resolve_sentence("Strikes on 3-4 July killed two.", date(2025, 7, 5)).value == date(2025, 7, 4)

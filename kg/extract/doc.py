@@ -10,7 +10,8 @@ from ..lexicon import Lexicon
 from ..model import Article, Span
 from ..text import Sentence, Token, fold, split_sentences, tokenize
 
-_QUOTE_PAIR = re.compile(r"\u201c([^\u201c\u201d]{1,2000}?)\u201d|\"([^\"\n]{1,2000}?)\"")
+_QUOTE_PAIR = re.compile(r"\u201c([^\u201c\u201d]{1,2000}?)\u201d|\"([^\"\n]{1,2000}?)\""
+                         r"|(?<![\w\u2019])\u2018([^\u2018\n]{1,2000}?)\u2019(?![\w])")  # British ‘single’ quotes
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def analyse(article: Article, resources: Resources) -> Doc:
     doc.folded = [fold(t.text) if not t.text.isascii() else t.text.lower() for t in doc.tokens]
     for para in re.finditer(r"[^\n]+", text):
         for m in _QUOTE_PAIR.finditer(para.group()):
-            g = 1 if m.group(1) is not None else 2
+            g = next(k for k in (1, 2, 3) if m.group(k) is not None)
             doc.quotes.append((para.start() + m.start(g), para.start() + m.end(g)))
     doc.quotes.sort()
     return doc

@@ -55,6 +55,11 @@ def _speaker(doc: Doc, mentions: list[Mention], start: int, end: int, sentence: 
         if _AFTER_VERB_FIRST.match(gap) or (re.fullmatch(r"[\s,.!?\u2014-]*(?:[A-Za-z-]+\s+){0,5}", gap)
                                              and re.match(rf"[\s,]*(?:{_VERBS})\b", rest, re.I)):
             return first.entity
+    acc = re.match(r"^[\s,]*according to\s+", tail, re.I)
+    if acc:  # "“...,” according to Mayor Vitali Klitschko"
+        who = [m for m in after if m.span.start <= end + 1 + acc.end() + 40]
+        if who:
+            return who[0].entity
     desc = re.match(rf"^[\s,.!?\u2014-]*(the\s+[a-z]+)\s+(?:{_VERBS})\b", tail, re.I)
     if desc:
         who = resolve_description(doc, mentions, start, desc.group(1))

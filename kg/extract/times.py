@@ -19,6 +19,9 @@ _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
 _PATTERNS = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    # "the night of July 3-4", "3-4 July": a night is dated by the morning it ended
+    ("md_range", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})\s*[-\u2013]\s*(\d{{1,2}})\b", re.I)),
+    ("dm_range", re.compile(rf"\b(\d{{1,2}})\s*[-\u2013]\s*(\d{{1,2}})\s+({_MONTH})\b", re.I)),
     ("mdy", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})\b", re.I)),
     ("md", re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I)),
@@ -85,6 +88,10 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
             return TimeRef(None, expr)
         elif kind == "md":
             value = _past(published, _month(m.group(1)), int(m.group(2)))
+        elif kind == "md_range":
+            value = _past(published, _month(m.group(1)), int(m.group(3)))
+        elif kind == "dm_range":
+            value = _past(published, _month(m.group(3)), int(m.group(2)))
         elif kind == "dm":
             value = _past(published, _month(m.group(2)), int(m.group(1)))
         elif kind in ("my", "vague"):
