@@ -46,6 +46,8 @@ class Sentence:
 
 def normalize(text: str) -> str:
     """Case-folded, accent-free words joined by single spaces: the key every lexicon lookup uses."""
+    if text.isascii():  # the common case, without the Unicode decomposition
+        return " ".join(_TOKEN.findall(text.lower()))
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(t.lower() for t in _TOKEN.findall(text))

@@ -195,7 +195,7 @@ class _Finder:
                 continue
             if length == 2 and not joins(self.doc.text, toks[i], toks[i + 1]):
                 continue
-            iri = self.lex.demonyms.get(normalize(" ".join(t.text for t in toks[i:i + length])))
+            iri = self.lex.demonyms.get(" ".join(self.doc.folded[i:i + length]))
             if iri:
                 return i + length, iri
         return None
