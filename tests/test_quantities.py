@@ -103,3 +103,8 @@ def test_lost_lives_and_lost_drones():
                  "while 48 decoys were lost to electronic warfare.")
     assert ("killed", 18, None, "Chernihiv", None) in got
     assert ("intercepted", 48, "decoy drone") in [(k, v, w) for k, v, w, _p, _o in got]
+
+
+def test_modifiers_before_a_damaged_object():
+    got = counts("A Russian attack on Lviv killed seven people and damaged more than 50 historic buildings.")
+    assert ("damaged", 50, None, "Lviv", "historic building") in got

@@ -69,6 +69,8 @@ _NUMBER = re.compile(
     r"|(?P<single>an?\s+single|a\s+lone|a\s+dozen)"
     r"|(?P<words>" + _WORD_NUM + r"(?:[\s-]+" + _WORD_NUM + r")?(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?" + _WORD_NUM + r")?)?(?:\s+dozen)?))\b",
     re.I)
+_STOP_MODIFIERS = {"of", "were", "was", "had", "have", "has", "and", "or", "in", "on", "at", "by", "from", "to", "the",
+                   "people", "killed", "wounded", "injured", "dead", "died", "more", "other"}
 _CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bbefore\b|\bsince\b|\bwhen\b|\bas\b", re.I)
 
 
@@ -226,14 +228,17 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                 return _Head("kind", kind=kind, end=cursor + len(words[0]))
         if w0 in {"launched", "fired", "sent", "dropped"}:
             return _Head("kind", kind="launched", end=cursor + len(words[0]))
-        # damaged-object noun phrase: longest object label among the next words
-        for n in range(min(4, len(words)), 0, -1):
-            phrase = [fold(w) for w in words[:n]]
+        # damaged-object noun phrase: longest object label among the next words, after at most two
+        # modifiers ("50 historic buildings", "12 multi-storey residential buildings")
+        for skip, n in [(j, n) for j in range(0, 3) for n in range(min(4 + j, len(words)), j, -1)]:
+            if skip and not all(w.islower() and w.lower() not in _STOP_MODIFIERS for w in words[:skip]):
+                continue
+            phrase = [fold(w) for w in words[skip:n]]
             key = tuple(normalize(" ".join(phrase)).split())
             entries = lex.lookup(key) or lex.lookup(key[:-1] + (singular(key[-1]),)) if key else []
             entries = [e for e in entries if lex.concepts[e.iri].category == "object"]
             if entries:
-                label = " ".join(words[:n - 1] + [singular(words[n - 1].lower())]).lower()
+                label = " ".join(words[:n - 1] + [singular(words[n - 1].lower())]).lower()  # modifiers kept
                 rest2 = text[cursor:window_end]
                 conj = re.match(r"[A-Za-z' -]*?\b" + re.escape(words[n - 1]) + r"\s+(and|or)\s+([a-z]+)", rest2)
                 if conj:
