@@ -75,3 +75,8 @@ def test_lowercase_bodies_of_a_country():
     found = entities("Ukraine's energy ministry said power was cut. The Russian emergencies ministry sent rescuers.")
     assert ("organization", "Ukrainian Energy Ministry") in found
     assert ("organization", "Russian Emergencies Ministry") in found
+
+
+def test_capital_with_negated_verb_is_the_government():
+    found = entities("Sybiha said the strike showed Moscow was not interested in peace.")
+    assert found.get(("country", "Russia")) == {"Moscow"} and ("place", "Moscow") not in found

@@ -318,7 +318,7 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
     if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
         if after.lower in cues.AUXILIARIES:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is not None and (nxt.lower in cues.PASSIVE_ATTACK or nxt.lower in {"a", "an", "the", "home", "one", "not"}):
+            if nxt is not None and (nxt.lower in cues.PASSIVE_ATTACK or nxt.lower in {"a", "an", "the", "home", "one"}):
                 return False
             if nxt is not None and nxt.lower in {"been", "being"}:
                 n2 = toks[j + 2] if j + 2 < len(toks) else None
