@@ -108,3 +108,12 @@ def test_lost_lives_and_lost_drones():
 def test_modifiers_before_a_damaged_object():
     got = counts("A Russian attack on Lviv killed seven people and damaged more than 50 historic buildings.")
     assert ("damaged", 50, None, "Lviv", "historic building") in got
+
+
+def test_subset_places_and_country_possessive_targets():
+    got = counts("Russia fired 120 missiles at Ukraine's energy grid on Sunday. Ukraine's air force said it "
+                 "destroyed 104 of them. At least seven people were killed, including two in Mykolaiv.")
+    assert ("launched", 120, "missile", "Ukraine", None) in got
+    assert ("intercepted", 104) in [(k, v) for k, v, *_ in got]
+    assert ("killed", 2, None, "Mykolaiv", None) in got
+    assert not any(k == "killed" and v == 7 and p == "Mykolaiv" for k, v, _w, p, _o in got)

@@ -65,8 +65,9 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue
         if _TITLE_AFTER.match(doc.text, m.span.end):
             continue  # "Moscow regional governor ...", "Kharkiv mayor ...": part of a title
-        if doc.text[m.span.end:m.span.end + 3] in ("'s ", "\u2019s ") and e.category == "country":
-            continue  # "Russia's Bryansk region": the region is the place
+        if doc.text[m.span.end:m.span.end + 3] in ("'s ", "\u2019s ") and e.category == "country" and any(
+                x.entity.category == "place" and 0 <= x.span.start - m.span.end <= 8 for x in mentions):
+            continue  # "Russia's Bryansk region": the region is the place ("Ukraine's energy grid": the country is)
         framed = bool(_TARGET_BEFORE.search(before))
         if e.category == "country" and m.kind != "demonym" and not re.search(
                 r"\b(?:in|on|at|against|across|into|over|throughout|inside)\s+(?:the\s+)?$", before):

@@ -330,7 +330,7 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
                 else:
                     local = re.search(r"[,;]|\band\b", doc.text[head.end:own_hi])
                     local_hi = head.end + local.start() if local else own_hi
-                    kind = _cue(doc, num, head, head.end, local_hi, set(_KIND_WORDS))
+                    kind = _cue(doc, num, head, lo, local_hi, set(_KIND_WORDS))  # "it destroyed 144 of them"
                     if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
                         kind = ante.kind
                         subset_of = out.index(ante)
@@ -366,14 +366,19 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
                 after = [m.entity for m in sentence_weapons if num.end <= m.span.start < own_hi]
                 weapon = (before[-1] if before else after[0] if after else
                           (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else last_weapon))
+            own_refs = refs
             national = source is not None and source.category == "organization" and source.country_code and \
                 kind in ("launched", "intercepted") and not refs
             if national:  # "Ukraine's air force said Russia launched 105 drones": a nationwide figure
                 country = doc.resources.lexicon.countries_by_code.get(source.country_code)
                 if country:
                     from .mentions import entity_from_concept
-                    refs = [PlaceRef(num.start, num.end, entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
-            places = _places(doc.text, num, head, refs, lo, own_hi, list_hi, subset_of, out, focus)
+                    own_refs = [PlaceRef(num.start, num.end,
+                                         entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
+            if k + 1 < len(nums) and heads[k + 1].category == "partitive":
+                # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
+                own_refs = [r for r in own_refs if r.start < nums[k + 1].start]
+            places = _places(doc.text, num, head, own_refs, lo, own_hi, list_hi, subset_of, out, focus)
             for place in places:
                 out.append(Quantity(kind=kind, value=num.value, span=doc.span(num.start, max(num.end, min(head.end, s.end))),
                                     sentence=s.index, qualifier=num.qualifier,
