@@ -129,3 +129,19 @@ def test_an_extraction_failure_skips_that_article_only(tmp_path, monkeypatch):
     report = build([src], tmp_path / "g.nq", progress=False)
     assert report.articles == 1 and [e.reason for e in report.errors] == ["extraction failed (RuntimeError: boom)"]
     assert (tmp_path / "g.nq").exists()
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import DATA
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"g{seed}.nq"
+        subprocess.run([sys.executable, "-m", "kg", "build", str(DATA), "-o", str(out), "-q"], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, timeout=300)
+        outs.append(sorted(out.read_text(encoding="utf-8").splitlines()))
+    assert outs[0] == outs[1]

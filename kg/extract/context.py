@@ -27,7 +27,8 @@ _BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast
 _TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|into|inside|within|"
                             r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+)?"
                             r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
-_ORIGIN_BEFORE = re.compile(r"\b(?:from|between|to|via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
+_ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
+                            r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
 
 
 @dataclass(frozen=True)

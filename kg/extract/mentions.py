@@ -261,7 +261,7 @@ class _Finder:
         places = [m.entity.country_code for m in self.mentions if m.entity.category == "place" and m.entity.country_code
                   and m.kind == "name"]
         if places:  # the body that reports an attack is usually the attacked country's: where the places are
-            top = max(set(places), key=places.count)
+            top = max(dict.fromkeys(places), key=places.count)  # first-named wins a tie, whatever the hash seed
             if top in self.lex.countries_by_code:
                 return self.lex.countries_by_code[top]
         counts: dict[str, int] = {}

@@ -261,7 +261,7 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
     if adjacent:
         w = adjacent.group(2).lower()
         verb = (adjacent.group(1) or "").lower()
-        for kind in allowed:
+        for kind in (k for k in _KIND_WORDS if k in allowed):  # fixed order: sets iterate by hash seed
             if w in _KIND_WORDS[kind] and w not in _PHRASAL:
                 return kind
             if verb in _KIND_WORDS[kind] and verb in _PHRASAL and re.fullmatch(_PHRASAL[verb], w):
