@@ -61,6 +61,14 @@ def write_jsonl(articles: list[Article], path: Path) -> None:
             fh.write(json.dumps({"id": a.id, "title": a.title, "date": a.date.isoformat(), "url": "", "text": a.text}) + "\n")
 
 
+def corpus_file(n: int, folder: str | Path) -> tuple[Path, int]:
+    """A JSON-lines corpus of n varied articles in `folder`: (its path, how many words it holds)."""
+    articles = corpus(n)
+    path = Path(folder) / "corpus.jsonl"
+    write_jsonl(articles, path)
+    return path, sum(len(a.text.split()) for a in articles)
+
+
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -71,11 +79,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--no-rdflib", action="store_true", help="skip the rdflib comparison")
     args = ap.parse_args()
-    arts = corpus(args.articles)
-    words = sum(len(a.text.split()) for a in arts)
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "corpus.jsonl"
-        write_jsonl(arts, src)
+        src, words = corpus_file(args.articles, tmp)
         out = Path(tmp) / "graph.nq"
         t0 = time.perf_counter()
         report = build([src], out, workers=args.workers, progress=False)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_build import corpus, write_jsonl  # noqa: E402
+from bench_build import corpus_file  # noqa: E402
 from kg.query import bundled_queries, run_query  # noqa: E402
 from kg.store import add_articles, open_read_only  # noqa: E402
 
@@ -31,19 +31,16 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--rdflib-queries", type=int, default=3, help="how many questions to time on rdflib too (0: skip rdflib)")
     args = ap.parse_args()
-    arts = corpus(args.articles)
-    words = sum(len(a.text.split()) for a in arts)
     with tempfile.TemporaryDirectory() as tmp:
-        feed = Path(tmp) / "feed.jsonl"
-        write_jsonl(arts, feed)
-        print(f"corpus: {len(arts)} articles, {words} words")
+        feed, words = corpus_file(args.articles, tmp)
+        print(f"corpus: {args.articles} articles, {words} words")
         rates = {}
         for workers in (1, 2):
             store = Path(tmp) / f"store{workers}"
             t0 = time.perf_counter()
             add_articles([feed], store, workers=workers)
             dt = time.perf_counter() - t0
-            rates[workers] = len(arts) / dt
+            rates[workers] = args.articles / dt
             print(f"kg add, {workers} worker(s): {dt:.1f} s, {rates[workers]:.0f} articles/s, store {du(store):.0f} MiB on disk")
         print(f"2 workers vs 1: {rates[2] / rates[1]:.2f}x")
         store = open_read_only(Path(tmp) / "store1")

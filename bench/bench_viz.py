@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_build import corpus, write_jsonl  # noqa: E402
+from bench_build import corpus_file  # noqa: E402
 from kg.build import build  # noqa: E402
 from kg.network import export, most_connected, project  # noqa: E402
 from kg.query import load_graph  # noqa: E402
@@ -26,8 +26,8 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=1000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        src, graph = Path(tmp) / "c.jsonl", Path(tmp) / "g.nq"
-        write_jsonl(corpus(args.articles), src)
+        src, _words = corpus_file(args.articles, tmp)
+        graph = Path(tmp) / "g.nq"
         build([src], graph, progress=False)
         store = load_graph(graph)
         t0 = time.perf_counter()

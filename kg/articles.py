@@ -20,7 +20,6 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_BYTES = 20 * 1024 * 1024  # one article; a .jsonl may hold many, so its limit is per line
 MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
-FRONT_KEYS = {"title", "date", "url", "id", "author", "source", "lang", "language", "tags"}
 _ID_OK = re.compile(r"[^A-Za-z0-9._~-]+")
 
 

@@ -8,8 +8,6 @@ SPARQL store through the Graph Store Protocol, one named graph per article (HTTP
 from __future__ import annotations
 
 import base64
-import os
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,6 +16,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from .atomic import atomic_write
 from .articles import ArticleError, collect_articles
 from .lexicon import ontology_dir
 from .model import Article
@@ -29,18 +28,6 @@ def _partition_nquads(articles: list[Article]) -> bytes:
 
     quads = [q for a in articles for q in article_quads(a)]
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str | None = None,
@@ -72,10 +59,10 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     written = []
     for k, data in enumerate(shards):
         path = out / f"part-{k:05d}.nq"
-        _write_atomic(path, data)
+        atomic_write(path, lambda fh, data=data: fh.write(data))
         written.append(path)
     vocab = out / "vocabulary.nq"
-    _write_atomic(vocab, ox.serialize(list(vocabulary_quads(ontology_dir())), format=ox.RdfFormat.N_QUADS))
+    atomic_write(vocab, lambda fh: ox.serialize(list(vocabulary_quads(ontology_dir())), fh, format=ox.RdfFormat.N_QUADS))
     return len(articles), errors, written + [vocab]
 
 

@@ -80,15 +80,11 @@ class Lexicon:
         return self.phrases.get(key, [])
 
 
-def _object_value(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
-    return term.value
-
-
 def load_lexicon(directory: Path | None = None) -> Lexicon:
     """Parse the lexicon Turtle files and build the phrase index."""
     directory = directory or ontology_dir()
     concepts: dict[str, Concept] = {}
-    labels: list[tuple[str, str, bool, int]] = []  # iri, label, preferred, hidden
+    labels: list[tuple[str, str, bool]] = []  # iri, label, preferred
     for name in LEXICON_FILES:
         path = directory / name
         with path.open("rb") as fh:
@@ -103,15 +99,15 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
             c = concepts.get(t.subject.value)
             if c is None:
                 continue
-            p, o = t.predicate.value, _object_value(t.object)
+            p, o = t.predicate.value, t.object.value
             if p == SKOS + "prefLabel":
                 c.label = o
-                labels.append((c.iri, o, True, 0))
+                labels.append((c.iri, o, True))
             elif p == SKOS + "altLabel":
                 c.alt_labels.append(o)
-                labels.append((c.iri, o, False, 0))
+                labels.append((c.iri, o, False))
             elif p == SKOS + "hiddenLabel":
-                labels.append((c.iri, o, False, 1))
+                labels.append((c.iri, o, False))
             elif p == CKG + "wikidata":
                 c.wikidata = o
             elif p == CKG + "geonames":
@@ -131,7 +127,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
             elif p == SCHEMA + "jobTitle":
                 c.job_title = o
     phrases: dict[tuple[str, ...], list[Entry]] = {}
-    for iri, label, preferred, _hidden in labels:
+    for iri, label, preferred in labels:
         key = tuple(normalize(label).split())
         if not key:
             continue

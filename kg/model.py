@@ -90,7 +90,6 @@ class Target:
     sentence: int
     owner: Entity | None = None
     object_iri: str = ""
-    damaged: bool = True
 
 
 @dataclass

@@ -14,6 +14,9 @@ from typing import Iterable
 import networkx as nx
 import pyoxigraph as ox
 
+from .atomic import atomic_write
+from .model import QUANTITY_KINDS
+
 PREFIXES = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -114,19 +117,16 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
     for r in _rows(store, _QUOTES):
         if r["ev"] in nodes:
             nodes[r["ev"]].setdefault("quote", r["text"])
-    counts: dict[str, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))  # event -> kind -> quantity -> value
     for r in _rows(store, _COUNTS):
-        counts[r["ev"]][r["kind"].rsplit("/", 1)[-1]].append((r["q"], int(r["value"])))
+        counts[r["ev"]][r["kind"].rsplit("/", 1)[-1]][r["q"]] = int(r["value"])
     for iri, attrs in nodes.items():
         attrs["mentions"] = max(1, len(mentions[iri])) if attrs["category"] in ENTITY_CATEGORY.values() else 1
         attrs["articles"] = sorted(attrs["articles"])
-        if iri in counts:
-            parts = []
-            for kind in ("launched", "intercepted", "killed", "injured", "damaged"):
-                values = [v for _, v in dict(counts[iri][kind]).items()] if kind in counts[iri] else []
-                if values:
-                    parts.append(f"{kind} {sum(values) if kind in SUMMED else max(values)}")
-            attrs["counts"] = " / ".join(parts)
+        by_kind = counts.get(iri, {})
+        attrs["counts"] = " / ".join(
+            f"{kind} {sum(by_kind[kind].values()) if kind in SUMMED else max(by_kind[kind].values())}"
+            for kind in QUANTITY_KINDS if by_kind.get(kind))
         g.add_node(iri, **attrs)
     for r in roles:
         role = r["role"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
@@ -189,9 +189,6 @@ def iris_of_result(result) -> set[str]:
 
 def export(g: nx.MultiDiGraph, path: str | Path) -> None:
     """Write GraphML or GEXF (by extension) for Gephi and Cytoscape, atomically."""
-    import os
-    import tempfile
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".graphml", ".gexf"):
@@ -206,12 +203,4 @@ def export(g: nx.MultiDiGraph, path: str | Path) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ValueError(f"{path}: folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    os.close(fd)
-    try:
-        (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(flat, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda fh: (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(flat, fh))

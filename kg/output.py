@@ -1,12 +1,12 @@
 """Write quads to a file whose extension picks the RDF format; the file appears whole or not at all."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
+
+from .atomic import atomic_write
 
 FORMATS = {
     ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE,
@@ -59,19 +59,6 @@ def write_dataset(quads: Iterable[ox.Quad], path: str | Path) -> int:
             if t not in seen:
                 seen.add(t)
                 items.append(t)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-            ox.serialize(items, fh, format=fmt, **kwargs)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+    atomic_write(path, lambda fh: ox.serialize(items, fh, format=fmt, **kwargs))
     return len(items)

@@ -6,6 +6,7 @@ the others. Everything extracted carries ckg:evidence to a Web Annotation text s
 """
 from __future__ import annotations
 
+import bisect
 from typing import Iterator
 from urllib.parse import quote as urlquote
 
@@ -51,9 +52,6 @@ def _typed(value: object, datatype: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=N(XSD + datatype))
 
 
-TYPE = N(RDF + "type")
-
-
 class _Writer:
     def __init__(self, graph: str, lexicon: Lexicon):
         self.g = N(graph)
@@ -83,18 +81,21 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         w.add(art, SCHEMA + "url", _typed(a.url, "anyURI"))
     w.add(art, CKG + "textLength", _typed(len(a.text), "integer"))
 
+    sentence_starts = [sent.start for sent in x.sentences]
+
     def sentence_of(sp: Span) -> str | None:
-        for k, sent in enumerate(x.sentences):
-            if sent.start <= sp.start < sent.end:
-                iri = f"{art}#sentence-{k + 1}"
-                if iri not in w.described:
-                    w.described.add(iri)
-                    w.add(iri, RDF + "type", CKG + "Sentence")
-                    w.add(iri, OA + "hasSource", art)
-                    w.add(iri, OA + "start", _typed(sent.start, "integer"))
-                    w.add(iri, OA + "end", _typed(sent.end, "integer"))
-                    w.add(iri, OA + "exact", _lit(sent.text))
-                return iri
+        k = bisect.bisect_right(sentence_starts, sp.start) - 1
+        if k >= 0 and x.sentences[k].start <= sp.start < x.sentences[k].end:
+            sent = x.sentences[k]
+            iri = f"{art}#sentence-{k + 1}"
+            if iri not in w.described:
+                w.described.add(iri)
+                w.add(iri, RDF + "type", CKG + "Sentence")
+                w.add(iri, OA + "hasSource", art)
+                w.add(iri, OA + "start", _typed(sent.start, "integer"))
+                w.add(iri, OA + "end", _typed(sent.end, "integer"))
+                w.add(iri, OA + "exact", _lit(sent.text))
+            return iri
         return None
 
     def span(sp: Span) -> str:

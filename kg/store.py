@@ -31,11 +31,6 @@ class AddReport:
     words: int = 0
 
 
-def is_store(path: str | Path) -> bool:
-    """A folder holding (or meant to hold) a store, as opposed to a graph file."""
-    return Path(path).is_dir()
-
-
 def open_store(path: str | Path, create: bool = False) -> ox.Store:
     """Open a store for writing (creating the folder when asked)."""
     path = Path(path)

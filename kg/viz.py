@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
 from pyvis.network import Network
+
+from .atomic import atomic_write
 
 STYLE = {  # category: (colour, vis shape)
     "person": ("#e15759", "dot"), "organization": ("#f28e2b", "square"), "country": ("#4e79a7", "diamond"),
@@ -83,15 +83,8 @@ def write_html(g: nx.MultiDiGraph, path: str | Path, title: str = "conflict-kg n
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ValueError(f"{path}: folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(render_html(g, title, left_out))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    page = render_html(g, title, left_out).encode("utf-8")
+    atomic_write(path, lambda fh: fh.write(page))
 
 
 _TEMPLATE = """<!DOCTYPE html>

@@ -27,7 +27,7 @@ def test_projection_keeps_reasoning_nodes_and_roles(seed_graph):
     kyiv = next(n for n, a in g.nodes(data=True) if a["label"] == "Kyiv" and a["category"] == "place")
     assert g.nodes[kyiv]["geonames"].endswith("/703448/") and g.nodes[kyiv]["mentions"] >= 5
     assert any(g.nodes[v]["label"] == "Ukraine" for _u, v, k in g.out_edges(kyiv, keys=True) if k == "located in")
-    assert all(src == "seed_kyiv_2025_07_04" and "Kyiv" in s or True for src, s in g.nodes[kyiv]["sentences"])
+    assert {src for src, _s in g.nodes[kyiv]["sentences"]} == {"seed_kyiv_2025_07_04"}
     assert any("Kyiv" in s for _src, s in g.nodes[kyiv]["sentences"])
 
 
@@ -40,8 +40,8 @@ def test_filters_and_max_nodes(sample_graph):
     assert {a["category"] for _, a in places.nodes(data=True)} == {"place"}
     kept, left = most_connected(g, 10)
     assert kept.number_of_nodes() == 10 and left == g.number_of_nodes() - 10
-    top_degree = max(dict(nx.Graph(g).degree()).values())
-    assert max(dict(nx.Graph(kept).degree()).values(), default=0) <= top_degree
+    dropped = set(g) - set(kept)
+    assert min(g.degree(n) for n in kept) >= max(g.degree(n) for n in dropped)  # the most connected were kept
 
 
 class _Refs(HTMLParser):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyshacl
 import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.lexicon import ontology_dir
 

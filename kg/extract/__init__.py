@@ -23,6 +23,7 @@ def default_resources() -> Resources:
 def extract(article: Article, resources: Resources | None = None) -> Extraction:
     """Read one article: its entity mentions, counts, events and quotes."""
     from .events import find_events
+    from .context import focus_place
     from .mentions import find_mentions
     from .quantities import find_quantities
     from .quotes import find_quotes
@@ -31,8 +32,9 @@ def extract(article: Article, resources: Resources | None = None) -> Extraction:
     doc = analyse(article, resources or default_resources())
     mentions = find_mentions(doc)
     times = resolve_times(doc)
-    quantities = find_quantities(doc, mentions)
-    events = find_events(doc, mentions, quantities, times)
+    focus = focus_place(doc, mentions)  # where the article's main attack is: counts and events default to it
+    quantities = find_quantities(doc, mentions, focus)
+    events = find_events(doc, mentions, quantities, times, focus)
     quotes = find_quotes(doc, mentions)
     sentences = [doc.span(s.start, s.end) for s in doc.sentences]
     return Extraction(article=article, mentions=mentions, quantities=quantities, events=events, quotes=quotes,

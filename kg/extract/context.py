@@ -15,6 +15,7 @@ from ..model import Entity, Mention
 from ..text import normalize
 from . import cues
 from .doc import Doc
+from .mentions import entity_from_concept, entity_from_town
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
 _ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country)\b(?!\s+of\b)(?!'s)")
@@ -39,7 +40,6 @@ class PlaceRef:
     end: int
     entity: Entity
     framed: bool
-    anaphor: bool = False
 
 
 def is_title_apposition(doc: Doc, start: int) -> bool:
@@ -83,7 +83,7 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue
         target = resolve_anaphor(doc, mentions, start, a.group("noun"), a.group("demonym"))
         if target is not None:
-            refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(before)), True))
+            refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(before))))
     refs.sort(key=lambda r: r.start)
     return refs
 
@@ -100,7 +100,6 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
                     return m.entity
             town = doc.resources.gazetteer.best(cap, {lex.concepts[country].country_code})
             if town:
-                from .mentions import entity_from_town
                 return entity_from_town(doc, town)
         capitals = set(lex.capitals)
         for m in reversed([m for m in mentions if m.span.start < offset]):
@@ -108,7 +107,6 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
                 return m.entity
         return None
     if noun == "country":  # "across the country": the country of the last place named (not a country acting)
-        from .mentions import entity_from_concept
         for m in reversed([m for m in mentions if m.span.start < offset]):
             code = m.entity.country_code if m.entity.category == "place" and m.kind == "name" else ""
             if code and code in lex.countries_by_code:

@@ -39,9 +39,6 @@ STORE_HEADS = frozenset("store hypermarket supermarket mall".split())
 SETTLEMENT_WORDS = frozenset("""village town city settlement hamlet suburb township community villages towns cities
 settlements hamlets suburbs communities""".split())
 LOCATIVE_PREPS = frozenset("in over near at towards toward outside around across into on inside within throughout".split())
-NON_TARGET_PREPS = frozenset("from".split())
-DIRECTION_WORDS = frozenset("""north south east west northeast northwest southeast southwest northern southern eastern
-western kilometres kilometers km miles metres meters border""".split())
 METONYM_VERBS = frozenset("""
 said says say has had have will would wants want demanded demands denied denies claimed claims accused accuses
 launched launches insisted insists considered considers rejected rejects responded seeks sought refused refuses

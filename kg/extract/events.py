@@ -16,8 +16,10 @@ from datetime import date
 from ..model import Entity, Event, Mention, Quantity, Target, TimeRef
 from ..text import normalize
 from .names import singular
-from .context import ACTOR_CATEGORIES, focus_place, is_attackish, place_refs
+from .context import ACTOR_CATEGORIES, is_attackish, place_refs
 from .doc import Doc
+from ..lexicon import ancestors
+from .mentions import entity_from_concept
 
 _ATTACK_CUE = re.compile(
     r"\b(?:attack(?:s|ed)?|strikes?|struck|air\s?strikes?|hit|hits|shell(?:ed|ing)|bombard(?:ed|ment)|bomb(?:ed|ing)|"
@@ -78,16 +80,16 @@ def _attacker(doc: Doc, mentions: list[Mention], sentence: int, target: Entity |
                                                    doc.text[o.span.end:s.end]):
             iri = lex.countries_by_code.get(o.entity.country_code)
             if iri and (target is None or iri != target.iri) and (target is None or target.country_code != o.entity.country_code):
-                from .mentions import entity_from_concept
                 return entity_from_concept(doc, lex.concepts[iri])
     return None  # no evidence in this sentence: the article's attacker is used (kg.extract.events.find_events)
 
 
-def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], times: list[TimeRef | None]) -> list[Event]:
-    """Attack, communication and statement events of one article; links quantities to their attack."""
+def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], times: list[TimeRef | None],
+                focus: Entity | None) -> list[Event]:
+    """Attack, communication and statement events of one article; links quantities to their attack.
+    `focus` is the article's main attacked place (context.focus_place)."""
     events: list[Event] = []
     attacks: dict[tuple[str, date | None], int] = {}
-    focus = focus_place(doc, mentions)
     main_date = _main_date(doc, mentions, times, focus)
     attackers: Counter[str] = Counter()
     attacker_entities: dict[str, Entity] = {}
@@ -174,7 +176,6 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         code = _code(doc, place)
         lex = doc.resources.lexicon
         defender = lex.countries_by_code.get(code) if code else None
-        from .mentions import entity_from_concept
         events.append(Event(type="interception", subtype="Interception", span=caught[0].span, sentence=caught[0].sentence,
                             places=[place], participants=[entity_from_concept(doc, lex.concepts[defender])] if defender else [],
                             weapons=_unique([q.weapon for q in caught if q.weapon]), time=attack.time,
@@ -330,7 +331,6 @@ def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], f
 
 def _subtype(doc: Doc, weapons: list[Entity], text: str) -> str:
     lex = doc.resources.lexicon
-    from ..lexicon import ancestors
     for w in weapons:
         chain = [lex.concepts[w.iri].label] + [lex.concepts[a].label for a in ancestors(lex, w.iri)] if w.iri in lex.concepts else []
         for label in chain:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..model import Entity
 from ..text import Token, fold, joins, normalize
 from . import cues
 
@@ -111,8 +110,7 @@ def lowercase_organizations(f: "_Finder") -> None:
         g = _LOWER_ORG.match(doc.text, end)
         if not g or (m.kind != "demonym" and end == m.span.end):
             continue
-        a, b = doc.token_index(m.span.start), doc.token_index(end + g.end(1) - g.start(0) + (g.start(1) - g.start(0)) * 0)
-        b = doc.token_index(g.end(1))
+        a, b = doc.token_index(m.span.start), doc.token_index(g.end(1))
         if not f.free(a + 1, b) or any(t.is_title for t in doc.tokens[a + 1:b] if t.lower not in ("s",)):
             continue
         concept = lex.concepts.get(m.entity.iri)
@@ -272,6 +270,3 @@ def _place_like(f: "_Finder", a: int, b: int) -> bool:
     return _locative_before(f, a) and bool(f.doc.resources.gazetteer.candidates(
         " ".join(t.text for t in f.doc.tokens[a:b])))
 
-
-def entity_label(entity: Entity) -> str:
-    return entity.label or normalize(entity.iri)

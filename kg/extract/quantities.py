@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Entity, Mention, Quantity, Span
+from ..model import Entity, Mention, Quantity
 from ..text import fold, normalize
-from .context import PlaceRef, focus_place, place_refs, sentence_source
+from .context import PlaceRef, place_refs, sentence_source
 from .doc import Doc
+from ..lexicon import ancestors
+from .mentions import entity_from_concept
 from .names import singular
 
 _UNITS = {"kilometres", "kilometers", "km", "miles", "mile", "metres", "meters", "metre", "meter", "square", "hours",
@@ -159,10 +161,6 @@ _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
-def _words_between(text: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
-
-
 def _kind_cues(text: str) -> list[tuple[int, str]]:
     """(offset, kind) for every cue word in text; phrasal verbs need their particle."""
     out = []
@@ -174,9 +172,6 @@ def _kind_cues(text: str) -> list[tuple[int, str]]:
                 if particle and kind in _PHRASAL_KINDS.get(w, {kind}) and not re.match(
                         rf"\s+{particle}\b", text[m.end():m.end() + 16], re.I):
                     continue
-                if w == "toll" and not re.search(r"death|toll\s+(?:rose|climbed|rises|has)|raising", text[max(0, m.start() - 10):m.end() + 20], re.I):
-                    if "toll" not in text[max(0, m.start() - 12):m.start()].lower():
-                        pass
                 out.append((m.start(), kind))
     return out
 
@@ -200,7 +195,6 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     after = text[num.end:s.end]
     m = re.match(r"\s+(?:(?:more|other|further|additional)\s+)?", after)
     skip = m.end() if m else 0
-    rest = after[skip:]
     if re.match(r"\s*each\b", after):
         return _Head("none", distributive=True, end=num.end + after.index("each") + 4)
     part = re.match(r"\s*of\s+(?:them|those|which|whom|these|it)\b", after)
@@ -289,9 +283,8 @@ def _clause_end(doc: Doc, start: int, end: int) -> int:
     return start + m.start() if m else end
 
 
-def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
-    """All explicit counts in the article."""
-    focus = focus_place(doc, mentions)
+def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> list[Quantity]:
+    """All explicit counts in the article; `focus` is the place a count falls back to (context.focus_place)."""
     out: list[Quantity] = []
     last_weapon: Entity | None = None
     for s in doc.sentences:
@@ -372,7 +365,6 @@ def find_quantities(doc: Doc, mentions: list[Mention]) -> list[Quantity]:
             if national:  # "Ukraine's air force said Russia launched 105 drones": a nationwide figure
                 country = doc.resources.lexicon.countries_by_code.get(source.country_code)
                 if country:
-                    from .mentions import entity_from_concept
                     own_refs = [PlaceRef(num.start, num.end,
                                          entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
             if k + 1 < len(nums) and heads[k + 1].category == "partitive":
@@ -421,7 +413,6 @@ _PLATFORMS = {"https://w3id.org/conflict-kg/weapon/" + k for k in
 
 
 def _is_platform(doc: Doc, weapon: Entity) -> bool:
-    from ..lexicon import ancestors
     lex = doc.resources.lexicon
     return weapon.iri in _PLATFORMS or bool(set(ancestors(lex, weapon.iri)) & _PLATFORMS)
 
@@ -444,6 +435,3 @@ def _dedupe(quantities: list[Quantity]) -> list[Quantity]:
             q.subset_of = index_map.get(q.subset_of)
     return keep
 
-
-def span_of(q: Quantity) -> Span:
-    return q.span
