@@ -1,0 +1,177 @@
+"""Load the cue words (closed word classes: reporting verbs, titles, units, count cues...) from ontology/cues.tsv.
+
+The file format is documented at the top of the file and in ontology/README.md. Every class is checked
+when the file is read, so a typo fails at start-up with the file and line instead of silently missing
+counts later.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .lexicon import ontology_dir
+from .model import QUANTITY_KINDS
+
+CUE_FILE = "cues.tsv"
+
+# class -> what its value column holds: "" (no value), "text", "optional" (text or nothing), "int",
+# "kind" (a kg.model.QUANTITY_KINDS entry) or "regex". "kind" classes may list a word once per kind.
+CLASSES: dict[str, str] = {
+    "reporting_verb": "", "not_quote_verb": "", "title": "", "org_head": "", "place_head": "text",
+    "site_head": "", "store_head": "", "settlement": "", "locative_prep": "", "metonym_verb": "",
+    "metonym_possessed": "", "passive_attack": "", "auxiliary": "", "month": "int", "weekday": "int",
+    "sentence_start": "", "name_particle": "", "unit": "", "person_noun": "", "count_kind": "kind",
+    "phrasal": "regex", "phrasal_kind": "kind", "number_word": "int", "qualifier": "optional",
+    "modifier_stop": "", "np_stop": "", "determiner": "", "not_target": "",
+}
+_WORD = re.compile(r"[a-z0-9'\u2019-]+(?: [a-z0-9'\u2019-]+)*")
+
+
+class CueFileError(ValueError):
+    """A malformed line in the cue file; the message starts with 'path:line:'."""
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Every cue class, typed. Mappings keep file order; never mutate them (they are shared per process)."""
+
+    reporting_verbs: frozenset[str]
+    quote_verbs: frozenset[str]  # reporting verbs that can attribute the quotation right before them
+    titles: frozenset[str]
+    org_heads: frozenset[str]
+    place_heads: dict[str, str]
+    site_heads: frozenset[str]
+    store_heads: frozenset[str]
+    settlements: frozenset[str]
+    locative_preps: frozenset[str]
+    metonym_verbs: frozenset[str]
+    metonym_possessed: frozenset[str]
+    passive_attack: frozenset[str]
+    auxiliaries: frozenset[str]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    sentence_starts: frozenset[str]
+    name_particles: frozenset[str]
+    units: frozenset[str]
+    person_nouns: frozenset[str]
+    kind_words: dict[str, frozenset[str]]  # kind -> cue words, kinds in file order
+    phrasal: dict[str, str]  # word -> regex of the particle that must follow it
+    phrasal_kinds: dict[str, frozenset[str]]  # word -> kinds its particle requirement applies to
+    number_words: dict[str, int]
+    qualifiers: tuple[tuple[str, str], ...]  # (phrase, normalised), first match wins
+    modifier_stops: frozenset[str]
+    np_stops: frozenset[str]
+    determiners: frozenset[str]
+    not_targets: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Row:
+    word: str
+    value: str | int
+    line: int
+
+
+def _parse_value(kind: str, raw: str | None, where: str) -> str | int:
+    if kind == "":
+        if raw is not None:
+            raise CueFileError(f"{where}: this class takes no value, got {raw!r}")
+        return ""
+    if raw is None or raw == "":
+        if kind == "optional":
+            return ""
+        raise CueFileError(f"{where}: this class needs a value in the third column")
+    if kind == "int":
+        if not re.fullmatch(r"-?\d+", raw):
+            raise CueFileError(f"{where}: value {raw!r} is not an integer")
+        return int(raw)
+    if kind == "kind" and raw not in QUANTITY_KINDS:
+        raise CueFileError(f"{where}: {raw!r} is not a kind of count ({', '.join(QUANTITY_KINDS)})")
+    if kind == "regex":
+        try:
+            re.compile(raw)
+        except re.error as exc:
+            raise CueFileError(f"{where}: bad regular expression {raw!r}: {exc}") from None
+    return raw
+
+
+def read_rows(path: Path) -> dict[str, list[_Row]]:
+    """Entries per class in file order, each line checked; raises CueFileError naming file and line."""
+    rows: dict[str, list[_Row]] = {c: [] for c in CLASSES}
+    seen: set[tuple] = set()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        where = f"{path}:{n}"
+        fields = line.split("\t")
+        if len(fields) not in (2, 3):
+            raise CueFileError(f"{where}: expected 'class<TAB>word[<TAB>value]', got {len(fields)} field(s)")
+        cls, word = fields[0], fields[1]
+        if cls not in CLASSES:
+            raise CueFileError(f"{where}: unknown cue class {cls!r}")
+        if not _WORD.fullmatch(word):
+            raise CueFileError(f"{where}: {word!r} is not a lower-case word or phrase with single spaces")
+        value = _parse_value(CLASSES[cls], fields[2] if len(fields) == 3 else None, where)
+        key = (cls, word, value) if CLASSES[cls] == "kind" else (cls, word)
+        if key in seen:
+            raise CueFileError(f"{where}: {word!r} is already listed in class {cls!r}")
+        seen.add(key)
+        rows[cls].append(_Row(word, value, n))
+    for cls, entries in rows.items():
+        if not entries:
+            raise CueFileError(f"{path}: class {cls!r} has no entries")
+    return rows
+
+
+def _require_subset(path: Path, rows: list[_Row], allowed: set[str], what: str) -> None:
+    for r in rows:
+        if r.word not in allowed:
+            raise CueFileError(f"{path}:{r.line}: {r.word!r} must also be listed as {what}")
+
+
+def load_cues(path: Path | None = None) -> Cues:
+    """Parse and check a cue file (default: the one shipped in ontology/)."""
+    path = path or ontology_dir() / CUE_FILE
+    rows = read_rows(path)
+
+    def words(cls: str) -> frozenset[str]:
+        return frozenset(r.word for r in rows[cls])
+
+    def mapping(cls: str) -> dict:
+        return {r.word: r.value for r in rows[cls]}
+
+    def grouped(cls: str, by_value: bool) -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for r in rows[cls]:
+            key, member = (r.value, r.word) if by_value else (r.word, r.value)
+            out.setdefault(key, set()).add(member)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    _require_subset(path, rows["not_quote_verb"], set(words("reporting_verb")), "a reporting_verb")
+    _require_subset(path, rows["phrasal_kind"], set(mapping("phrasal")), "a phrasal")
+    cue_words = {r.word for r in rows["count_kind"]}
+    _require_subset(path, rows["phrasal"], cue_words, "a count_kind")
+    return Cues(
+        reporting_verbs=words("reporting_verb"),
+        quote_verbs=words("reporting_verb") - words("not_quote_verb"),
+        titles=words("title"), org_heads=words("org_head"), place_heads=mapping("place_head"),
+        site_heads=words("site_head"), store_heads=words("store_head"), settlements=words("settlement"),
+        locative_preps=words("locative_prep"), metonym_verbs=words("metonym_verb"),
+        metonym_possessed=words("metonym_possessed"), passive_attack=words("passive_attack"),
+        auxiliaries=words("auxiliary"), months=mapping("month"), weekdays=mapping("weekday"),
+        sentence_starts=words("sentence_start"), name_particles=words("name_particle"), units=words("unit"),
+        person_nouns=words("person_noun"), kind_words=grouped("count_kind", by_value=True),
+        phrasal=mapping("phrasal"), phrasal_kinds=grouped("phrasal_kind", by_value=False),
+        number_words=mapping("number_word"),
+        qualifiers=tuple((r.word, str(r.value)) for r in rows["qualifier"]),
+        modifier_stops=words("modifier_stop"), np_stops=words("np_stop"), determiners=words("determiner"),
+        not_targets=words("not_target"),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def default_cues(path: str | None = None) -> Cues:
+    """The cue words shipped with the package, loaded once per process."""
+    return load_cues(Path(path) if path else None)
