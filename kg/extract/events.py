@@ -16,7 +16,7 @@ from datetime import date
 from ..model import Entity, Event, Mention, Quantity, Target, TimeRef
 from ..text import normalize
 from .names import singular
-from .context import ACTOR_CATEGORIES, is_attackish, place_refs
+from .context import ACTOR_CATEGORIES, is_attackish, last_person_before, place_refs
 from .doc import Doc
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
@@ -27,13 +27,14 @@ _ATTACK_CUE = re.compile(
     r"killed|killing|wounded|injured|died|dead|destroyed)\b", re.I)
 _COMM_CUE = re.compile(
     r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
-    r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
-    r"speaks\s+with|discussed|delegations)\b", re.I)
+    r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|meets?|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
+    r"speaks\s+with|discussed|delegations|mediat(?:ed|ing|ion|ors?)|mediate|brokered|(?:tele)?phoned|to\s+telephone|"
+    r"informed|briefed|convened|received|hosted|in\s+(?:constant\s+|close\s+|regular\s+)?contact\s+with|"
+    r"(?:emergency\s+)?session\s+of)\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:request(?:ed|s)?|propos(?:al|ed|es)|possible|potential|would|could|ready to|offer(?:ed)?|"
                            r"invitation|invited|plan(?:s|ned)?|calls? for|called for|urged|seek(?:s|ing)?|hopes?|"
-                           r"future|next|prospect|resuming|expected|will)\b[^.;]{0,40}$", re.I)
-_ANAPHORIC_COMM = re.compile(r"\b(?:delegation|side|meeting|talks|session|negotiations|summit)\b[^.]{0,60}\b(?:led|headed|chaired|"
-                             r"accompanied|included|attended|joined|hosted)\b", re.I)
+                           r"future|next|prospect|resuming|expected|will|arrang(?:e|ed|ing)|preparations?|postpone[ds]?|"
+                           r"scheduled|upcoming|no date|set for|idea|to be (?:held|followed))\b[^.;]{0,40}$", re.I)
 _RATE = re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
                    r"\b(?:daily|monthly|weekly)\b", re.I)
 _DIFFERENT_EVENT = re.compile(r"\b(?:another|earlier|previous|last year|in 20\d\d)\b", re.I)
@@ -350,68 +351,213 @@ def _unique(entities: list[Entity]) -> list[Entity]:
     return out
 
 
+_CONTINUATION = re.compile(
+    r"\b(?:delegation|side|meeting|talks|session|negotiations|summit)\b[^.]{0,60}\b(?:led|headed|chaired|accompanied|"
+    r"included|attended|joined|hosted)\b|^\s*(?:[A-Z][\w.]*\s+){1,3}(?:sent|fielded|dispatched)\b|"
+    r"\b(?:sat\s+(?:in\s+)?with|also\s+(?:attended|took\s+part)|took\s+part|participated)\b", re.I)
+_JOINED = re.compile(r"\b(?:were|was)\s+(?:then\s+|later\s+|also\s+)?joined\b[^.]{0,60}?\bby\b", re.I)
+_VERB_CUE = re.compile(r"^(?:meets?|met(?:\s+with)?|meeting|received|hosted|(?:tele)?phoned|to\s+telephone|informed|briefed|"
+                       r"convened|spoke\s+(?:with|to|by phone)|speaks\s+with|talked\s+(?:with|to))$", re.I)
+_SCOPE_TAIL = re.compile(r",\s+(?:hosted|mediated|brokered|chaired|attended|joined)\s+by\b", re.I)
+_WHEN_CLAUSE = re.compile(r",?\s*\b(?:when|where|in which|at which|during which)\b", re.I)
+_SPOKESPEOPLE = re.compile(r"\.?(?:,\s*[A-Z][\w.]*)*(?:,?\s+and\s+[A-Z][\w.]*)?\s+(?:senior\s+)?(?:officials|delegations?|diplomats|negotiators|"
+                           r"counterparts|envoys|ministers|leaders)\b")
+_ACTOR_NOUNS = r"(?:officials|delegations?|diplomats|negotiators|counterparts|envoys)"
+_SEPARATE_WITH = re.compile(r",?\s+and\s+(?:separately\s+|also\s+|then\s+)?with\b", re.I)
+
+
+def _paragraph_starts(doc: Doc) -> list[int]:
+    return [m.end() for m in re.finditer(r"\n", doc.text)]
+
+
 def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
+    """Calls, meetings, talks and mediations with their parties. Parties named in the next sentences of
+    the paragraph ("The delegation was led by X and included Y") join the event; planned talks do not count."""
+    import bisect
+
     out: list[Event] = []
     country_counts = Counter(m.entity.iri for m in mentions if m.entity.category == "country")
     by_iri = {m.entity.iri: m.entity for m in mentions}
+    breaks = _paragraph_starts(doc)
+    last_touch = -10
+
+    def paragraph(offset: int) -> int:
+        return bisect.bisect_right(breaks, offset)
+
     for s in doc.sentences:
         found = [m for m in _COMM_CUE.finditer(s.text) if not doc.in_quote(s.start + m.start())]
+        near = out and (s.index - last_touch <= 2 or paragraph(s.start) == paragraph(doc.sentences[last_touch].start))
+        if near and _JOINED.search(s.text):
+            persons = [m.entity for m in mentions if m.sentence == s.index and m.entity.category == "person"
+                       and not doc.in_quote(m.span.start)]
+            if persons:  # "The two were then joined by X and Y": a wider meeting of its own
+                out.append(Event(type="communication", subtype="Meeting", span=doc.span(s.start, s.end), sentence=s.index,
+                                 participants=_unique(out[-1].participants + persons)))
+                last_touch = s.index
+                continue
         if not found:
-            if out and _ANAPHORIC_COMM.search(s.text):
+            if near and _CONTINUATION.search(s.text):
                 persons = [m.entity for m in mentions if m.sentence == s.index and m.entity.category == "person"
                            and not doc.in_quote(m.span.start)]
-                out[-1].participants = _unique(out[-1].participants + persons)
+                if persons:
+                    out[-1].participants = _unique(out[-1].participants + persons)
+                    last_touch = s.index
             continue
-        for cue in found:
+        clauses = _clauses(doc, s.index)
+        for k, cue in enumerate(found):
             at = s.start + cue.start()
             if _HYPOTHETICAL.search(doc.text[max(s.start, at - 60):at]):
                 continue
-            clauses = _clauses(doc, s.index)
             a, b = _clause_of(clauses, at)
-            before_comma = doc.text.rfind(", ", a, at)
-            after_comma = doc.text.find(", ", at, b)
-            a, b = (before_comma + 2 if before_comma >= 0 else a), (after_comma if after_comma >= 0 else b)
+            a, b = _comma_scope(doc, mentions, s.index, a, b, at)
+            tail = _SCOPE_TAIL.match(doc.text, b)
+            if tail:  # "..., hosted by X": the host takes part
+                nxt = doc.text.find(",", tail.end(), s.end)
+                b = nxt if nxt >= 0 else s.end
+            if k + 1 < len(found) and re.search(r"\band\s+(?:a|an|the|another)\s+(?:\w+\s+)?$", s.text[:found[k + 1].start()]):
+                b = min(b, s.start + found[k + 1].start())  # "a call between A and B and a call between C and D"
             if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
                 continue  # a meeting that was struck is a target, not an event of its own
             parts = _parties(doc, mentions, s.index, a, b, country_counts, by_iri)
             if len(parts) == 1 and re.search(r"\b(?:with|between)\b", doc.text[at:b]):
                 more = _parties(doc, mentions, s.index, s.start, s.end, country_counts, by_iri)
                 parts = more if len(more) >= 2 else parts
+            if len(parts) < 2:
+                when = _WHEN_CLAUSE.match(doc.text, b)
+                if when:  # "a meeting in X, when A and B ...": the parties are in the next clause
+                    parts = _unique(parts + _parties(doc, mentions, s.index, when.end(), s.end, country_counts, by_iri))
+            if _VERB_CUE.match(cue.group(0)) and len(parts) < 2:
+                subject = _subject(doc, mentions, s.index, at)
+                if subject is not None and all(subject.iri != p.iri for p in parts):
+                    parts = [subject] + parts
+            if len(parts) < 2:
+                parts = _unique(parts + _spokespeople(doc, mentions, s.index, s.start, s.end))
             definite = re.search(r"\b[Tt]he\s+(?:\w+\s+)?$", doc.text[max(s.start, at - 20):at]) and not re.search(
                 r"\b(?:last|previous|first|next|earlier|new|latest)\b", doc.text[max(s.start, at - 20):at], re.I)
-            if definite and out:
+            if definite and not re.search(r"\b(?:with|between)\b", doc.text[at:b]):
+                if not out:
+                    continue  # "wrecking the negotiations": talks known to the reader, not an event told here
+                if not parts:
+                    continue
                 target = next((e for e in reversed(out) if {p.iri for p in e.participants} & {p.iri for p in parts}), out[-1])
                 target.participants = _unique(target.participants + parts)
+                last_touch = s.index
                 break
             single_ok = len(parts) == 1 and parts[0].category == "organization" and re.search(r"summit", cue.group(0), re.I)
             if len(parts) < 2 and not single_ok:
                 continue
             subtype = "PhoneCall" if re.search(r"call|phone|spoke|conversation", cue.group(0), re.I) else "Meeting"
-            same = next((e for e in out if {p.iri for p in e.participants} == {p.iri for p in parts}), None)
-            if same is None:
-                out.append(Event(type="communication", subtype=subtype, span=doc.span(s.start, s.end), sentence=s.index,
-                                 participants=parts))
+            groups = [parts]
+            split = _SEPARATE_WITH.search(doc.text, at, b)
+            if split and len(parts) >= 3:  # "spoke with A and with B": two conversations
+                head = parts[0]
+                rest = parts[1:]
+                cut = split.start()
+                first = [p for p in rest if any(m.entity.iri == p.iri and m.span.start < cut for m in mentions
+                                                if m.sentence == s.index)]
+                second = [p for p in rest if p not in first]
+                if first and second:
+                    groups = [[head] + first, [head] + second]
+            for group in groups:
+                same = next((e for e in out if {p.iri for p in e.participants} == {p.iri for p in group}), None)
+                if same is None:
+                    out.append(Event(type="communication", subtype=subtype, span=doc.span(s.start, s.end), sentence=s.index,
+                                     participants=group))
+            last_touch = s.index
             break
     return out
+
+
+def _list_comma(doc: Doc, actors: list[Mention], comma: int) -> bool:
+    """A comma inside a list of actors ('Qatar, Egypt and the United States') does not end a clause."""
+    left = any(doc.text[m.span.end:comma].strip() == "" for m in actors)
+    right = any(re.fullmatch(r",\s*(?:and\s+)?(?:the\s+)?", doc.text[comma:m.span.start]) for m in actors)
+    return left and right
+
+
+def _comma_scope(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, at: int) -> tuple[int, int]:
+    """The part of a clause between the commas around a cue, not cutting lists of actors."""
+    actors = [m for m in mentions if m.sentence == sentence and m.entity.category in ACTOR_CATEGORIES]
+    start, end = a, b
+    pos = at
+    while True:
+        c = doc.text.rfind(",", a, pos)
+        if c < 0:
+            break
+        if not _list_comma(doc, actors, c):
+            start = c + 1
+            break
+        pos = c
+    pos = at
+    while True:
+        c = doc.text.find(",", pos, b)
+        if c < 0:
+            break
+        if not _list_comma(doc, actors, c):
+            end = c
+            break
+        pos = c + 1
+    return start, end
+
+
+def _subject(doc: Doc, mentions: list[Mention], sentence: int, at: int) -> Entity | None:
+    """Who met, received or called: the first actor named before the verb, or the person 'he'/'she' stands for."""
+    s = doc.sentences[sentence]
+    before = [m for m in mentions if m.sentence == sentence and m.span.start < at and m.kind != "demonym"
+              and m.entity.category in ACTOR_CATEGORIES and not doc.in_quote(m.span.start)
+              and doc.text[m.span.end:m.span.end + 2] not in ("'s", "\u2019s")]
+    persons = [m for m in before if m.entity.category == "person"]
+    if persons:
+        return persons[0].entity
+    if before:
+        return before[0].entity
+    if re.match(r"\s*(?:He|She)\b", s.text):
+        return last_person_before(doc, mentions, s.start)
+    return None
+
+
+def _spokespeople(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int) -> list[Entity]:
+    """Countries that act through officials: 'U.S. and Russian officials', 'their Israeli counterparts'."""
+    out = []
+    for m in mentions:
+        if m.sentence == sentence and a <= m.span.start < b and m.entity.category == "country" \
+                and not doc.in_quote(m.span.start) and _SPOKESPEOPLE.match(doc.text, m.span.end):
+            out.append(m.entity)
+    return _unique(out)
 
 
 def _parties(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, country_counts: Counter,
              by_iri: dict[str, Entity]) -> list[Entity]:
     text = doc.text[a:b]
-    if re.search(r"\bthe two (?:countries|sides|nations|states)\b", text):
-        return [by_iri[i] for i, _ in country_counts.most_common(2)]
     found = [m for m in mentions if m.sentence == sentence and a <= m.span.start < b and m.entity.category in ACTOR_CATEGORIES
              and not doc.in_quote(m.span.start)]
+    two = re.search(r"\bthe two (?:countries|sides|nations|states|parties)\b", text)
+    if two:  # the two sides: the actors the sentence opens with, else the article's two main countries
+        s = doc.sentences[sentence]
+        named = _unique([m.entity for m in mentions if m.sentence == sentence and m.kind != "demonym" and not (a <= m.span.start < b)
+                         and m.entity.category in ("country", "organization") and not doc.in_quote(m.span.start)
+                         and m.span.start < a])[:2]
+        if len(named) < 2:
+            named = [by_iri[i] for i, _ in country_counts.most_common(2)]
+        found = [m for m in found if m.span.start < a + two.start()]
+        return _unique(_keep(doc, found) + named)
+    return _keep(doc, found)
+
+
+def _keep(doc: Doc, found: list[Mention]) -> list[Entity]:
     persons = [m for m in found if m.entity.category == "person"]
     keep = []
     for m in found:
+        if m.kind == "demonym" and not _SPOKESPEOPLE.match(doc.text, m.span.end):
+            continue
         if m.entity.category == "country" and any(0 < p.span.start - m.span.end <= 40 and not re.search(
                 r"[,;]|\band\b", doc.text[m.span.end:p.span.start]) for p in persons):
             continue  # "Russia's Vladimir Putin", "U.S. President Donald Trump": a modifier, not a party
         if m.entity.category == "organization" and m.entity.label in ("Telegram", "X", "Facebook"):
             continue
-        if re.search(r"\b(?:at|in|from|inside|outside)\s+(?:the\s+)?$", doc.text[max(0, m.span.start - 12):m.span.start]):
+        if re.search(r"\b(?:at|in|(?<![a-z]s )from|inside|outside)\s+(?:the\s+)?$", doc.text[max(0, m.span.start - 16):m.span.start]):
             continue  # "talks at the White House": a venue, not a party
+        if re.match(r"[-\u2013]\w", doc.text[m.span.end:m.span.end + 2]) or re.search(r"\w[-\u2013]$", doc.text[max(0, m.span.start - 2):m.span.start]):
+            continue  # "a Russian-Turkish summit", "the Putin-Zelensky meeting": a modifier, not two parties
         keep.append(m.entity)
     return _unique(keep)
-
