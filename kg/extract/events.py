@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from ..model import Entity, Event, Mention, Quantity, Target, TimeRef
 from ..text import normalize
 from .names import singular
-from .context import ACTOR_CATEGORIES, is_attackish, last_person_before, place_refs
+from .context import ACTOR_CATEGORIES, PlaceRef, is_attackish, last_person_before, place_refs
 from .doc import Doc
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
@@ -24,7 +25,17 @@ from .mentions import entity_from_concept
 _ATTACK_CUE = re.compile(
     r"\b(?:attack(?:s|ed)?|strikes?|struck|air\s?strikes?|hit|hits|shell(?:ed|ing)|bombard(?:ed|ment)|bomb(?:ed|ing)|"
     r"raids?|barrage|assault|onslaught|explosions?|blasts?|pounded|targeted|slammed|tore into|hurled|damaged|"
-    r"killed|killing|wounded|injured|died|dead|destroyed)\b", re.I)
+    r"killed|killing|wounded|injured|died|dead|destroyed|aimed\s+at|fired\s+(?:at|on|toward|towards|into)|"
+    r"(?:launched|sent)\s+(?:[\w-]+\s+){0,4}?(?:at|against|toward|towards)|under\s+(?:[\w-]+\s+)?fire|"
+    r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,3}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
+    r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
+_REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
+                            r"\b(?:shelling|bombardment|bombing|strikes?|attacks?|raids?)\s+(?:of|on)\s+(?:the\s+)?$", re.I)
+_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|targets?|"
+                          r"fire|killed|wounded|injured)\b", re.I)
+_OLD_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", re.I)
+_NOT_A_TARGET_BEFORE = re.compile(r"\b(?:near|outside|north|south|east|west|northeast|northwest|southeast|southwest|"
+                                  r"ministry|authorities|officials)\s+(?:of\s+|in\s+|from\s+)?(?:the\s+)?$", re.I)
 _COMM_CUE = re.compile(
     r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
     r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|meets?|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
@@ -38,7 +49,8 @@ _HYPOTHETICAL = re.compile(r"\b(?:request(?:ed|s)?|propos(?:al|ed|es)|possible|p
 _RATE = re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
                    r"\b(?:daily|monthly|weekly)\b", re.I)
 _DIFFERENT_EVENT = re.compile(r"\b(?:another|earlier|previous|last year|in 20\d\d)\b", re.I)
-_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b|\b(?:while|as|whereas|but|since|after|before|when|where)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b(?!\s+well\s+as)|"
+                           r"\b(?:while|(?<!well\s)as(?!\s+well\b)|whereas|but|since|after|before|when|where)\b", re.I)
 _WEAPON_FAMILY = {
     "drone": "DroneStrike", "missile": "MissileStrike", "bomb": "GlideBombStrike", "artillery": "Shelling",
     "rocket": "Shelling",
@@ -127,23 +139,40 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         clauses = _clauses(doc, s.index)
         cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in _ATTACK_CUE.finditer(s.text)
                        if not doc.in_quote(s.start + m.start())}
-        for ref in place_refs(doc, mentions, s.index):
-            if doc.in_quote(ref.start) or ref.entity.feature_type in ("site", "district", "water"):
+        refs = _listed_refs(doc, place_refs(doc, mentions, s.index))
+        heading = _heading_ref(doc, refs, s.index)
+        specific = [x.ref for x in refs if x.ref.entity.category == "place"
+                    and x.ref.entity.feature_type not in ("region", "water") and x is not heading]
+        for item in refs:
+            ref = item.ref
+            if doc.in_quote(ref.start) or ref.entity.feature_type == "water":
                 continue
+            if ref.entity.feature_type == "district" and not _is_raion(doc, ref):
+                continue
+            if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, s.index)):
+                continue  # a site inside a named settlement: the settlement is the attacked place
             clause = _clause_of(clauses, ref.start)
             in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
             sentence_subject = ref.start == s.start and ref.entity.category == "place" and bool(cue_clauses)
-            before = doc.text[max(s.start, ref.start - 24):ref.start].lower()
-            before = re.sub(r"[a-z]+(?:'s|\u2019s)\s+$", "", before)  # "in Russia's Bryansk region"
-            if re.search(r"\bover\s+(?:the\s+)?$", before):
-                continue  # air defence "over" a place is an interception, not an attack on it
+            is_heading = item is heading
+            before = item.before
+            if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before):
+                continue  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
+            if _is_possessive_attacker(doc, ref):
+                continue  # "Russia's drone attack on Kyiv": the attacker, not the place
             if ref.entity.category == "country" or ref.entity.feature_type == "region":
-                if not (ref.framed and in_cue_clause and re.search(r"\b(?:on|at|against|in|across|into)\s+(?:the\s+)?$", before)):
-                    continue
-                if ref.entity.feature_type == "region" and not re.search(
-                        r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", doc.text[clause[0]:clause[1]], re.I):
-                    continue
-            if in_cue_clause or sentence_subject:
+                if ref.entity.feature_type == "region" and _locates_another_place(doc, mentions, ref, s.start):
+                    continue  # "Kurakhove in the Donetsk region": where the town is, not a second target
+                if is_heading:
+                    if ref.entity.feature_type != "region" or specific:
+                        continue
+                else:
+                    if not (item.framed and in_cue_clause and _REGION_TARGET.search(before)):
+                        continue
+                    words = _STRIKE_WORD if _named_at(mentions, ref) else _OLD_STRIKE_WORD
+                    if not words.search(doc.text[clause[0]:clause[1]]):
+                        continue  # "wounded in the region" (an anaphor) repeats a toll; a named region with harm is hit
+            if in_cue_clause or sentence_subject or is_heading:
                 attack_at(ref.entity, s.index, s.start, s.end)
     # attacks implied by counts of harm or launches at a place
     for q in quantities:
@@ -154,8 +183,12 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
             continue
         if q.place.category == "country" and q.kind != "launched":
             continue
-        if q.place.feature_type == "region":
-            continue
+        if q.place.feature_type == "region" and (q.kind not in ("killed", "injured", "damaged")
+                                                 or _has_specific_place(doc, mentions, q.sentence, q.place)
+                                                 or _region_locates(doc, mentions, q.sentence, q.place)
+                                                 or not any(m.sentence == q.sentence and m.entity.iri == q.place.iri
+                                                            and m.kind in ("name", "alias") for m in mentions)):
+            continue  # a region is attacked only where the text names nothing more specific in it
         q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end)
     # every other count belongs to the attack told in its sentence, else to the article's main attack
     main = next((i for i, e in enumerate(events) if e.type == "attack" and focus and e.places[0].iri == focus.iri), None)
@@ -298,6 +331,95 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
             out.append(Target(label=label, span=doc.span(start, end), sentence=s.index, owner=owner,
                               object_iri=objects[0] if objects else ""))
     return out
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A place reference with the framing of the list it belongs to ('shelled A, B and C')."""
+
+    ref: PlaceRef
+    framed: bool
+    before: str
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?$", re.I)
+
+
+def _listed_refs(doc: Doc, refs: list[PlaceRef]) -> list[_Listed]:
+    """Each reference, where a list member takes the framing and preceding words of the list's first member."""
+    out: list[_Listed] = []
+    for r in refs:
+        s = doc.sentence_of(r.start)
+        floor = doc.sentences[s].start
+        before = doc.text[max(floor, r.start - 24):r.start].lower()
+        before = re.sub(r"[a-z]+(?:'s|\u2019s)\s+$", "", before)  # "in Russia's Bryansk region"
+        if out and _LIST_GAP.fullmatch(doc.text[out[-1].ref.end:r.start]) and out[-1].ref.end <= r.start:
+            out.append(_Listed(r, out[-1].framed or r.framed, out[-1].before))
+        else:
+            out.append(_Listed(r, r.framed, before))
+    return out
+
+
+_HEADING = re.compile(r"^\s*(?:[\u2022*\u2013\u2014-]\s*)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?[\u2013\u2014-]+\s*)?"
+                      r"(?:[\u2022*\u2013\u2014-]\s*)?(?:the\s+)?$", re.I)
+
+
+def _heading_ref(doc: Doc, refs: list[_Listed], sentence: int) -> _Listed | None:
+    """'Odesa region: four people were injured', '10:40 - Dnipro: ...': the place an entry is about."""
+    s = doc.sentences[sentence]
+    for item in refs[:1]:
+        if _HEADING.match(doc.text[s.start:item.ref.start]) and re.match(r"(?:\s+(?:region|oblast|province))?\s*:",
+                                                                           doc.text[item.ref.end:item.ref.end + 12]):
+            return item
+    return None
+
+
+_ADJECTIVAL = re.compile(r"(?:sk|ts|zk|n|v)(?:yi|iy|ij|y|ii)$|(?:sky|skiy)$", re.I)
+
+
+def _is_raion(doc: Doc, ref: PlaceRef) -> bool:
+    """A district named after its town ('the Bucha district') is an area of a region, not a city quarter."""
+    stem = re.sub(r"\s+(?:district|raion|rayon)$", "", ref.entity.label, flags=re.I).strip()
+    if _ADJECTIVAL.search(stem) or re.match(r"\s+(?:district\s+)?of\b", doc.text[ref.end:ref.end + 14]):
+        return False
+    return bool(doc.resources.gazetteer.best(stem, min_population=5000))
+
+
+def _is_possessive_attacker(doc: Doc, ref: PlaceRef) -> bool:
+    return ref.entity.category == "country" and bool(re.match(
+        r"(?:'s|\u2019s)\s+(?:[\w-]+\s+){0,4}?(?:attacks?|strikes?|shelling|bombardment|offensive|barrage|invasion|war)\b",
+        doc.text[ref.end:ref.end + 60], re.I))
+
+
+def _region_locates(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
+    floor = doc.sentences[sentence].start
+    return any(_locates_another_place(doc, mentions, PlaceRef(m.span.start, m.span.end, m.entity, False), floor)
+               for m in mentions if m.sentence == sentence and m.entity.iri == region.iri)
+
+
+def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, floor: int) -> bool:
+    """Whether a region is only named as where a town or site lies ('Kurakhove in the Donetsk region')."""
+    gap = doc.text[max(floor, ref.start - 16):ref.start]
+    if not re.search(r"(?:,\s*|\s+)(?:in|of)\s+(?:the\s+)?$|,\s*$", gap):
+        return False
+    cut = ref.start - len(re.search(r"(?:,\s*|\s+)(?:(?:in|of)\s+(?:the\s+)?)?$", gap).group(0))
+    return any(m.span.end == cut and m.entity.category == "place" and m.entity.feature_type not in ("region", "water")
+               for m in mentions)
+
+
+def _named_at(mentions: list[Mention], ref: PlaceRef) -> bool:
+    return any(m.span.start == ref.start and m.kind in ("name", "alias") for m in mentions)
+
+
+def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int) -> bool:
+    """Whether this or the previous sentence names a town (a named site there is part of that town's attack)."""
+    return any(m.sentence in (sentence, sentence - 1) and m.entity.category == "place" and m.kind != "metonym"
+               and m.entity.feature_type in ("city", "") for m in mentions)
+
+
+def _has_specific_place(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
+    return any(r.entity.category == "place" and r.entity.feature_type not in ("region", "water") and r.entity.iri != region.iri
+               for r in place_refs(doc, mentions, sentence))
 
 
 def _code(doc: Doc, entity: Entity) -> str:
