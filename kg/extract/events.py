@@ -107,16 +107,24 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
     attackers: Counter[str] = Counter()
     attacker_entities: dict[str, Entity] = {}
 
-    def event_date(sentence: int) -> TimeRef | None:
+    place_dates: dict[str, date] | None = None
+
+    def event_date(sentence: int, place: Entity | None = None) -> TimeRef | None:
+        nonlocal place_dates
         ref = times[sentence]
         if ref is not None:
             return ref
         if _DIFFERENT_EVENT.search(doc.sentences[sentence].text):
             return TimeRef(None, "")
+        if place is not None:
+            if place_dates is None:
+                place_dates = _place_dates(doc, mentions, times)
+            if place.iri in place_dates and place_dates[place.iri] != main_date:
+                return TimeRef(place_dates[place.iri], "")
         return TimeRef(main_date, "") if main_date else None
 
     def attack_at(place: Entity, sentence: int, span_start: int, span_end: int) -> int:
-        when = event_date(sentence)
+        when = event_date(sentence, place)
         key = (place.iri, when.value if when else None)
         if key in attacks:
             return attacks[key]
@@ -434,6 +442,18 @@ def _blamed(doc: Doc, mentions: list[Mention]) -> Entity | None:
         if found and re.search(r"\b(?:for|of)\b[^.]{0,40}\b(?:attack|strike|shelling|bombing)", doc.text[found[0].span.end:found[0].span.end + 60]):
             return found[0].entity
     return None
+
+
+def _place_dates(doc: Doc, mentions: list[Mention], times: list[TimeRef | None]) -> dict[str, date]:
+    """The first day an attack sentence gives for each place it names."""
+    out: dict[str, date] = {}
+    for s in doc.sentences:
+        ref = times[s.index]
+        if ref is None or ref.value is None or not is_attackish(s.text) or _DIFFERENT_EVENT.search(s.text):
+            continue
+        for r in place_refs(doc, mentions, s.index):
+            out.setdefault(r.entity.iri, ref.value)
+    return out
 
 
 def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], focus: Entity | None) -> date | None:
