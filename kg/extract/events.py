@@ -27,7 +27,7 @@ _ATTACK_CUE = re.compile(
     r"raids?|barrage|assault|onslaught|explosions?|blasts?|pounded|targeted|slammed|tore into|hurled|damaged|"
     r"killed|killing|wounded|injured|died|dead|destroyed|aimed\s+at|fired\s+(?:at|on|toward|towards|into)|"
     r"(?:launched|sent)\s+(?:[\w-]+\s+){0,4}?(?:at|against|toward|towards)|under\s+(?:[\w-]+\s+)?fire|"
-    r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,3}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
+    r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
 _REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
                             r"\b(?:shelling|bombardment|bombing|strikes?|attacks?|raids?)\s+(?:of|on)\s+(?:the\s+)?$", re.I)
@@ -39,7 +39,7 @@ _NOT_A_TARGET_BEFORE = re.compile(r"\b(?:near|outside|north|south|east|west|nort
 _COMM_CUE = re.compile(
     r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
     r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|meets?|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
-    r"speaks\s+with|discussed|delegations|mediat(?:ed|ing|ion|ors?)|mediate|brokered|(?:tele)?phoned|to\s+telephone|"
+    r"speaks\s+with|discussed|delegations|mediat(?:ed|ing|ion|ors?)|mediate|broker(?:ed|ing)?|(?:tele)?phoned|to\s+telephone|"
     r"informed|briefed|convened|received|hosted|in\s+(?:constant\s+|close\s+|regular\s+)?contact\s+with|"
     r"(?:emergency\s+)?session\s+of)\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:request(?:ed|s)?|propos(?:al|ed|es)|possible|potential|would|could|ready to|offer(?:ed)?|"
