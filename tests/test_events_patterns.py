@@ -157,3 +157,26 @@ def test_toll_update_day_is_not_the_attack_day():
 
 def test_reference_event_day_is_not_the_attack_day():
     assert resolve_sentence("Russia launched a new attack on Kyiv, days after its record barrage of 29 June.", TUESDAY) is None
+
+
+def test_running_war_toll_is_not_an_attack():
+    got = attacked("A drone hit Kherson on Monday. Since the start of the invasion, shelling has killed 900 people in "
+                   "the Kherson region, officials said.")
+    assert "Kherson" in got and "Kherson region" not in got
+
+
+def test_country_owning_a_named_place_is_not_the_target():
+    got = attacked("The strike on Ukraine's second city, Kharkiv, killed four people on Monday.")
+    assert "Kharkiv" in got and "Ukraine" not in got
+
+
+def test_country_of_an_origin_is_not_attacked():
+    got = attacked("Jets flying from an air base in Romania joined the raids on Odesa on Monday.")
+    assert "Romania" not in got
+
+
+def test_river_bank_and_towns_located_by_both_in():
+    got = attacked("Troops shelled Kherson from the left bank of the Dnipro on Monday.")
+    assert "Kherson" in got and "Dnipro" not in got
+    got = attacked("Strikes hit Nikopol and Marhanets, both in the Dnipropetrovsk region, on Monday.")
+    assert {"Nikopol", "Marhanets"} <= set(got) and "Dnipropetrovsk region" not in got

@@ -35,7 +35,10 @@ _STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|
                           r"fire|killed|wounded|injured)\b", re.I)
 _OLD_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", re.I)
 _NOT_A_TARGET_BEFORE = re.compile(r"\b(?:near|outside|north|south|east|west|northeast|northwest|southeast|southwest|"
-                                  r"ministry|authorities|officials)\s+(?:of\s+|in\s+|from\s+)?(?:the\s+)?$", re.I)
+                                  r"ministry|authorities|officials|bank|banks|shore|coast)\s+(?:of\s+|in\s+|from\s+)?(?:the\s+)?$", re.I)
+# "jets flying from an air base in Cyprus": the country of an origin
+_FROM_IN = re.compile(r"\bfrom\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}?(?:base|airbase|air\s+base|airfield|airport|"
+                      r"carrier|ships?|[A-Z][\w'-]*)\s+in\s+(?:the\s+)?$")
 _COMM_CUE = re.compile(
     r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
     r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|meets?|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
@@ -142,7 +145,7 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
 
     # attacks named by attack words
     for s in doc.sentences:
-        if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text):
+        if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text) or _CUMULATIVE.search(s.text):
             continue
         clauses = _clauses(doc, s.index)
         cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in _ATTACK_CUE.finditer(s.text)
@@ -164,10 +167,11 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
             sentence_subject = ref.start == s.start and ref.entity.category == "place" and bool(cue_clauses)
             is_heading = item is heading
             before = item.before
-            if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before):
+            if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before) or \
+                    _FROM_IN.search(doc.text[max(s.start, ref.start - 60):ref.start]):
                 continue  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
-            if _is_possessive_attacker(doc, ref):
-                continue  # "Russia's drone attack on Kyiv": the attacker, not the place
+            if _is_possessive_attacker(doc, ref) or _owner_of_a_place(doc, mentions, ref):
+                continue  # "Russia's drone attack on Kyiv": the attacker; "Iran's consulate in Damascus": Damascus
             if ref.entity.category == "country" or ref.entity.feature_type == "region":
                 if ref.entity.feature_type == "region" and _locates_another_place(doc, mentions, ref, s.start):
                     continue  # "Kurakhove in the Donetsk region": where the town is, not a second target
@@ -187,8 +191,12 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         if q.kind == "intercepted" or q.place is None or q.place.feature_type in ("site", "district", "water"):
             continue
         text = doc.sentences[q.sentence].text
-        if _RATE.search(text):
+        if _RATE.search(text) or _CUMULATIVE.search(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
             continue
+        if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
+                _only_a_reference(doc, mentions, m.sentence, q.place) or _CUMULATIVE.search(doc.sentences[m.sentence].text)
+                for m in mentions if m.entity.iri == q.place.iri):
+            continue  # a count given to a place the article only names as a reference point
         if q.place.category == "country" and q.kind != "launched":
             continue
         if q.place.feature_type == "region" and (q.kind not in ("killed", "injured", "damaged")
@@ -407,12 +415,39 @@ def _region_locates(doc: Doc, mentions: list[Mention], sentence: int, region: En
 
 def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, floor: int) -> bool:
     """Whether a region is only named as where a town or site lies ('Kurakhove in the Donetsk region')."""
-    gap = doc.text[max(floor, ref.start - 16):ref.start]
-    if not re.search(r"(?:,\s*|\s+)(?:in|of)\s+(?:the\s+)?$|,\s*$", gap):
+    gap = doc.text[max(floor, ref.start - 40):ref.start]
+    m = _LOCATIVE_GAP.search(gap)
+    if m is None:
         return False
-    cut = ref.start - len(re.search(r"(?:,\s*|\s+)(?:(?:in|of)\s+(?:the\s+)?)?$", gap).group(0))
-    return any(m.span.end == cut and m.entity.category == "place" and m.entity.feature_type not in ("region", "water")
-               for m in mentions)
+    cut = ref.start - len(m.group(0))
+    return any(x.span.end == cut and x.entity.category == "place" and x.entity.feature_type not in ("region", "water")
+               for x in mentions)
+
+
+_LOCATIVE_GAP = re.compile(r"(?:\s+(?:village|town|city|camp|settlement))?(?:(?:,\s*|\s+)(?:both\s+|all\s+)?(?:in|of)\s+"
+                           r"(?:the\s+)?(?:[A-Z][\w-]*(?:'s|\u2019s)\s+)?|,\s*)$")
+# "since then, 38,000 people have been killed in X": a war's running toll, not an attack told here
+_CUMULATIVE = re.compile(r"(?=.*\bsince\b)(?=.*\b(?:have|has)\s+(?:since\s+)?(?:been\s+)?(?:killed|wounded|injured|died)\b)"
+                         r".*\bsince\s+(?:then|the\s+(?:start|beginning|outbreak)\b|the\s+war\b|the\s+full-scale)|"
+                         r"\bhave\s+since\s+been\b", re.I)
+
+
+def _only_a_reference(doc: Doc, mentions: list[Mention], sentence: int, place: Entity) -> bool:
+    """Whether every mention of the place in the sentence is a reference point ('the health ministry in Gaza')."""
+    spots = [m for m in mentions if m.sentence == sentence and m.entity.iri == place.iri and m.kind in ("name", "alias")]
+    floor = doc.sentences[sentence].start
+    return bool(spots) and all(_NOT_A_TARGET_BEFORE.search(doc.text[max(floor, m.span.start - 24):m.span.start].lower())
+                               or _FROM_IN.search(doc.text[max(floor, m.span.start - 60):m.span.start]) for m in spots)
+
+
+def _owner_of_a_place(doc: Doc, mentions: list[Mention], ref: PlaceRef) -> bool:
+    """'Iran's consulate in Damascus', 'Azerbaijan's second city, Ganja': the country owns a place that is named."""
+    if ref.entity.category != "country" or doc.text[ref.end:ref.end + 2] not in ("'s", "\u2019s"):
+        return False
+    s = doc.sentences[doc.sentence_of(ref.start)]
+    return any(m.entity.category == "place" and m.entity.feature_type in ("city", "") and m.kind in ("name", "alias")
+               and ref.end < m.span.start <= ref.end + 45 and not re.search(r"[;.]", doc.text[ref.end:m.span.start])
+               and m.span.start < s.end for m in mentions)
 
 
 def _named_at(mentions: list[Mention], ref: PlaceRef) -> bool:
