@@ -180,3 +180,16 @@ def test_river_bank_and_towns_located_by_both_in():
     assert "Kherson" in got and "Dnipro" not in got
     got = attacked("Strikes hit Nikopol and Marhanets, both in the Dnipropetrovsk region, on Monday.")
     assert {"Nikopol", "Marhanets"} <= set(got) and "Dnipropetrovsk region" not in got
+
+
+def test_regions_hit_in_a_tally():
+    got = attacked("Overnight strikes hit the Zhytomyr, Vinnytsia and Poltava regions, the air force said.")
+    assert {"Zhytomyr region", "Vinnytsia region", "Poltava region"} <= set(got)
+
+
+def test_month_without_day_and_earlier_in_the_week_date_nothing():
+    for sentence in ("In June, shells struck a shelter in the city.", "He was killed in a strike in late July.",
+                     "The tanker, set on fire earlier in the week, sank."):
+        ref = resolve_sentence(sentence, TUESDAY)
+        assert ref is not None and ref.value is None
+    assert resolve_sentence("Two separate raids hit the town.", TUESDAY) is None

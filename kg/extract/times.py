@@ -31,7 +31,10 @@ _PATTERNS = [
     ("yesterday", re.compile(r"\b(yesterday|last night)\b", re.I)),
     ("today", re.compile(r"\b(today|this morning|tonight|this evening|earlier today)\b", re.I)),
     ("overnight", re.compile(r"\b(overnight|through the night|during the night|in the night)\b", re.I)),
-    ("vague", re.compile(r"\b(earlier this (?:year|month|week)|last (?:year|month|week)|the previous (?:year|month|week))\b", re.I)),
+    ("vague", re.compile(r"\b(earlier (?:this|in the) (?:year|month|week)|last (?:year|month|week)|the previous (?:year|month|week)|"
+                         r"(?:days|weeks|months) earlier)\b", re.I)),
+    # "in late July", "In June": a month with no day dates nothing to the day
+    ("month", re.compile(rf"\b(?:in|since|during|by|until)\s+(?:early\s+|late\s+|mid-?\s*)?{_MONTH}(?![a-z])(?!\s*\d)", re.I)),
 ]
 # "TEL AVIV, May 12 (Reuters) —": the dateline dates the report, not the event
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\u2019/-]+,[^\n\u2014\u2013]{0,40}?\s[\u2014\u2013-]{1,2}\s")
@@ -86,7 +89,7 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
     found = [f for f in found if not _REFERENCE_EVENT.search(text[max(0, f[0] - 60):f[0]])]
     if not found:
         return None
-    found.sort(key=lambda x: (x[1] in ("my", "vague"), not _tied_to_attack(text, x[2]), x[0]))  # a day beats a month
+    found.sort(key=lambda x: (x[1] in ("my", "vague", "month"), not _tied_to_attack(text, x[2]), x[0]))  # a day beats a month
     nights = [m for _, k, m in found if k == "overnight"]
     overnight = any(k == "weekday" and (m.group(3) or "").lower() == "night" for _, k, m in found) or any(
         0 <= n.start() - m.end() <= 45 and not re.search(r",\s*but\b|;", text[m.end():n.start()])
@@ -112,7 +115,7 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
             value = _past(published, _month(m.group(3)), int(m.group(2)))
         elif kind == "dm":
             value = _past(published, _month(m.group(2)), int(m.group(1)))
-        elif kind in ("my", "vague"):
+        elif kind in ("my", "vague", "month"):
             return TimeRef(None, expr)
         elif kind == "weekday":
             target = cues.WEEKDAYS[m.group(2).lower()]
