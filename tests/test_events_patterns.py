@@ -193,3 +193,12 @@ def test_month_without_day_and_earlier_in_the_week_date_nothing():
         ref = resolve_sentence(sentence, TUESDAY)
         assert ref is not None and ref.value is None
     assert resolve_sentence("Two separate raids hit the town.", TUESDAY) is None
+
+
+def test_region_around_a_named_site_is_not_a_second_target():
+    got = attacked("In the Zaporizhzhia region, drones hit the Zaporizhzhia Nuclear Power Plant on Sunday.")
+    assert "Zaporizhzhia Nuclear Power Plant" in got and "Zaporizhzhia region" not in got
+
+
+def test_wreckage_falling_on_a_facility_in_a_region():
+    assert "Kursk region" in attacked("In the Kursk region, wreckage fell on a fuel depot on Sunday.")

@@ -32,7 +32,7 @@ _ATTACK_CUE = re.compile(
 _REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
                             r"\b(?:hit|struck|targeted|attacked|shelled|bombed|pounded)\s+(?:the\s+)?$|"
                             r"\b(?:shelling|bombardment|bombing|strikes?|attacks?|raids?)\s+(?:of|on)\s+(?:the\s+)?$", re.I)
-_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|targets?|"
+_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|targets?|debris|wreckage|"
                           r"fire|killed|wounded|injured)\b", re.I)
 _OLD_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", re.I)
 _NOT_A_TARGET_BEFORE = re.compile(r"\b(?:near|outside|north|south|east|west|northeast|northwest|southeast|southwest|"
@@ -182,6 +182,8 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
                 else:
                     if not (item.framed and in_cue_clause and _REGION_TARGET.search(before)):
                         continue
+                    if ref.entity.feature_type == "region" and any(clause[0] <= r.start < clause[1] for r in specific):
+                        continue  # "In the X region, drones hit the Y power plant": the plant is the target
                     words = _STRIKE_WORD if _named_at(mentions, ref) else _OLD_STRIKE_WORD
                     if not words.search(doc.text[clause[0]:clause[1]]):
                         continue  # "wounded in the region" (an anaphor) repeats a toll; a named region with harm is hit
