@@ -202,3 +202,18 @@ def test_region_around_a_named_site_is_not_a_second_target():
 
 def test_wreckage_falling_on_a_facility_in_a_region():
     assert "Kursk region" in attacked("In the Kursk region, wreckage fell on a fuel depot on Sunday.")
+
+
+def test_occupied_or_rebel_held_places_are_still_framed():
+    got = attacked("Warplanes bombed rebel-held Avdiivka and positions in the Russian-occupied Zaporizhzhia region on Sunday.")
+    assert "Avdiivka" in got and "Zaporizhzhia region" in got
+
+
+def test_sea_is_attacked_only_when_fire_is_directed_at_it():
+    assert "Black Sea" in attacked("Two missiles were fired toward shipping lanes in the western Black Sea on Monday.")
+    assert "Black Sea" not in attacked("Missiles fired from ships in the Black Sea struck Odesa on Monday.")
+
+
+def test_as_well_as_continues_a_list_of_targets():
+    got = attacked("Strikes hit Kherson as well as Nikopol and Marhanets on Monday.")
+    assert {"Kherson", "Nikopol", "Marhanets"} <= set(got)

@@ -157,8 +157,9 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
                     and x.ref.entity.feature_type not in ("region", "water") and x is not heading]
         for item in refs:
             ref = item.ref
-            if doc.in_quote(ref.start) or ref.entity.feature_type == "water":
-                continue
+            if doc.in_quote(ref.start) or ref.entity.feature_type == "water" and not _WATER_TARGET.search(
+                    doc.text[max(s.start, ref.start - 90):ref.start]):
+                continue  # a sea is attacked only when fire is directed at it ("fired toward shipping in the Red Sea")
             if ref.entity.feature_type == "district" and not _is_raion(doc, ref):
                 continue
             if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, s.index)):
@@ -182,7 +183,8 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
                 else:
                     if not (item.framed and in_cue_clause and _REGION_TARGET.search(before)):
                         continue
-                    if ref.entity.feature_type == "region" and any(clause[0] <= r.start < clause[1] for r in specific):
+                    if ref.entity.feature_type == "region" and re.match(r"(?:\s+(?:region|oblast|province))?,", doc.text[ref.end:ref.end + 10]) \
+                            and any(ref.end < r.start < clause[1] for r in specific):
                         continue  # "In the X region, drones hit the Y power plant": the plant is the target
                     words = _STRIKE_WORD if _named_at(mentions, ref) else _OLD_STRIKE_WORD
                     if not words.search(doc.text[clause[0]:clause[1]]):
@@ -361,7 +363,14 @@ class _Listed:
     before: str
 
 
-_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?$", re.I)
+_WATER_TARGET = re.compile(r"\b(?:fired|launched|aimed|directed)\b[^.;]{0,60}?\b(?:toward|towards|at|into)\s+(?:the\s+)?"
+                           r"(?:[\w-]+\s+){0,3}?(?:in\s+the\s+)?(?:(?:southern|northern|eastern|western|central)\s+)?$", re.I)
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or|as\s+well\s+as))\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?$", re.I)
+_MODIFIER = re.compile(r"(?:\b[a-z]+-(?:occupied|held|controlled|administered|run)\s+|"
+                       r"\b(?:bulk\s+carrier|(?:oil\s+|chemical\s+)?tanker|cargo\s+ship|container\s+ship|merchant\s+ship|"
+                       r"vessel|freighter|ship|destroyer|warship)\s+)$")
+_LOCAL_FRAME = re.compile(r"\b(?:in|on|at|into|toward|towards|against|hit|struck|targeted|attacked|shelled|bombed|pounded|"
+                          r"pounding|bombing|shelling|striking|hitting)\s+(?:the\s+)?$")
 
 
 def _listed_refs(doc: Doc, refs: list[PlaceRef]) -> list[_Listed]:
@@ -372,10 +381,12 @@ def _listed_refs(doc: Doc, refs: list[PlaceRef]) -> list[_Listed]:
         floor = doc.sentences[s].start
         before = doc.text[max(floor, r.start - 24):r.start].lower()
         before = re.sub(r"[a-z]+(?:'s|\u2019s)\s+$", "", before)  # "in Russia's Bryansk region"
+        before = _MODIFIER.sub("", before)  # "bombed rebel-held Idlib", "struck the bulk carrier X"
+        framed = r.framed or bool(_LOCAL_FRAME.search(before))
         if out and _LIST_GAP.fullmatch(doc.text[out[-1].ref.end:r.start]) and out[-1].ref.end <= r.start:
-            out.append(_Listed(r, out[-1].framed or r.framed, out[-1].before))
+            out.append(_Listed(r, out[-1].framed or framed, out[-1].before))
         else:
-            out.append(_Listed(r, r.framed, before))
+            out.append(_Listed(r, framed, before))
     return out
 
 
