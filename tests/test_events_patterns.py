@@ -217,3 +217,15 @@ def test_sea_is_attacked_only_when_fire_is_directed_at_it():
 def test_as_well_as_continues_a_list_of_targets():
     got = attacked("Strikes hit Kherson as well as Nikopol and Marhanets on Monday.")
     assert {"Kherson", "Nikopol", "Marhanets"} <= set(got)
+
+
+def test_request_to_the_security_council_and_convened_bodies():
+    got = comms("Ukraine's foreign minister, Andrii Sybiha, asked for an emergency session of the UN Security Council.")
+    assert {"Andrii Sybiha", "UN Security Council"} in got
+    got = comms("Volodymyr Zelensky convened the Verkhovna Rada on Sunday.")
+    assert {"Volodymyr Zelensky", "Verkhovna Rada"} in got
+
+
+def test_received_by_the_person_he_stands_for():
+    got = comms("Volodymyr Zelensky thanked his allies. He received Emmanuel Macron in Kyiv on Sunday.")
+    assert {"Volodymyr Zelensky", "Emmanuel Macron"} in got

@@ -547,7 +547,7 @@ _CONTINUATION = re.compile(
     r"included|attended|joined|hosted)\b|^\s*(?:[A-Z][\w.]*\s+){1,3}(?:sent|fielded|dispatched)\b|"
     r"\b(?:sat\s+(?:in\s+)?with|also\s+(?:attended|took\s+part)|took\s+part|participated)\b", re.I)
 _JOINED = re.compile(r"\b(?:were|was)\s+(?:then\s+|later\s+|also\s+)?joined\b[^.]{0,60}?\bby\b", re.I)
-_VERB_CUE = re.compile(r"^(?:meets?|met(?:\s+with)?|meeting|received|hosted|(?:tele)?phoned|to\s+telephone|informed|briefed|"
+_VERB_CUE = re.compile(r"^(?:meets?|met(?:\s+with)?|meeting|received|hosted|(?:emergency\s+)?session\s+of|(?:tele)?phoned|to\s+telephone|informed|briefed|"
                        r"convened|spoke\s+(?:with|to|by phone)|speaks\s+with|talked\s+(?:with|to))$", re.I)
 _SCOPE_TAIL = re.compile(r",\s+(?:hosted|mediated|brokered|chaired|attended|joined)\s+by\b", re.I)
 _WHEN_CLAUSE = re.compile(r",?\s*\b(?:when|where|in which|at which|during which)\b", re.I)
@@ -700,8 +700,8 @@ def _subject(doc: Doc, mentions: list[Mention], sentence: int, at: int) -> Entit
     persons = [m for m in before if m.entity.category == "person"]
     if persons:
         return persons[0].entity
-    if before:
-        return before[0].entity
+    if before and re.fullmatch(r"\s*(?:[Tt]he\s+)?", doc.text[s.start:before[0].span.start]):
+        return before[0].entity  # "Qatar informed ...": a country or body that opens the sentence
     if re.match(r"\s*(?:He|She)\b", s.text):
         return last_person_before(doc, mentions, s.start)
     return None
