@@ -229,3 +229,8 @@ def test_request_to_the_security_council_and_convened_bodies():
 def test_received_by_the_person_he_stands_for():
     got = comms("Volodymyr Zelensky thanked his allies. He received Emmanuel Macron in Kyiv on Sunday.")
     assert {"Volodymyr Zelensky", "Emmanuel Macron"} in got
+
+
+def test_heading_with_a_locating_phrase():
+    got = attacked("Damage by settlement:\n- Nikopol, in the Nikopol community: two houses damaged.\n- Marhanets: one man wounded.")
+    assert {"Nikopol", "Marhanets"} <= set(got)

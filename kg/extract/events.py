@@ -394,12 +394,15 @@ _HEADING = re.compile(r"^\s*(?:[\u2022*\u2013\u2014-]\s*)?(?:\d{1,2}[:.]\d{2}\s*
                       r"(?:[\u2022*\u2013\u2014-]\s*)?(?:the\s+)?$", re.I)
 
 
+# "Kostiantynivka:", "Odesa region:", "Serhiivka, in the Andriivka community:"
+_HEADING_END = re.compile(r"(?:\s+(?:region|oblast|province))?(?:,?\s+(?:in|near)\s+(?:the\s+)?[\w' -]{1,40}?)?\s*:")
+
+
 def _heading_ref(doc: Doc, refs: list[_Listed], sentence: int) -> _Listed | None:
     """'Odesa region: four people were injured', '10:40 - Dnipro: ...': the place an entry is about."""
     s = doc.sentences[sentence]
     for item in refs[:1]:
-        if _HEADING.match(doc.text[s.start:item.ref.start]) and re.match(r"(?:\s+(?:region|oblast|province))?\s*:",
-                                                                           doc.text[item.ref.end:item.ref.end + 12]):
+        if _HEADING.match(doc.text[s.start:item.ref.start]) and _HEADING_END.match(doc.text, item.ref.end):
             return item
     return None
 
