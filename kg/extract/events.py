@@ -146,7 +146,7 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
 
     # attacks named by attack words
     for s in doc.sentences:
-        if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text) or _CUMULATIVE.search(s.text):
+        if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text) or _is_cumulative(s.text):
             continue
         clauses = _clauses(doc, s.index)
         cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in _ATTACK_CUE.finditer(s.text)
@@ -196,10 +196,10 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         if q.kind == "intercepted" or q.place is None or q.place.feature_type in ("site", "district", "water"):
             continue
         text = doc.sentences[q.sentence].text
-        if _RATE.search(text) or _CUMULATIVE.search(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
+        if _RATE.search(text) or _is_cumulative(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
             continue
         if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
-                _only_a_reference(doc, mentions, m.sentence, q.place) or _CUMULATIVE.search(doc.sentences[m.sentence].text)
+                _only_a_reference(doc, mentions, m.sentence, q.place) or _is_cumulative(doc.sentences[m.sentence].text)
                 for m in mentions if m.entity.iri == q.place.iri):
             continue  # a count given to a place the article only names as a reference point
         if q.place.category == "country" and q.kind != "launched":
@@ -443,10 +443,14 @@ def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, flo
 
 _LOCATIVE_GAP = re.compile(r"(?:\s+(?:village|town|city|camp|settlement))?(?:(?:,\s*|\s+)(?:both\s+|all\s+)?(?:in|of)\s+"
                            r"(?:the\s+)?(?:[A-Z][\w-]*(?:'s|\u2019s)\s+)?|,\s*)$")
-# "since then, 38,000 people have been killed in X": a war's running toll, not an attack told here
-_CUMULATIVE = re.compile(r"(?=.*\bsince\b)(?=.*\b(?:have|has)\s+(?:since\s+)?(?:been\s+)?(?:killed|wounded|injured|died)\b)"
-                         r".*\bsince\s+(?:then|the\s+(?:start|beginning|outbreak)\b|the\s+war\b|the\s+full-scale)|"
-                         r"\bhave\s+since\s+been\b", re.I)
+_SINCE_START = re.compile(r"\bsince\s+(?:then|the\s+(?:start|beginning|outbreak)\b|the\s+war\b|the\s+full-scale)|"
+                          r"\bhave\s+since\s+been\b", re.I)
+_PERFECT_HARM = re.compile(r"\b(?:have|has)\s+(?:since\s+)?(?:been\s+)?(?:killed|wounded|injured|died)\b", re.I)
+
+
+def _is_cumulative(text: str) -> bool:
+    """'since then, 38,000 people have been killed in X': a war's running toll, not an attack told here."""
+    return bool(_SINCE_START.search(text) and _PERFECT_HARM.search(text))
 
 
 def _only_a_reference(doc: Doc, mentions: list[Mention], sentence: int, place: Entity) -> bool:
