@@ -29,12 +29,15 @@ _ATTACK_CUE = re.compile(
     r"(?:launched|sent)\s+(?:[\w-]+\s+){0,4}?(?:at|against|toward|towards)|under\s+(?:[\w-]+\s+)?fire|"
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
+# words before a region or country that make it the target ("on the X region", "hit the X and Y regions")
 _REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
                             r"\b(?:hit|struck|targeted|attacked|shelled|bombed|pounded)\s+(?:the\s+)?$|"
                             r"\b(?:shelling|bombardment|bombing|strikes?|attacks?|raids?)\s+(?:of|on)\s+(?:the\s+)?$", re.I)
+# a named region is attacked when its clause strikes or harms; an anaphor ("in the region") only when it strikes
 _STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|targets?|debris|wreckage|"
                           r"fire|killed|wounded|injured)\b", re.I)
-_OLD_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", re.I)
+_STRIKE_VERB = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", re.I)
+# reference points: bearings, the seat of a ministry, a river bank
 _NOT_A_TARGET_BEFORE = re.compile(r"\b(?:near|outside|north|south|east|west|northeast|northwest|southeast|southwest|"
                                   r"ministry|authorities|officials|bank|banks|shore|coast)\s+(?:of\s+|in\s+|from\s+)?(?:the\s+)?$", re.I)
 # "jets flying from an air base in Cyprus": the country of an origin
@@ -156,61 +159,12 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         specific = [x.ref for x in refs if x.ref.entity.category == "place"
                     and x.ref.entity.feature_type not in ("region", "water") and x is not heading]
         for item in refs:
-            ref = item.ref
-            if doc.in_quote(ref.start) or ref.entity.feature_type == "water" and not _WATER_TARGET.search(
-                    doc.text[max(s.start, ref.start - 90):ref.start]):
-                continue  # a sea is attacked only when fire is directed at it ("fired toward shipping in the Red Sea")
-            if ref.entity.feature_type == "district" and not _is_raion(doc, ref):
-                continue
-            if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, s.index)):
-                continue  # a site inside a named settlement: the settlement is the attacked place
-            clause = _clause_of(clauses, ref.start)
-            in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
-            sentence_subject = ref.start == s.start and ref.entity.category == "place" and bool(cue_clauses)
-            is_heading = item is heading
-            before = item.before
-            if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before) or \
-                    _FROM_IN.search(doc.text[max(s.start, ref.start - 60):ref.start]):
-                continue  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
-            if _is_possessive_attacker(doc, ref) or _owner_of_a_place(doc, mentions, ref):
-                continue  # "Russia's drone attack on Kyiv": the attacker; "Iran's consulate in Damascus": Damascus
-            if ref.entity.category == "country" or ref.entity.feature_type == "region":
-                if ref.entity.feature_type == "region" and _locates_another_place(doc, mentions, ref, s.start):
-                    continue  # "Kurakhove in the Donetsk region": where the town is, not a second target
-                if is_heading:
-                    if ref.entity.feature_type != "region" or specific:
-                        continue
-                else:
-                    if not (item.framed and in_cue_clause and _REGION_TARGET.search(before)):
-                        continue
-                    if ref.entity.feature_type == "region" and re.match(r"(?:\s+(?:region|oblast|province))?,", doc.text[ref.end:ref.end + 10]) \
-                            and any(ref.end < r.start < clause[1] for r in specific):
-                        continue  # "In the X region, drones hit the Y power plant": the plant is the target
-                    words = _STRIKE_WORD if _named_at(mentions, ref) else _OLD_STRIKE_WORD
-                    if not words.search(doc.text[clause[0]:clause[1]]):
-                        continue  # "wounded in the region" (an anaphor) repeats a toll; a named region with harm is hit
-            if in_cue_clause or sentence_subject or is_heading:
-                attack_at(ref.entity, s.index, s.start, s.end)
+            if _attacked_ref(doc, mentions, s.index, item, heading, specific, clauses, cue_clauses):
+                attack_at(item.ref.entity, s.index, s.start, s.end)
     # attacks implied by counts of harm or launches at a place
     for q in quantities:
-        if q.kind == "intercepted" or q.place is None or q.place.feature_type in ("site", "district", "water"):
-            continue
-        text = doc.sentences[q.sentence].text
-        if _RATE.search(text) or _is_cumulative(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
-            continue
-        if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
-                _only_a_reference(doc, mentions, m.sentence, q.place) or _is_cumulative(doc.sentences[m.sentence].text)
-                for m in mentions if m.entity.iri == q.place.iri):
-            continue  # a count given to a place the article only names as a reference point
-        if q.place.category == "country" and q.kind != "launched":
-            continue
-        if q.place.feature_type == "region" and (q.kind not in ("killed", "injured", "damaged")
-                                                 or _has_specific_place(doc, mentions, q.sentence, q.place)
-                                                 or _region_locates(doc, mentions, q.sentence, q.place)
-                                                 or not any(m.sentence == q.sentence and m.entity.iri == q.place.iri
-                                                            and m.kind in ("name", "alias") for m in mentions)):
-            continue  # a region is attacked only where the text names nothing more specific in it
-        q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end)
+        if _count_makes_attack(doc, mentions, q):
+            q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end)
     # every other count belongs to the attack told in its sentence, else to the article's main attack
     main = next((i for i, e in enumerate(events) if e.type == "attack" and focus and e.places[0].iri == focus.iri), None)
     for q in quantities:
@@ -354,6 +308,64 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
     return out
 
 
+def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Listed, heading: _Listed | None,
+                  specific: list[PlaceRef], clauses: list[tuple[int, int]], cue_clauses: set[tuple[int, int]]) -> bool:
+    """Whether a place a sentence with an attack word names is an attacked place."""
+    s = doc.sentences[sentence]
+    ref = item.ref
+    if doc.in_quote(ref.start) or ref.entity.feature_type == "water" and not _WATER_TARGET.search(
+            doc.text[max(s.start, ref.start - 90):ref.start]):
+        return False  # a sea is attacked only when fire is directed at it ("fired toward shipping in the Red Sea")
+    if ref.entity.feature_type == "district" and not _is_raion(doc, ref):
+        return False
+    if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, sentence)):
+        return False  # a site inside a named settlement: the settlement is the attacked place
+    clause = _clause_of(clauses, ref.start)
+    in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
+    sentence_subject = ref.start == s.start and ref.entity.category == "place" and bool(cue_clauses)
+    is_heading = item is heading
+    before = item.before
+    if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before) or \
+            _FROM_IN.search(doc.text[max(s.start, ref.start - 60):ref.start]):
+        return False  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
+    if _is_possessive_attacker(doc, ref) or _owner_of_a_place(doc, mentions, ref):
+        return False  # "Russia's drone attack on Kyiv": the attacker; "Iran's consulate in Damascus": Damascus
+    if ref.entity.category == "country" or ref.entity.feature_type == "region":
+        if ref.entity.feature_type == "region" and _locates_another_place(doc, mentions, ref, s.start):
+            return False  # "Kurakhove in the Donetsk region": where the town is, not a second target
+        if is_heading:
+            return ref.entity.feature_type == "region" and not specific
+        if not (item.framed and in_cue_clause and _REGION_TARGET.search(before)):
+            return False
+        if ref.entity.feature_type == "region" and _FRONTED_REGION.match(doc.text, ref.end) \
+                and any(ref.end < r.start < clause[1] for r in specific):
+            return False  # "In the X region, drones hit the Y power plant": the plant is the target
+        words = _STRIKE_WORD if _named_at(mentions, ref) else _STRIKE_VERB
+        if not words.search(doc.text[clause[0]:clause[1]]):
+            return False  # "wounded in the region" (an anaphor) repeats a toll; a named region with harm is hit
+    return in_cue_clause or sentence_subject or is_heading
+
+
+def _count_makes_attack(doc: Doc, mentions: list[Mention], q: Quantity) -> bool:
+    """Whether a count of harm or launches at a place tells of an attack on that place."""
+    if q.kind == "intercepted" or q.place is None or q.place.feature_type in ("site", "district", "water"):
+        return False
+    text = doc.sentences[q.sentence].text
+    if _RATE.search(text) or _is_cumulative(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
+        return False
+    if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
+            _only_a_reference(doc, mentions, m.sentence, q.place) or _is_cumulative(doc.sentences[m.sentence].text)
+            for m in mentions if m.entity.iri == q.place.iri):
+        return False  # a count given to a place the article only names as a reference point
+    if q.place.category == "country" and q.kind != "launched":
+        return False
+    if q.place.feature_type == "region":  # a region is attacked only where the text names nothing more specific in it
+        named = any(m.sentence == q.sentence and m.entity.iri == q.place.iri and m.kind in ("name", "alias") for m in mentions)
+        return named and q.kind in ("killed", "injured", "damaged") and not (
+            _has_specific_place(doc, mentions, q.sentence, q.place) or _region_locates(doc, mentions, q.sentence, q.place))
+    return True
+
+
 @dataclass(frozen=True)
 class _Listed:
     """A place reference with the framing of the list it belongs to ('shelled A, B and C')."""
@@ -369,6 +381,7 @@ _LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or|as\s+well\s+as))\s+(?:the\s+)?(?
 _MODIFIER = re.compile(r"(?:\b[a-z]+-(?:occupied|held|controlled|administered|run)\s+|"
                        r"\b(?:bulk\s+carrier|(?:oil\s+|chemical\s+)?tanker|cargo\s+ship|container\s+ship|merchant\s+ship|"
                        r"vessel|freighter|ship|destroyer|warship)\s+)$")
+_FRONTED_REGION = re.compile(r"(?:\s+(?:region|oblast|province))?,")
 _LOCAL_FRAME = re.compile(r"\b(?:in|on|at|into|toward|towards|against|hit|struck|targeted|attacked|shelled|bombed|pounded|"
                           r"pounding|bombing|shelling|striking|hitting)\s+(?:the\s+)?$")
 
