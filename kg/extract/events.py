@@ -9,6 +9,7 @@ requested talks are not events.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -584,8 +585,6 @@ def _paragraph_starts(doc: Doc) -> list[int]:
 def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
     """Calls, meetings, talks and mediations with their parties. Parties named in the next sentences of
     the paragraph ("The delegation was led by X and included Y") join the event; planned talks do not count."""
-    import bisect
-
     out: list[Event] = []
     country_counts = Counter(m.entity.iri for m in mentions if m.entity.category == "country")
     by_iri = {m.entity.iri: m.entity for m in mentions}
@@ -619,30 +618,11 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
             at = s.start + cue.start()
             if _HYPOTHETICAL.search(doc.text[max(s.start, at - 60):at]):
                 continue
-            a, b = _clause_of(clauses, at)
-            a, b = _comma_scope(doc, mentions, s.index, a, b, at)
-            tail = _SCOPE_TAIL.match(doc.text, b)
-            if tail:  # "..., hosted by X": the host takes part
-                nxt = doc.text.find(",", tail.end(), s.end)
-                b = nxt if nxt >= 0 else s.end
-            if k + 1 < len(found) and re.search(r"\band\s+(?:a|an|the|another)\s+(?:\w+\s+)?$", s.text[:found[k + 1].start()]):
-                b = min(b, s.start + found[k + 1].start())  # "a call between A and B and a call between C and D"
-            if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
+            scope = _cue_scope(doc, mentions, s.index, found, k, clauses)
+            if scope is None:
                 continue  # a meeting that was struck is a target, not an event of its own
-            parts = _parties(doc, mentions, s.index, a, b, country_counts, by_iri)
-            if len(parts) == 1 and re.search(r"\b(?:with|between)\b", doc.text[at:b]):
-                more = _parties(doc, mentions, s.index, s.start, s.end, country_counts, by_iri)
-                parts = more if len(more) >= 2 else parts
-            if len(parts) < 2:
-                when = _WHEN_CLAUSE.match(doc.text, b)
-                if when:  # "a meeting in X, when A and B ...": the parties are in the next clause
-                    parts = _unique(parts + _parties(doc, mentions, s.index, when.end(), s.end, country_counts, by_iri))
-            if _VERB_CUE.match(cue.group(0)) and len(parts) < 2:
-                subject = _subject(doc, mentions, s.index, at)
-                if subject is not None and all(subject.iri != p.iri for p in parts):
-                    parts = [subject] + parts
-            if len(parts) < 2:
-                parts = _unique(parts + _spokespeople(doc, mentions, s.index, s.start, s.end))
+            a, b = scope
+            parts = _cue_parties(doc, mentions, s.index, cue, at, a, b, country_counts, by_iri)
             definite = re.search(r"\b[Tt]he\s+(?:\w+\s+)?$", doc.text[max(s.start, at - 20):at]) and not re.search(
                 r"\b(?:last|previous|first|next|earlier|new|latest)\b", doc.text[max(s.start, at - 20):at], re.I)
             if definite and not re.search(r"\b(?:with|between)\b", doc.text[at:b]):
@@ -658,18 +638,7 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
             if len(parts) < 2 and not single_ok:
                 continue
             subtype = "PhoneCall" if re.search(r"call|phone|spoke|conversation", cue.group(0), re.I) else "Meeting"
-            groups = [parts]
-            split = _SEPARATE_WITH.search(doc.text, at, b)
-            if split and len(parts) >= 3:  # "spoke with A and with B": two conversations
-                head = parts[0]
-                rest = parts[1:]
-                cut = split.start()
-                first = [p for p in rest if any(m.entity.iri == p.iri and m.span.start < cut for m in mentions
-                                                if m.sentence == s.index)]
-                second = [p for p in rest if p not in first]
-                if first and second:
-                    groups = [[head] + first, [head] + second]
-            for group in groups:
+            for group in _conversations(doc, mentions, s.index, parts, at, b):
                 same = next((e for e in out if {p.iri for p in e.participants} == {p.iri for p in group}), None)
                 if same is None:
                     out.append(Event(type="communication", subtype=subtype, span=doc.span(s.start, s.end), sentence=s.index,
@@ -677,6 +646,58 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
             last_touch = s.index
             break
     return out
+
+
+def _cue_scope(doc: Doc, mentions: list[Mention], sentence: int, found: list[re.Match[str]], k: int,
+               clauses: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The stretch of text whose actors take part in the k-th communication cue of a sentence."""
+    s = doc.sentences[sentence]
+    at = s.start + found[k].start()
+    a, b = _clause_of(clauses, at)
+    a, b = _comma_scope(doc, mentions, sentence, a, b, at)
+    tail = _SCOPE_TAIL.match(doc.text, b)
+    if tail:  # "..., hosted by X": the host takes part
+        nxt = doc.text.find(",", tail.end(), s.end)
+        b = nxt if nxt >= 0 else s.end
+    if k + 1 < len(found) and re.search(r"\band\s+(?:a|an|the|another)\s+(?:\w+\s+)?$", s.text[:found[k + 1].start()]):
+        b = min(b, s.start + found[k + 1].start())  # "a call between A and B and a call between C and D"
+    if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
+        return None
+    return a, b
+
+
+def _cue_parties(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match[str], at: int, a: int, b: int,
+                 country_counts: Counter, by_iri: dict[str, Entity]) -> list[Entity]:
+    """The parties of one cue: actors in its scope, else across 'with/between', a following 'when' clause,
+    the subject of a verb cue ('X met Y'), or countries acting through officials."""
+    s = doc.sentences[sentence]
+    parts = _parties(doc, mentions, sentence, a, b, country_counts, by_iri)
+    if len(parts) == 1 and re.search(r"\b(?:with|between)\b", doc.text[at:b]):
+        more = _parties(doc, mentions, sentence, s.start, s.end, country_counts, by_iri)
+        parts = more if len(more) >= 2 else parts
+    if len(parts) < 2:
+        when = _WHEN_CLAUSE.match(doc.text, b)
+        if when:  # "a meeting in X, when A and B ...": the parties are in the next clause
+            parts = _unique(parts + _parties(doc, mentions, sentence, when.end(), s.end, country_counts, by_iri))
+    if _VERB_CUE.match(cue.group(0)) and len(parts) < 2:
+        subject = _subject(doc, mentions, sentence, at)
+        if subject is not None and all(subject.iri != p.iri for p in parts):
+            parts = [subject] + parts
+    if len(parts) < 2:
+        parts = _unique(parts + _spokespeople(doc, mentions, sentence, s.start, s.end))
+    return parts
+
+
+def _conversations(doc: Doc, mentions: list[Mention], sentence: int, parts: list[Entity], at: int, b: int) -> list[list[Entity]]:
+    """'X spoke with A and with B': two conversations, each with X; otherwise one."""
+    split = _SEPARATE_WITH.search(doc.text, at, b)
+    if not split or len(parts) < 3:
+        return [parts]
+    head, rest = parts[0], parts[1:]
+    first = [p for p in rest if any(m.entity.iri == p.iri and m.span.start < split.start() for m in mentions
+                                    if m.sentence == sentence)]
+    second = [p for p in rest if p not in first]
+    return [[head] + first, [head] + second] if first and second else [parts]
 
 
 def _list_comma(doc: Doc, actors: list[Mention], comma: int) -> bool:
