@@ -1,11 +1,18 @@
 """Events: attacks (with attacker, place, weapons, date), communications (with participants), statements.
 
 An attack is reported per attacked place and date: a place framed by an attack word in the same clause
-("attack on Dnipro", "explosions were reported in Kyiv, Dnipro..."), or the place of a casualty, damage
-or launch count. Interceptions over a place do not make it attacked; origins ("fired from the Black
-Sea"), bearings ("southwest of Kyiv"), title appositions ("governor of the X region") and datelines are
-not targets. A communication is a call, meeting, talks or summit with two or more parties; proposed or
-requested talks are not events.
+("attack on Dnipro", "explosions were reported in Kyiv, Dnipro..."), each member of a list of places
+("shelled A, B and C", "the villages of A and B came under fire"), the place an entry is about
+("Odesa region: four injured"), a place named as a target ("fired toward X", "aimed at X"), or the place
+of a casualty, damage or launch count. Interceptions over a place do not make it attacked; origins
+("fired from the Black Sea"), bearings ("southwest of Kyiv"), reference points ("the ministry in Gaza"),
+attackers in the possessive ("Russia's attack on X"), title appositions and datelines are not targets.
+A region is a target only where its sentence names nothing more specific in it ("Kurakhove in the
+Donetsk region" is one attack, on Kurakhove); a city quarter is part of its city's attack, a district
+named after its town ("the Bucha district") is a target of its own; a named site is one only away from
+a named town. A communication is a call, meeting, talks, mediation or summit with two or more parties,
+including those named in the following sentences of the paragraph ("The delegation was led by X");
+proposed, planned or postponed talks are not events, nor is a hyphenated pair ("a Putin-Zelensky meeting").
 """
 from __future__ import annotations
 
