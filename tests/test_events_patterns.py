@@ -234,3 +234,9 @@ def test_received_by_the_person_he_stands_for():
 def test_heading_with_a_locating_phrase():
     got = attacked("Damage by settlement:\n- Nikopol, in the Nikopol community: two houses damaged.\n- Marhanets: one man wounded.")
     assert {"Nikopol", "Marhanets"} <= set(got)
+
+
+def test_aims_and_sendings_without_munitions_are_not_attacks():
+    assert attacked("The EU adopted new sanctions aimed at Russia on Monday.") == {}
+    assert "Pokrovsk" not in attacked("Moscow sent more troops toward Pokrovsk on Monday.")
+    assert "Odesa region" in attacked("Russia sent eight Shahed drones against the Odesa region overnight.")

@@ -30,11 +30,16 @@ from .doc import Doc
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
 
+# what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
+_MUNITION = (r"(?:missiles?|rockets?|drones?|shells?|bombs?|projectiles?|munitions?|UAVs?|Shaheds?|Kalibrs?|Iskanders?|"
+             r"salvos?|barrages?|them)")
 _ATTACK_CUE = re.compile(
     r"\b(?:attack(?:s|ed)?|strikes?|struck|air\s?strikes?|hit|hits|shell(?:ed|ing)|bombard(?:ed|ment)|bomb(?:ed|ing)|"
     r"raids?|barrage|assault|onslaught|explosions?|blasts?|pounded|targeted|slammed|tore into|hurled|damaged|"
-    r"killed|killing|wounded|injured|died|dead|destroyed|aimed\s+at|fired\s+(?:at|on|toward|towards|into)|"
-    r"(?:launched|sent)\s+(?:[\w-]+\s+){0,4}?(?:at|against|toward|towards)|under\s+(?:[\w-]+\s+)?fire|"
+    r"killed|killing|wounded|injured|died|dead|destroyed|fired\s+(?:at|on|toward|towards|into)|"
+    rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
+    rf"(?:launched|sent|aimed)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
+    r"under\s+(?:[\w-]+\s+)?fire|"
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
 # words before a region or country that make it the target ("on the X region", "hit the X and Y regions")
