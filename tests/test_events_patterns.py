@@ -240,3 +240,10 @@ def test_aims_and_sendings_without_munitions_are_not_attacks():
     assert attacked("The EU adopted new sanctions aimed at Russia on Monday.") == {}
     assert "Pokrovsk" not in attacked("Moscow sent more troops toward Pokrovsk on Monday.")
     assert "Odesa region" in attacked("Russia sent eight Shahed drones against the Odesa region overnight.")
+
+
+def test_receiving_and_meeting_need_a_person_or_state():
+    assert comms("Ukraine received Patriot systems from Germany on Monday.") == []
+    assert comms("Ukraine's air defence now meets NATO standards.") == []
+    assert comms("Recep Tayyip Erdogan received Ukrainian President Volodymyr Zelensky in Ankara.") == [
+        {"Recep Tayyip Erdogan", "Volodymyr Zelensky"}]

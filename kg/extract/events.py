@@ -628,7 +628,7 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
         clauses = _clauses(doc, s.index)
         for k, cue in enumerate(found):
             at = s.start + cue.start()
-            if _HYPOTHETICAL.search(doc.text[max(s.start, at - 60):at]):
+            if _HYPOTHETICAL.search(doc.text[max(s.start, at - 60):at]) or not _has_object(doc, mentions, s.index, cue):
                 continue
             scope = _cue_scope(doc, mentions, s.index, found, k, clauses)
             if scope is None:
@@ -658,6 +658,23 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
             last_touch = s.index
             break
     return out
+
+
+_NEEDS_OBJECT = re.compile(r"^(?:meets?|received|hosted)$", re.I)
+
+
+def _has_object(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match[str]) -> bool:
+    """'received Emmanuel Macron', 'meets the Chinese leader Xi': these verbs count only with a person (or, for
+    'meet', a country) as their object, not 'received Patriot systems' or 'meets NATO standards'."""
+    if not _NEEDS_OBJECT.match(cue.group(0)):
+        return True
+    end = doc.sentences[sentence].start + cue.end()
+    nxt = next((m for m in mentions if m.sentence == sentence and end <= m.span.start <= end + 50
+                and m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym"), None)  # "Iranian minister X"
+    if nxt is None:
+        return False
+    wanted = ("person", "country") if cue.group(0).lower().startswith("meet") else ("person",)
+    return nxt.entity.category in wanted
 
 
 def _cue_scope(doc: Doc, mentions: list[Mention], sentence: int, found: list[re.Match[str]], k: int,
