@@ -247,3 +247,10 @@ def test_receiving_and_meeting_need_a_person_or_state():
     assert comms("Ukraine's air defence now meets NATO standards.") == []
     assert comms("Recep Tayyip Erdogan received Ukrainian President Volodymyr Zelensky in Ankara.") == [
         {"Recep Tayyip Erdogan", "Volodymyr Zelensky"}]
+
+
+def test_near_a_named_place_is_a_reference_but_sites_near_a_town_hit_it():
+    got = attacked("Drones flew toward the Hostomel airport near Bucha on Monday.")
+    assert "Bucha" not in got
+    got = attacked("Missiles hit military sites near Lutsk and Kovel on Monday.")
+    assert {"Lutsk", "Kovel"} <= set(got)

@@ -51,7 +51,7 @@ _STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|
                           r"fire|killed|wounded|injured)\b", re.I)
 _STRIKE_VERB = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", re.I)
 # reference points: bearings, the seat of a ministry, a river bank
-_NOT_A_TARGET_BEFORE = re.compile(r"\b(?:near|outside|north|south|east|west|northeast|northwest|southeast|southwest|"
+_NOT_A_TARGET_BEFORE = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                                   r"ministry|authorities|officials|bank|banks|shore|coast)\s+(?:of\s+|in\s+|from\s+)?(?:the\s+)?$", re.I)
 # "jets flying from an air base in Cyprus": the country of an origin
 _FROM_IN = re.compile(r"\bfrom\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}?(?:base|airbase|air\s+base|airfield|airport|"
@@ -339,7 +339,7 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
     is_heading = item is heading
     before = item.before
     if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before) or \
-            _FROM_IN.search(doc.text[max(s.start, ref.start - 60):ref.start]):
+            _FROM_IN.search(doc.text[max(s.start, ref.start - 60):ref.start]) or _near_a_named_place(doc, mentions, ref.start):
         return False  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
     if _is_possessive_attacker(doc, ref) or _owner_of_a_place(doc, mentions, ref):
         return False  # "Russia's drone attack on Kyiv": the attacker; "Iran's consulate in Damascus": Damascus
@@ -479,11 +479,24 @@ def _is_cumulative(text: str) -> bool:
     return bool(_SINCE_START.search(text) and _PERFECT_HARM.search(text))
 
 
+_NEAR = re.compile(r"\s+(?:near|outside)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+
+
+def _near_a_named_place(doc: Doc, mentions: list[Mention], start: int) -> bool:
+    """'the Glilot base near Tel Aviv': a town that only locates a named place; 'sites near X' hits X."""
+    gap = _NEAR.search(doc.text, max(0, start - 40), start)
+    if gap is None:
+        return False
+    named = re.search(r"\b[Tt]he\s+(?:[\w-]+\s+){0,2}?[A-Z][\w'-]+(?:\s+[\w-]+){0,3}$", doc.text[max(0, gap.start() - 60):gap.start()])
+    return bool(named) or any(m.span.end == gap.start() and m.entity.category == "place" for m in mentions)
+
+
 def _only_a_reference(doc: Doc, mentions: list[Mention], sentence: int, place: Entity) -> bool:
     """Whether every mention of the place in the sentence is a reference point ('the health ministry in Gaza')."""
     spots = [m for m in mentions if m.sentence == sentence and m.entity.iri == place.iri and m.kind in ("name", "alias")]
     floor = doc.sentences[sentence].start
     return bool(spots) and all(_NOT_A_TARGET_BEFORE.search(doc.text[max(floor, m.span.start - 24):m.span.start].lower())
+                               or _near_a_named_place(doc, mentions, m.span.start)
                                or _FROM_IN.search(doc.text[max(floor, m.span.start - 60):m.span.start]) for m in spots)
 
 
