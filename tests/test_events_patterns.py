@@ -254,3 +254,19 @@ def test_near_a_named_place_is_a_reference_but_sites_near_a_town_hit_it():
     assert "Bucha" not in got
     got = attacked("Missiles hit military sites near Lutsk and Kovel on Monday.")
     assert {"Lutsk", "Kovel"} <= set(got)
+
+
+def test_mediators_in_apposition():
+    got = comms("The mediators Qatar, Egypt and the United States said talks between Israel and Hamas would resume.")
+    got += comms("The mediators Qatar, Egypt and the United States held talks with Israel and Hamas in Doha.")
+    assert any({"Qatar", "Egypt", "United States", "Israel", "Hamas"} <= g for g in got)
+
+
+def test_background_attack_keeps_its_own_day_and_overnight_ends_in_the_morning():
+    x = read("Drones hit Kharkiv on Sunday night, the mayor said. The city was also hit in the 7 October attack.",
+             published=date(2025, 7, 7))
+    got = {(e.places[0].label, e.time.value if e.time else None) for e in x.events if e.type == "attack"}
+    assert ("Kharkiv", date(2025, 7, 7)) in got and ("Kharkiv", date(2024, 10, 7)) in got
+    x = read("Drones hit Kharkiv on Sunday night. In 2022, a missile hit Kharkiv's town hall.", published=date(2025, 7, 7))
+    days = {e.time.value if e.time else None for e in x.events if e.type == "attack"}
+    assert date(2025, 7, 7) in days and date(2025, 7, 6) not in days

@@ -116,7 +116,7 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
         elif kind == "dm":
             value = _past(published, _month(m.group(2)), int(m.group(1)))
         elif kind in ("my", "vague", "month"):
-            return TimeRef(None, expr)
+            return TimeRef(None, expr.rstrip(".") if kind == "month" else expr)
         elif kind == "weekday":
             target = cues.WEEKDAYS[m.group(2).lower()]
             back = (published.weekday() - target) % 7
