@@ -270,3 +270,11 @@ def test_background_attack_keeps_its_own_day_and_overnight_ends_in_the_morning()
     x = read("Drones hit Kharkiv on Sunday night. In 2022, a missile hit Kharkiv's town hall.", published=date(2025, 7, 7))
     days = {e.time.value if e.time else None for e in x.events if e.type == "attack"}
     assert date(2025, 7, 7) in days and date(2025, 7, 6) not in days
+
+
+def test_second_conversation_in_one_sentence_and_rockets_fired_toward_a_city():
+    text = ("Benjamin Netanyahu met Emmanuel Macron in Paris to discuss a ceasefire proposal, and later spoke by phone "
+            "with Keir Starmer.")
+    got = comms(text)
+    assert {"Benjamin Netanyahu", "Emmanuel Macron"} in got and {"Benjamin Netanyahu", "Keir Starmer"} in got
+    assert "Haifa" in attacked("Hezbollah fired dozens of rockets toward Haifa on Monday.")

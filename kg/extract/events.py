@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..model import Entity, Event, Mention, Quantity, Target, TimeRef
-from ..text import normalize
+from ..text import Sentence, normalize
 from .names import singular
 from .context import ACTOR_CATEGORIES, PlaceRef, is_attackish, last_person_before, place_refs
 from .doc import Doc
@@ -38,7 +38,7 @@ _ATTACK_CUE = re.compile(
     r"raids?|barrage|assault|onslaught|explosions?|blasts?|pounded|targeted|slammed|tore into|hurled|damaged|"
     r"killed|killing|wounded|injured|died|dead|destroyed|fired\s+(?:at|on|toward|towards|into)|"
     rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
-    rf"(?:launched|sent|aimed)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
+    rf"(?:launched|sent|aimed|fired)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
     r"under\s+(?:[\w-]+\s+)?fire|"
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
@@ -639,15 +639,21 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
                     last_touch = s.index
             continue
         clauses = _clauses(doc, s.index)
+        made_until = -1  # end of the text an event of this sentence already took its parties from
         for k, cue in enumerate(found):
             at = s.start + cue.start()
-            if _HYPOTHETICAL.search(doc.text[max(s.start, at - 60):at]) or not _has_object(doc, mentions, s.index, cue):
+            window = max(s.start, at - 60, doc.text.rfind(", ", s.start, at) + 1)  # "a proposal, and later spoke with"
+            if _HYPOTHETICAL.search(doc.text[window:at]) or not _has_object(doc, mentions, s.index, cue):
                 continue
+            if made_until >= 0 and not (_VERB_CUE.match(cue.group(0)) and at >= made_until - 1):
+                break  # one event per sentence, unless a later verb takes a new party ("and later spoke with Y")
             scope = _cue_scope(doc, mentions, s.index, found, k, clauses)
             if scope is None:
                 continue  # a meeting that was struck is a target, not an event of its own
             a, b = scope
-            parts = _cue_parties(doc, mentions, s.index, cue, at, a, b, country_counts, by_iri)
+            if made_until >= 0:
+                a = max(a, at)
+            parts = _cue_parties(doc, mentions, s.index, cue, at, a, b, country_counts, by_iri, widen=made_until < 0)
             definite = re.search(r"\b[Tt]he\s+(?:\w+\s+)?$", doc.text[max(s.start, at - 20):at]) and not re.search(
                 r"\b(?:last|previous|first|next|earlier|new|latest)\b", doc.text[max(s.start, at - 20):at], re.I)
             if definite and not re.search(r"\b(?:with|between)\b", doc.text[at:b]):
@@ -669,8 +675,13 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
                     out.append(Event(type="communication", subtype=subtype, span=doc.span(s.start, s.end), sentence=s.index,
                                      participants=group))
             last_touch = s.index
-            break
+            made_until = _next_cue_start(s, found, k)
     return out
+
+
+def _next_cue_start(s: Sentence, found: list[re.Match[str]], k: int) -> int:
+    """Where the next cue of the sentence starts (the sentence end if none): later verbs start their own scope."""
+    return s.start + found[k + 1].start() if k + 1 < len(found) else s.end
 
 
 _NEEDS_OBJECT = re.compile(r"^(?:meets?|received|hosted)$", re.I)
@@ -709,12 +720,12 @@ def _cue_scope(doc: Doc, mentions: list[Mention], sentence: int, found: list[re.
 
 
 def _cue_parties(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match[str], at: int, a: int, b: int,
-                 country_counts: Counter, by_iri: dict[str, Entity]) -> list[Entity]:
+                 country_counts: Counter, by_iri: dict[str, Entity], widen: bool = True) -> list[Entity]:
     """The parties of one cue: actors in its scope, else across 'with/between', a following 'when' clause,
     the subject of a verb cue ('X met Y'), or countries acting through officials."""
     s = doc.sentences[sentence]
     parts = _parties(doc, mentions, sentence, a, b, country_counts, by_iri)
-    if len(parts) == 1 and re.search(r"\b(?:with|between)\b", doc.text[at:b]):
+    if widen and len(parts) == 1 and re.search(r"\b(?:with|between)\b", doc.text[at:b]):
         more = _parties(doc, mentions, sentence, s.start, s.end, country_counts, by_iri)
         parts = more if len(more) >= 2 else parts
     if len(parts) < 2:
