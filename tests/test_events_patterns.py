@@ -278,3 +278,7 @@ def test_second_conversation_in_one_sentence_and_rockets_fired_toward_a_city():
     got = comms(text)
     assert {"Benjamin Netanyahu", "Emmanuel Macron"} in got and {"Benjamin Netanyahu", "Keir Starmer"} in got
     assert "Haifa" in attacked("Hezbollah fired dozens of rockets toward Haifa on Monday.")
+
+
+def test_talks_still_to_come_are_not_events():
+    assert comms("Volodymyr Zelensky said he wants to discuss air defence with Donald Trump at a summit next week.") == []

@@ -66,6 +66,9 @@ _HYPOTHETICAL = re.compile(r"\b(?:request(?:ed|s)?|propos(?:al|ed|es)|possible|p
                            r"invitation|invited|plan(?:s|ned)?|calls? for|called for|urged|seek(?:s|ing)?|hopes?|"
                            r"future|next|prospect|resuming|expected|will|arrang(?:e|ed|ing)|preparations?|postpone[ds]?|"
                            r"scheduled|upcoming|no date|set for|idea|to be (?:held|followed))\b[^.;]{0,40}$", re.I)
+# "a summit next week": talks still to come
+_FUTURE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:next\s+(?:week|month|year)|tomorrow|later\s+this\s+(?:week|month)|"
+                           r"in\s+the\s+coming\s+(?:days|weeks|months))\b", re.I)
 _RATE = re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
                    r"\b(?:daily|monthly|weekly)\b", re.I)
 _DIFFERENT_EVENT = re.compile(r"\b(?:another|earlier|previous|last year|in 20\d\d)\b", re.I)
@@ -643,7 +646,8 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
         for k, cue in enumerate(found):
             at = s.start + cue.start()
             window = max(s.start, at - 60, doc.text.rfind(", ", s.start, at) + 1)  # "a proposal, and later spoke with"
-            if _HYPOTHETICAL.search(doc.text[window:at]) or not _has_object(doc, mentions, s.index, cue):
+            if _HYPOTHETICAL.search(doc.text[window:at]) or _FUTURE_AFTER.match(doc.text, at + len(cue.group(0))) \
+                    or not _has_object(doc, mentions, s.index, cue):
                 continue
             if made_until >= 0 and not (_VERB_CUE.match(cue.group(0)) and at >= made_until - 1):
                 break  # one event per sentence, unless a later verb takes a new party ("and later spoke with Y")
