@@ -282,3 +282,10 @@ def test_second_conversation_in_one_sentence_and_rockets_fired_toward_a_city():
 
 def test_talks_still_to_come_are_not_events():
     assert comms("Volodymyr Zelensky said he wants to discuss air defence with Donald Trump at a summit next week.") == []
+
+
+def test_attack_told_as_a_day_after_or_days_after():
+    got = attacked("Drones struck Odesa on Sunday, a day after shelling killed three people in Kherson.")
+    assert got["Odesa"] == date(2025, 7, 6) and got["Kherson"] == date(2025, 7, 5)
+    got = attacked("Drones struck Odesa on Sunday, days after shelling killed three people in Kherson.")
+    assert got["Odesa"] == date(2025, 7, 6) and got["Kherson"] is None

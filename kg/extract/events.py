@@ -20,7 +20,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..model import Entity, Event, Mention, Quantity, Target, TimeRef
 from ..text import Sentence, normalize
@@ -146,8 +146,10 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
                 return TimeRef(place_dates[place.iri], "")
         return TimeRef(main_date, "") if main_date else None
 
-    def attack_at(place: Entity, sentence: int, span_start: int, span_end: int) -> int:
+    def attack_at(place: Entity, sentence: int, span_start: int, span_end: int, offset: int | None = None) -> int:
         when = event_date(sentence, place)
+        if offset is not None:
+            when = _shifted(doc, offset, when)
         key = (place.iri, when.value if when else None)
         if key in attacks:
             return attacks[key]
@@ -176,11 +178,11 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
                     and x.ref.entity.feature_type not in ("region", "water") and x is not heading]
         for item in refs:
             if _attacked_ref(doc, mentions, s.index, item, heading, specific, clauses, cue_clauses):
-                attack_at(item.ref.entity, s.index, s.start, s.end)
+                attack_at(item.ref.entity, s.index, s.start, s.end, item.ref.start)
     # attacks implied by counts of harm or launches at a place
     for q in quantities:
         if _count_makes_attack(doc, mentions, q):
-            q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end)
+            q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end, q.span.start)
     # every other count belongs to the attack told in its sentence, else to the article's main attack
     main = next((i for i, e in enumerate(events) if e.type == "attack" and focus and e.places[0].iri == focus.iri), None)
     for q in quantities:
@@ -552,6 +554,22 @@ def _place_dates(doc: Doc, mentions: list[Mention], times: list[TimeRef | None])
         for r in place_refs(doc, mentions, s.index):
             out.setdefault(r.entity.iri, ref.value)
     return out
+
+
+# "a day after shelling killed 12 people in X": the attack on X is a day before the sentence's day
+_RELATIVE = re.compile(r"\b(?:(\w+)\s+)?(days?|weeks?|hours?)\s+(after|before)\b(?=[^,;:]*$)", re.I)
+
+
+def _shifted(doc: Doc, offset: int, when: TimeRef | None) -> TimeRef | None:
+    """The day of an attack told inside 'a day after ...' or 'days before ...' relative to its sentence's day."""
+    s = doc.sentences[doc.sentence_of(offset)]
+    m = _RELATIVE.search(doc.text, s.start, offset)
+    if m is None or when is None or m.group(2).lower().startswith("hour"):
+        return when  # "hours after": the same day, as far as a date tells
+    if when.value is None or m.group(2).lower() != "day" or (m.group(1) or "").lower() not in ("a", "the", "one"):
+        return TimeRef(None, m.group(0))  # "days after": a day we cannot tell
+    step = timedelta(days=-1 if m.group(3).lower() == "after" else 1)
+    return TimeRef(when.value + step, m.group(0))
 
 
 def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], focus: Entity | None) -> date | None:
