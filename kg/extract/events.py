@@ -1,43 +1,79 @@
 """Events: attacks (with attacker, place, weapons, date), communications (with participants), statements.
 
 An attack is reported per attacked place and date: a place framed by an attack word in the same clause
-("attack on Dnipro", "explosions were reported in Kyiv, Dnipro..."), or the place of a casualty, damage
-or launch count. Interceptions over a place do not make it attacked; origins ("fired from the Black
-Sea"), bearings ("southwest of Kyiv"), title appositions ("governor of the X region") and datelines are
-not targets. A communication is a call, meeting, talks or summit with two or more parties; proposed or
-requested talks are not events.
+("attack on Dnipro", "explosions were reported in Kyiv, Dnipro..."), each member of a list of places
+("shelled A, B and C", "the villages of A and B came under fire"), the place an entry is about
+("Odesa region: four injured"), a place named as a target ("fired toward X", "aimed at X"), or the place
+of a casualty, damage or launch count. Interceptions over a place do not make it attacked; origins
+("fired from the Black Sea"), bearings ("southwest of Kyiv"), reference points ("the ministry in Gaza"),
+attackers in the possessive ("Russia's attack on X"), title appositions and datelines are not targets.
+A region is a target only where its sentence names nothing more specific in it ("Kurakhove in the
+Donetsk region" is one attack, on Kurakhove); a city quarter is part of its city's attack, a district
+named after its town ("the Bucha district") is a target of its own; a named site is one only away from
+a named town. A communication is a call, meeting, talks, mediation or summit with two or more parties,
+including those named in the following sentences of the paragraph ("The delegation was led by X");
+proposed, planned or postponed talks are not events, nor is a hyphenated pair ("a Putin-Zelensky meeting").
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from ..model import Entity, Event, Mention, Quantity, Target, TimeRef
-from ..text import normalize
+from ..text import Sentence, normalize
 from .names import singular
-from .context import ACTOR_CATEGORIES, is_attackish, place_refs
+from .context import ACTOR_CATEGORIES, PlaceRef, is_attackish, last_person_before, place_refs
 from .doc import Doc
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
 
+# what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
+_MUNITION = (r"(?:missiles?|rockets?|drones?|shells?|bombs?|projectiles?|munitions?|UAVs?|Shaheds?|Kalibrs?|Iskanders?|"
+             r"salvos?|barrages?|them)")
 _ATTACK_CUE = re.compile(
     r"\b(?:attack(?:s|ed)?|strikes?|struck|air\s?strikes?|hit|hits|shell(?:ed|ing)|bombard(?:ed|ment)|bomb(?:ed|ing)|"
     r"raids?|barrage|assault|onslaught|explosions?|blasts?|pounded|targeted|slammed|tore into|hurled|damaged|"
-    r"killed|killing|wounded|injured|died|dead|destroyed)\b", re.I)
+    r"killed|killing|wounded|injured|died|dead|destroyed|fired\s+(?:at|on|toward|towards|into)|"
+    rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
+    rf"(?:launched|sent|aimed|fired)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
+    r"under\s+(?:[\w-]+\s+)?fire|"
+    r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
+    r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
+# words before a region or country that make it the target ("on the X region", "hit the X and Y regions")
+_REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
+                            r"\b(?:hit|struck|targeted|attacked|shelled|bombed|pounded)\s+(?:the\s+)?$|"
+                            r"\b(?:shelling|bombardment|bombing|strikes?|attacks?|raids?)\s+(?:of|on)\s+(?:the\s+)?$", re.I)
+# a named region is attacked when its clause strikes or harms; an anaphor ("in the region") only when it strikes
+_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|targets?|debris|wreckage|"
+                          r"fire|killed|wounded|injured)\b", re.I)
+_STRIKE_VERB = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", re.I)
+# reference points: bearings, the seat of a ministry, a river bank
+_NOT_A_TARGET_BEFORE = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+                                  r"ministry|authorities|officials|bank|banks|shore|coast)\s+(?:of\s+|in\s+|from\s+)?(?:the\s+)?$", re.I)
+# "jets flying from an air base in Cyprus": the country of an origin
+_FROM_IN = re.compile(r"\bfrom\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}?(?:base|airbase|air\s+base|airfield|airport|"
+                      r"carrier|ships?|[A-Z][\w'-]*)\s+in\s+(?:the\s+)?$")
 _COMM_CUE = re.compile(
     r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
-    r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
-    r"speaks\s+with|discussed|delegations)\b", re.I)
+    r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|meets?|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
+    r"speaks\s+with|discussed|delegations|mediat(?:ed|ing|ion|ors?)|mediate|broker(?:ed|ing)?|(?:tele)?phoned|to\s+telephone|"
+    r"informed|briefed|convened|received|hosted|in\s+(?:constant\s+|close\s+|regular\s+)?contact\s+with|"
+    r"(?:emergency\s+)?session\s+of)\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:request(?:ed|s)?|propos(?:al|ed|es)|possible|potential|would|could|ready to|offer(?:ed)?|"
                            r"invitation|invited|plan(?:s|ned)?|calls? for|called for|urged|seek(?:s|ing)?|hopes?|"
-                           r"future|next|prospect|resuming|expected|will)\b[^.;]{0,40}$", re.I)
-_ANAPHORIC_COMM = re.compile(r"\b(?:delegation|side|meeting|talks|session|negotiations|summit)\b[^.]{0,60}\b(?:led|headed|chaired|"
-                             r"accompanied|included|attended|joined|hosted)\b", re.I)
+                           r"future|next|prospect|resuming|expected|will|arrang(?:e|ed|ing)|preparations?|postpone[ds]?|"
+                           r"scheduled|upcoming|no date|set for|idea|to be (?:held|followed))\b[^.;]{0,40}$", re.I)
+# "a summit next week": talks still to come
+_FUTURE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:next\s+(?:week|month|year)|tomorrow|later\s+this\s+(?:week|month)|"
+                           r"in\s+the\s+coming\s+(?:days|weeks|months))\b", re.I)
 _RATE = re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
                    r"\b(?:daily|monthly|weekly)\b", re.I)
 _DIFFERENT_EVENT = re.compile(r"\b(?:another|earlier|previous|last year|in 20\d\d)\b", re.I)
-_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b|\b(?:while|as|whereas|but|since|after|before|when|where)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b(?!\s+well\s+as)|"
+                           r"\b(?:while|(?<!well\s)as(?!\s+well\b)|whereas|but|since|after|before|when|where)\b", re.I)
 _WEAPON_FAMILY = {
     "drone": "DroneStrike", "missile": "MissileStrike", "bomb": "GlideBombStrike", "artillery": "Shelling",
     "rocket": "Shelling",
@@ -94,16 +130,26 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
     attackers: Counter[str] = Counter()
     attacker_entities: dict[str, Entity] = {}
 
-    def event_date(sentence: int) -> TimeRef | None:
+    place_dates: dict[str, date] | None = None
+
+    def event_date(sentence: int, place: Entity | None = None) -> TimeRef | None:
+        nonlocal place_dates
         ref = times[sentence]
         if ref is not None:
             return ref
         if _DIFFERENT_EVENT.search(doc.sentences[sentence].text):
             return TimeRef(None, "")
+        if place is not None:
+            if place_dates is None:
+                place_dates = _place_dates(doc, mentions, times)
+            if place.iri in place_dates and place_dates[place.iri] != main_date:
+                return TimeRef(place_dates[place.iri], "")
         return TimeRef(main_date, "") if main_date else None
 
-    def attack_at(place: Entity, sentence: int, span_start: int, span_end: int) -> int:
-        when = event_date(sentence)
+    def attack_at(place: Entity, sentence: int, span_start: int, span_end: int, offset: int | None = None) -> int:
+        when = event_date(sentence, place)
+        if offset is not None:
+            when = _shifted(doc, offset, when)
         key = (place.iri, when.value if when else None)
         if key in attacks:
             return attacks[key]
@@ -121,41 +167,22 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
 
     # attacks named by attack words
     for s in doc.sentences:
-        if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text):
+        if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text) or _is_cumulative(s.text):
             continue
         clauses = _clauses(doc, s.index)
         cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in _ATTACK_CUE.finditer(s.text)
                        if not doc.in_quote(s.start + m.start())}
-        for ref in place_refs(doc, mentions, s.index):
-            if doc.in_quote(ref.start) or ref.entity.feature_type in ("site", "district", "water"):
-                continue
-            clause = _clause_of(clauses, ref.start)
-            in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
-            sentence_subject = ref.start == s.start and ref.entity.category == "place" and bool(cue_clauses)
-            before = doc.text[max(s.start, ref.start - 24):ref.start].lower()
-            before = re.sub(r"[a-z]+(?:'s|\u2019s)\s+$", "", before)  # "in Russia's Bryansk region"
-            if re.search(r"\bover\s+(?:the\s+)?$", before):
-                continue  # air defence "over" a place is an interception, not an attack on it
-            if ref.entity.category == "country" or ref.entity.feature_type == "region":
-                if not (ref.framed and in_cue_clause and re.search(r"\b(?:on|at|against|in|across|into)\s+(?:the\s+)?$", before)):
-                    continue
-                if ref.entity.feature_type == "region" and not re.search(
-                        r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", doc.text[clause[0]:clause[1]], re.I):
-                    continue
-            if in_cue_clause or sentence_subject:
-                attack_at(ref.entity, s.index, s.start, s.end)
+        refs = _listed_refs(doc, place_refs(doc, mentions, s.index))
+        heading = _heading_ref(doc, refs, s.index)
+        specific = [x.ref for x in refs if x.ref.entity.category == "place"
+                    and x.ref.entity.feature_type not in ("region", "water") and x is not heading]
+        for item in refs:
+            if _attacked_ref(doc, mentions, s.index, item, heading, specific, clauses, cue_clauses):
+                attack_at(item.ref.entity, s.index, s.start, s.end, item.ref.start)
     # attacks implied by counts of harm or launches at a place
     for q in quantities:
-        if q.kind == "intercepted" or q.place is None or q.place.feature_type in ("site", "district", "water"):
-            continue
-        text = doc.sentences[q.sentence].text
-        if _RATE.search(text):
-            continue
-        if q.place.category == "country" and q.kind != "launched":
-            continue
-        if q.place.feature_type == "region":
-            continue
-        q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end)
+        if _count_makes_attack(doc, mentions, q):
+            q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end, q.span.start)
     # every other count belongs to the attack told in its sentence, else to the article's main attack
     main = next((i for i, e in enumerate(events) if e.type == "attack" and focus and e.places[0].iri == focus.iri), None)
     for q in quantities:
@@ -299,6 +326,210 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
     return out
 
 
+def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Listed, heading: _Listed | None,
+                  specific: list[PlaceRef], clauses: list[tuple[int, int]], cue_clauses: set[tuple[int, int]]) -> bool:
+    """Whether a place a sentence with an attack word names is an attacked place."""
+    s = doc.sentences[sentence]
+    ref = item.ref
+    if doc.in_quote(ref.start) or ref.entity.feature_type == "water" and not _WATER_TARGET.search(
+            doc.text[max(s.start, ref.start - 90):ref.start]):
+        return False  # a sea is attacked only when fire is directed at it ("fired toward shipping in the Red Sea")
+    if ref.entity.feature_type == "district" and not _is_raion(doc, ref):
+        return False
+    if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, sentence)):
+        return False  # a site inside a named settlement: the settlement is the attacked place
+    clause = _clause_of(clauses, ref.start)
+    in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
+    sentence_subject = ref.start == s.start and ref.entity.category == "place" and bool(cue_clauses)
+    is_heading = item is heading
+    before = item.before
+    if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before) or \
+            _FROM_IN.search(doc.text[max(s.start, ref.start - 60):ref.start]) or _near_a_named_place(doc, mentions, ref.start):
+        return False  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
+    if _is_possessive_attacker(doc, ref) or _owner_of_a_place(doc, mentions, ref):
+        return False  # "Russia's drone attack on Kyiv": the attacker; "Iran's consulate in Damascus": Damascus
+    if ref.entity.category == "country" or ref.entity.feature_type == "region":
+        if ref.entity.feature_type == "region" and _locates_another_place(doc, mentions, ref, s.start):
+            return False  # "Kurakhove in the Donetsk region": where the town is, not a second target
+        if is_heading:
+            return ref.entity.feature_type == "region" and not specific
+        if not (item.framed and in_cue_clause and _REGION_TARGET.search(before)):
+            return False
+        if ref.entity.feature_type == "region" and _FRONTED_REGION.match(doc.text, ref.end) \
+                and any(ref.end < r.start < clause[1] for r in specific):
+            return False  # "In the X region, drones hit the Y power plant": the plant is the target
+        words = _STRIKE_WORD if _named_at(mentions, ref) else _STRIKE_VERB
+        if not words.search(doc.text[clause[0]:clause[1]]):
+            return False  # "wounded in the region" (an anaphor) repeats a toll; a named region with harm is hit
+    return in_cue_clause or sentence_subject or is_heading
+
+
+def _count_makes_attack(doc: Doc, mentions: list[Mention], q: Quantity) -> bool:
+    """Whether a count of harm or launches at a place tells of an attack on that place."""
+    if q.kind == "intercepted" or q.place is None or q.place.feature_type in ("site", "district", "water"):
+        return False
+    text = doc.sentences[q.sentence].text
+    if _RATE.search(text) or _is_cumulative(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
+        return False
+    if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
+            _only_a_reference(doc, mentions, m.sentence, q.place) or _is_cumulative(doc.sentences[m.sentence].text)
+            for m in mentions if m.entity.iri == q.place.iri):
+        return False  # a count given to a place the article only names as a reference point
+    if q.place.category == "country" and q.kind != "launched":
+        return False
+    if q.place.feature_type == "region":  # a region is attacked only where the text names nothing more specific in it
+        named = any(m.sentence == q.sentence and m.entity.iri == q.place.iri and m.kind in ("name", "alias") for m in mentions)
+        return named and q.kind in ("killed", "injured", "damaged") and not (
+            _has_specific_place(doc, mentions, q.sentence, q.place) or _region_locates(doc, mentions, q.sentence, q.place))
+    return True
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A place reference with the framing of the list it belongs to ('shelled A, B and C')."""
+
+    ref: PlaceRef
+    framed: bool
+    before: str
+
+
+_WATER_TARGET = re.compile(r"\b(?:fired|launched|aimed|directed)\b[^.;]{0,60}?\b(?:toward|towards|at|into)\s+(?:the\s+)?"
+                           r"(?:[\w-]+\s+){0,3}?(?:in\s+the\s+)?(?:(?:southern|northern|eastern|western|central)\s+)?$", re.I)
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or|as\s+well\s+as))\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?$", re.I)
+_MODIFIER = re.compile(r"(?:\b[a-z]+-(?:occupied|held|controlled|administered|run)\s+|"
+                       r"\b(?:bulk\s+carrier|(?:oil\s+|chemical\s+)?tanker|cargo\s+ship|container\s+ship|merchant\s+ship|"
+                       r"vessel|freighter|ship|destroyer|warship)\s+)$")
+_FRONTED_REGION = re.compile(r"(?:\s+(?:region|oblast|province))?,")
+_LOCAL_FRAME = re.compile(r"\b(?:in|on|at|into|toward|towards|against|hit|struck|targeted|attacked|shelled|bombed|pounded|"
+                          r"pounding|bombing|shelling|striking|hitting)\s+(?:the\s+)?$")
+
+
+def _listed_refs(doc: Doc, refs: list[PlaceRef]) -> list[_Listed]:
+    """Each reference, where a list member takes the framing and preceding words of the list's first member."""
+    out: list[_Listed] = []
+    for r in refs:
+        s = doc.sentence_of(r.start)
+        floor = doc.sentences[s].start
+        before = doc.text[max(floor, r.start - 24):r.start].lower()
+        before = re.sub(r"[a-z]+(?:'s|\u2019s)\s+$", "", before)  # "in Russia's Bryansk region"
+        before = _MODIFIER.sub("", before)  # "bombed rebel-held Idlib", "struck the bulk carrier X"
+        framed = r.framed or bool(_LOCAL_FRAME.search(before))
+        if out and _LIST_GAP.fullmatch(doc.text[out[-1].ref.end:r.start]) and out[-1].ref.end <= r.start:
+            out.append(_Listed(r, out[-1].framed or framed, out[-1].before))
+        else:
+            out.append(_Listed(r, framed, before))
+    return out
+
+
+_HEADING = re.compile(r"^\s*(?:[\u2022*\u2013\u2014-]\s*)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?[\u2013\u2014-]+\s*)?"
+                      r"(?:[\u2022*\u2013\u2014-]\s*)?(?:the\s+)?$", re.I)
+
+
+# "Kostiantynivka:", "Odesa region:", "Serhiivka, in the Andriivka community:"
+_HEADING_END = re.compile(r"(?:\s+(?:region|oblast|province))?(?:,?\s+(?:in|near)\s+(?:the\s+)?[\w' -]{1,40}?)?\s*:")
+
+
+def _heading_ref(doc: Doc, refs: list[_Listed], sentence: int) -> _Listed | None:
+    """'Odesa region: four people were injured', '10:40 - Dnipro: ...': the place an entry is about."""
+    s = doc.sentences[sentence]
+    for item in refs[:1]:
+        if _HEADING.match(doc.text[s.start:item.ref.start]) and _HEADING_END.match(doc.text, item.ref.end):
+            return item
+    return None
+
+
+_ADJECTIVAL = re.compile(r"(?:sk|ts|zk|n|v)(?:yi|iy|ij|y|ii)$|(?:sky|skiy)$", re.I)
+
+
+def _is_raion(doc: Doc, ref: PlaceRef) -> bool:
+    """A district named after its town ('the Bucha district') is an area of a region, not a city quarter."""
+    stem = re.sub(r"\s+(?:district|raion|rayon)$", "", ref.entity.label, flags=re.I).strip()
+    if _ADJECTIVAL.search(stem) or re.match(r"\s+(?:district\s+)?of\b", doc.text[ref.end:ref.end + 14]):
+        return False
+    return bool(doc.resources.gazetteer.best(stem, min_population=5000))
+
+
+def _is_possessive_attacker(doc: Doc, ref: PlaceRef) -> bool:
+    return ref.entity.category == "country" and bool(re.match(
+        r"(?:'s|\u2019s)\s+(?:[\w-]+\s+){0,4}?(?:attacks?|strikes?|shelling|bombardment|offensive|barrage|invasion|war)\b",
+        doc.text[ref.end:ref.end + 60], re.I))
+
+
+def _region_locates(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
+    floor = doc.sentences[sentence].start
+    return any(_locates_another_place(doc, mentions, PlaceRef(m.span.start, m.span.end, m.entity, False), floor)
+               for m in mentions if m.sentence == sentence and m.entity.iri == region.iri)
+
+
+def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, floor: int) -> bool:
+    """Whether a region is only named as where a town or site lies ('Kurakhove in the Donetsk region')."""
+    gap = doc.text[max(floor, ref.start - 40):ref.start]
+    m = _LOCATIVE_GAP.search(gap)
+    if m is None:
+        return False
+    cut = ref.start - len(m.group(0))
+    return any(x.span.end == cut and x.entity.category == "place" and x.entity.feature_type not in ("region", "water")
+               for x in mentions)
+
+
+_LOCATIVE_GAP = re.compile(r"(?:\s+(?:village|town|city|camp|settlement))?(?:(?:,\s*|\s+)(?:both\s+|all\s+)?(?:in|of)\s+"
+                           r"(?:the\s+)?(?:[A-Z][\w-]*(?:'s|\u2019s)\s+)?|,\s*)$")
+_SINCE_START = re.compile(r"\bsince\s+(?:then|the\s+(?:start|beginning|outbreak)\b|the\s+war\b|the\s+full-scale)|"
+                          r"\bhave\s+since\s+been\b", re.I)
+_PERFECT_HARM = re.compile(r"\b(?:have|has)\s+(?:since\s+)?(?:been\s+)?(?:killed|wounded|injured|died)\b", re.I)
+
+
+def _is_cumulative(text: str) -> bool:
+    """'since then, 38,000 people have been killed in X': a war's running toll, not an attack told here."""
+    return bool(_SINCE_START.search(text) and _PERFECT_HARM.search(text))
+
+
+_NEAR = re.compile(r"\s+(?:near|outside)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+
+
+def _near_a_named_place(doc: Doc, mentions: list[Mention], start: int) -> bool:
+    """'the Glilot base near Tel Aviv': a town that only locates a named place; 'sites near X' hits X."""
+    gap = _NEAR.search(doc.text, max(0, start - 40), start)
+    if gap is None:
+        return False
+    named = re.search(r"\b[Tt]he\s+(?:[\w-]+\s+){0,2}?[A-Z][\w'-]+(?:\s+[\w-]+){0,3}$", doc.text[max(0, gap.start() - 60):gap.start()])
+    return bool(named) or any(m.span.end == gap.start() and m.entity.category == "place" for m in mentions)
+
+
+def _only_a_reference(doc: Doc, mentions: list[Mention], sentence: int, place: Entity) -> bool:
+    """Whether every mention of the place in the sentence is a reference point ('the health ministry in Gaza')."""
+    spots = [m for m in mentions if m.sentence == sentence and m.entity.iri == place.iri and m.kind in ("name", "alias")]
+    floor = doc.sentences[sentence].start
+    return bool(spots) and all(_NOT_A_TARGET_BEFORE.search(doc.text[max(floor, m.span.start - 24):m.span.start].lower())
+                               or _near_a_named_place(doc, mentions, m.span.start)
+                               or _FROM_IN.search(doc.text[max(floor, m.span.start - 60):m.span.start]) for m in spots)
+
+
+def _owner_of_a_place(doc: Doc, mentions: list[Mention], ref: PlaceRef) -> bool:
+    """'Iran's consulate in Damascus', 'Azerbaijan's second city, Ganja': the country owns a place that is named."""
+    if ref.entity.category != "country" or doc.text[ref.end:ref.end + 2] not in ("'s", "\u2019s"):
+        return False
+    s = doc.sentences[doc.sentence_of(ref.start)]
+    return any(m.entity.category == "place" and m.entity.feature_type in ("city", "") and m.kind in ("name", "alias")
+               and ref.end < m.span.start <= ref.end + 45 and not re.search(r"[;.]", doc.text[ref.end:m.span.start])
+               and m.span.start < s.end for m in mentions)
+
+
+def _named_at(mentions: list[Mention], ref: PlaceRef) -> bool:
+    return any(m.span.start == ref.start and m.kind in ("name", "alias") for m in mentions)
+
+
+def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int) -> bool:
+    """Whether this or the previous sentence names a town (a named site there is part of that town's attack)."""
+    return any(m.sentence in (sentence, sentence - 1) and m.entity.category == "place" and m.kind != "metonym"
+               and m.entity.feature_type in ("city", "") for m in mentions)
+
+
+def _has_specific_place(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
+    return any(r.entity.category == "place" and r.entity.feature_type not in ("region", "water") and r.entity.iri != region.iri
+               for r in place_refs(doc, mentions, sentence))
+
+
 def _code(doc: Doc, entity: Entity) -> str:
     c = doc.resources.lexicon.concepts.get(entity.iri)
     return entity.country_code or (c.country_code if c else "")
@@ -311,6 +542,34 @@ def _blamed(doc: Doc, mentions: list[Mention]) -> Entity | None:
         if found and re.search(r"\b(?:for|of)\b[^.]{0,40}\b(?:attack|strike|shelling|bombing)", doc.text[found[0].span.end:found[0].span.end + 60]):
             return found[0].entity
     return None
+
+
+def _place_dates(doc: Doc, mentions: list[Mention], times: list[TimeRef | None]) -> dict[str, date]:
+    """The first day an attack sentence gives for each place it names."""
+    out: dict[str, date] = {}
+    for s in doc.sentences:
+        ref = times[s.index]
+        if ref is None or ref.value is None or not is_attackish(s.text) or _DIFFERENT_EVENT.search(s.text):
+            continue
+        for r in place_refs(doc, mentions, s.index):
+            out.setdefault(r.entity.iri, ref.value)
+    return out
+
+
+# "a day after shelling killed 12 people in X": the attack on X is a day before the sentence's day
+_RELATIVE = re.compile(r"\b(?:(\w+)\s+)?(days?|weeks?|hours?)\s+(after|before)\b(?=[^,;:]*$)", re.I)
+
+
+def _shifted(doc: Doc, offset: int, when: TimeRef | None) -> TimeRef | None:
+    """The day of an attack told inside 'a day after ...' or 'days before ...' relative to its sentence's day."""
+    s = doc.sentences[doc.sentence_of(offset)]
+    m = _RELATIVE.search(doc.text, s.start, offset)
+    if m is None or when is None or m.group(2).lower().startswith("hour"):
+        return when  # "hours after": the same day, as far as a date tells
+    if when.value is None or m.group(2).lower() != "day" or (m.group(1) or "").lower() not in ("a", "the", "one"):
+        return TimeRef(None, m.group(0))  # "days after": a day we cannot tell
+    step = timedelta(days=-1 if m.group(3).lower() == "after" else 1)
+    return TimeRef(when.value + step, m.group(0))
 
 
 def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], focus: Entity | None) -> date | None:
@@ -350,68 +609,262 @@ def _unique(entities: list[Entity]) -> list[Entity]:
     return out
 
 
+_CONTINUATION = re.compile(
+    r"\b(?:delegation|side|meeting|talks|session|negotiations|summit)\b[^.]{0,60}\b(?:led|headed|chaired|accompanied|"
+    r"included|attended|joined|hosted)\b|^\s*(?:[A-Z][\w.]*\s+){1,3}(?:sent|fielded|dispatched)\b|"
+    r"\b(?:sat\s+(?:in\s+)?with|also\s+(?:attended|took\s+part)|took\s+part|participated)\b", re.I)
+_JOINED = re.compile(r"\b(?:were|was)\s+(?:then\s+|later\s+|also\s+)?joined\b[^.]{0,60}?\bby\b", re.I)
+_VERB_CUE = re.compile(r"^(?:meets?|met(?:\s+with)?|meeting|received|hosted|(?:emergency\s+)?session\s+of|(?:tele)?phoned|to\s+telephone|informed|briefed|"
+                       r"convened|spoke\s+(?:with|to|by phone)|speaks\s+with|talked\s+(?:with|to))$", re.I)
+_SCOPE_TAIL = re.compile(r",\s+(?:hosted|mediated|brokered|chaired|attended|joined)\s+by\b", re.I)
+_WHEN_CLAUSE = re.compile(r",?\s*\b(?:when|where|in which|at which|during which)\b", re.I)
+_SPOKESPEOPLE = re.compile(r"\.?(?:,\s*[A-Z][\w.]*)*(?:,?\s+and\s+[A-Z][\w.]*)?\s+(?:senior\s+)?(?:officials|delegations?|diplomats|negotiators|"
+                           r"counterparts|envoys|ministers|leaders)\b")
+_ACTOR_NOUNS = r"(?:officials|delegations?|diplomats|negotiators|counterparts|envoys)"
+_SEPARATE_WITH = re.compile(r",?\s+and\s+(?:separately\s+|also\s+|then\s+)?with\b", re.I)
+
+
+def _paragraph_starts(doc: Doc) -> list[int]:
+    return [m.end() for m in re.finditer(r"\n", doc.text)]
+
+
 def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
+    """Calls, meetings, talks and mediations with their parties. Parties named in the next sentences of
+    the paragraph ("The delegation was led by X and included Y") join the event; planned talks do not count."""
     out: list[Event] = []
     country_counts = Counter(m.entity.iri for m in mentions if m.entity.category == "country")
     by_iri = {m.entity.iri: m.entity for m in mentions}
+    breaks = _paragraph_starts(doc)
+    last_touch = -10
+
+    def paragraph(offset: int) -> int:
+        return bisect.bisect_right(breaks, offset)
+
     for s in doc.sentences:
         found = [m for m in _COMM_CUE.finditer(s.text) if not doc.in_quote(s.start + m.start())]
+        near = out and (s.index - last_touch <= 2 or paragraph(s.start) == paragraph(doc.sentences[last_touch].start))
+        if near and _JOINED.search(s.text):
+            persons = [m.entity for m in mentions if m.sentence == s.index and m.entity.category == "person"
+                       and not doc.in_quote(m.span.start)]
+            if persons:  # "The two were then joined by X and Y": a wider meeting of its own
+                out.append(Event(type="communication", subtype="Meeting", span=doc.span(s.start, s.end), sentence=s.index,
+                                 participants=_unique(out[-1].participants + persons)))
+                last_touch = s.index
+                continue
         if not found:
-            if out and _ANAPHORIC_COMM.search(s.text):
+            if near and _CONTINUATION.search(s.text):
                 persons = [m.entity for m in mentions if m.sentence == s.index and m.entity.category == "person"
                            and not doc.in_quote(m.span.start)]
-                out[-1].participants = _unique(out[-1].participants + persons)
+                if persons:
+                    out[-1].participants = _unique(out[-1].participants + persons)
+                    last_touch = s.index
             continue
-        for cue in found:
+        clauses = _clauses(doc, s.index)
+        made_until = -1  # end of the text an event of this sentence already took its parties from
+        for k, cue in enumerate(found):
             at = s.start + cue.start()
-            if _HYPOTHETICAL.search(doc.text[max(s.start, at - 60):at]):
+            window = max(s.start, at - 60, doc.text.rfind(", ", s.start, at) + 1)  # "a proposal, and later spoke with"
+            if _HYPOTHETICAL.search(doc.text[window:at]) or _FUTURE_AFTER.match(doc.text, at + len(cue.group(0))) \
+                    or not _has_object(doc, mentions, s.index, cue):
                 continue
-            clauses = _clauses(doc, s.index)
-            a, b = _clause_of(clauses, at)
-            before_comma = doc.text.rfind(", ", a, at)
-            after_comma = doc.text.find(", ", at, b)
-            a, b = (before_comma + 2 if before_comma >= 0 else a), (after_comma if after_comma >= 0 else b)
-            if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
+            if made_until >= 0 and not (_VERB_CUE.match(cue.group(0)) and at >= made_until - 1):
+                break  # one event per sentence, unless a later verb takes a new party ("and later spoke with Y")
+            scope = _cue_scope(doc, mentions, s.index, found, k, clauses)
+            if scope is None:
                 continue  # a meeting that was struck is a target, not an event of its own
-            parts = _parties(doc, mentions, s.index, a, b, country_counts, by_iri)
-            if len(parts) == 1 and re.search(r"\b(?:with|between)\b", doc.text[at:b]):
-                more = _parties(doc, mentions, s.index, s.start, s.end, country_counts, by_iri)
-                parts = more if len(more) >= 2 else parts
+            a, b = scope
+            if made_until >= 0:
+                a = max(a, at)
+            parts = _cue_parties(doc, mentions, s.index, cue, at, a, b, country_counts, by_iri, widen=made_until < 0)
             definite = re.search(r"\b[Tt]he\s+(?:\w+\s+)?$", doc.text[max(s.start, at - 20):at]) and not re.search(
                 r"\b(?:last|previous|first|next|earlier|new|latest)\b", doc.text[max(s.start, at - 20):at], re.I)
-            if definite and out:
+            if definite and not re.search(r"\b(?:with|between)\b", doc.text[at:b]):
+                if not out:
+                    continue  # "wrecking the negotiations": talks known to the reader, not an event told here
+                if not parts:
+                    continue
                 target = next((e for e in reversed(out) if {p.iri for p in e.participants} & {p.iri for p in parts}), out[-1])
                 target.participants = _unique(target.participants + parts)
+                last_touch = s.index
                 break
             single_ok = len(parts) == 1 and parts[0].category == "organization" and re.search(r"summit", cue.group(0), re.I)
             if len(parts) < 2 and not single_ok:
                 continue
             subtype = "PhoneCall" if re.search(r"call|phone|spoke|conversation", cue.group(0), re.I) else "Meeting"
-            same = next((e for e in out if {p.iri for p in e.participants} == {p.iri for p in parts}), None)
-            if same is None:
-                out.append(Event(type="communication", subtype=subtype, span=doc.span(s.start, s.end), sentence=s.index,
-                                 participants=parts))
-            break
+            for group in _conversations(doc, mentions, s.index, parts, at, b):
+                same = next((e for e in out if {p.iri for p in e.participants} == {p.iri for p in group}), None)
+                if same is None:
+                    out.append(Event(type="communication", subtype=subtype, span=doc.span(s.start, s.end), sentence=s.index,
+                                     participants=group))
+            last_touch = s.index
+            made_until = _next_cue_start(s, found, k)
     return out
+
+
+def _next_cue_start(s: Sentence, found: list[re.Match[str]], k: int) -> int:
+    """Where the next cue of the sentence starts (the sentence end if none): later verbs start their own scope."""
+    return s.start + found[k + 1].start() if k + 1 < len(found) else s.end
+
+
+_NEEDS_OBJECT = re.compile(r"^(?:meets?|received|hosted)$", re.I)
+
+
+def _has_object(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match[str]) -> bool:
+    """'received Emmanuel Macron', 'meets the Chinese leader Xi': these verbs count only with a person (or, for
+    'meet', a country) as their object, not 'received Patriot systems' or 'meets NATO standards'."""
+    if not _NEEDS_OBJECT.match(cue.group(0)):
+        return True
+    end = doc.sentences[sentence].start + cue.end()
+    nxt = next((m for m in mentions if m.sentence == sentence and end <= m.span.start <= end + 50
+                and m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym"), None)  # "Iranian minister X"
+    if nxt is None:
+        return False
+    wanted = ("person", "country") if cue.group(0).lower().startswith("meet") else ("person",)
+    return nxt.entity.category in wanted
+
+
+def _cue_scope(doc: Doc, mentions: list[Mention], sentence: int, found: list[re.Match[str]], k: int,
+               clauses: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The stretch of text whose actors take part in the k-th communication cue of a sentence."""
+    s = doc.sentences[sentence]
+    at = s.start + found[k].start()
+    a, b = _clause_of(clauses, at)
+    a, b = _comma_scope(doc, mentions, sentence, a, b, at)
+    tail = _SCOPE_TAIL.match(doc.text, b)
+    if tail:  # "..., hosted by X": the host takes part
+        nxt = doc.text.find(",", tail.end(), s.end)
+        b = nxt if nxt >= 0 else s.end
+    if k + 1 < len(found) and re.search(r"\band\s+(?:a|an|the|another)\s+(?:\w+\s+)?$", s.text[:found[k + 1].start()]):
+        b = min(b, s.start + found[k + 1].start())  # "a call between A and B and a call between C and D"
+    if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
+        return None
+    return a, b
+
+
+def _cue_parties(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match[str], at: int, a: int, b: int,
+                 country_counts: Counter, by_iri: dict[str, Entity], widen: bool = True) -> list[Entity]:
+    """The parties of one cue: actors in its scope, else across 'with/between', a following 'when' clause,
+    the subject of a verb cue ('X met Y'), or countries acting through officials."""
+    s = doc.sentences[sentence]
+    parts = _parties(doc, mentions, sentence, a, b, country_counts, by_iri)
+    if widen and len(parts) == 1 and re.search(r"\b(?:with|between)\b", doc.text[at:b]):
+        more = _parties(doc, mentions, sentence, s.start, s.end, country_counts, by_iri)
+        parts = more if len(more) >= 2 else parts
+    if len(parts) < 2:
+        when = _WHEN_CLAUSE.match(doc.text, b)
+        if when:  # "a meeting in X, when A and B ...": the parties are in the next clause
+            parts = _unique(parts + _parties(doc, mentions, sentence, when.end(), s.end, country_counts, by_iri))
+    if _VERB_CUE.match(cue.group(0)) and len(parts) < 2:
+        subject = _subject(doc, mentions, sentence, at)
+        if subject is not None and all(subject.iri != p.iri for p in parts):
+            parts = [subject] + parts
+    if len(parts) < 2:
+        parts = _unique(parts + _spokespeople(doc, mentions, sentence, s.start, s.end))
+    return parts
+
+
+def _conversations(doc: Doc, mentions: list[Mention], sentence: int, parts: list[Entity], at: int, b: int) -> list[list[Entity]]:
+    """'X spoke with A and with B': two conversations, each with X; otherwise one."""
+    split = _SEPARATE_WITH.search(doc.text, at, b)
+    if not split or len(parts) < 3:
+        return [parts]
+    head, rest = parts[0], parts[1:]
+    first = [p for p in rest if any(m.entity.iri == p.iri and m.span.start < split.start() for m in mentions
+                                    if m.sentence == sentence)]
+    second = [p for p in rest if p not in first]
+    return [[head] + first, [head] + second] if first and second else [parts]
+
+
+def _list_comma(doc: Doc, actors: list[Mention], comma: int) -> bool:
+    """A comma inside a list of actors ('Qatar, Egypt and the United States') does not end a clause."""
+    left = any(doc.text[m.span.end:comma].strip() == "" for m in actors)
+    right = any(re.fullmatch(r",\s*(?:and\s+)?(?:the\s+)?", doc.text[comma:m.span.start]) for m in actors)
+    return left and right
+
+
+def _comma_scope(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, at: int) -> tuple[int, int]:
+    """The part of a clause between the commas around a cue, not cutting lists of actors."""
+    actors = [m for m in mentions if m.sentence == sentence and m.entity.category in ACTOR_CATEGORIES]
+    start, end = a, b
+    pos = at
+    while True:
+        c = doc.text.rfind(",", a, pos)
+        if c < 0:
+            break
+        if not _list_comma(doc, actors, c):
+            start = c + 1
+            break
+        pos = c
+    pos = at
+    while True:
+        c = doc.text.find(",", pos, b)
+        if c < 0:
+            break
+        if not _list_comma(doc, actors, c):
+            end = c
+            break
+        pos = c + 1
+    return start, end
+
+
+def _subject(doc: Doc, mentions: list[Mention], sentence: int, at: int) -> Entity | None:
+    """Who met, received or called: the first actor named before the verb, or the person 'he'/'she' stands for."""
+    s = doc.sentences[sentence]
+    before = [m for m in mentions if m.sentence == sentence and m.span.start < at and m.kind != "demonym"
+              and m.entity.category in ACTOR_CATEGORIES and not doc.in_quote(m.span.start)
+              and doc.text[m.span.end:m.span.end + 2] not in ("'s", "\u2019s")]
+    persons = [m for m in before if m.entity.category == "person"]
+    if persons:
+        return persons[0].entity
+    if before and re.fullmatch(r"\s*(?:[Tt]he\s+)?", doc.text[s.start:before[0].span.start]):
+        return before[0].entity  # "Qatar informed ...": a country or body that opens the sentence
+    if re.match(r"\s*(?:He|She)\b", s.text):
+        return last_person_before(doc, mentions, s.start)
+    return None
+
+
+def _spokespeople(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int) -> list[Entity]:
+    """Countries that act through officials: 'U.S. and Russian officials', 'their Israeli counterparts'."""
+    out = []
+    for m in mentions:
+        if m.sentence == sentence and a <= m.span.start < b and m.entity.category == "country" \
+                and not doc.in_quote(m.span.start) and _SPOKESPEOPLE.match(doc.text, m.span.end):
+            out.append(m.entity)
+    return _unique(out)
 
 
 def _parties(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, country_counts: Counter,
              by_iri: dict[str, Entity]) -> list[Entity]:
     text = doc.text[a:b]
-    if re.search(r"\bthe two (?:countries|sides|nations|states)\b", text):
-        return [by_iri[i] for i, _ in country_counts.most_common(2)]
     found = [m for m in mentions if m.sentence == sentence and a <= m.span.start < b and m.entity.category in ACTOR_CATEGORIES
              and not doc.in_quote(m.span.start)]
+    two = re.search(r"\bthe two (?:countries|sides|nations|states|parties)\b", text)
+    if two:  # the two sides: the actors the sentence opens with, else the article's two main countries
+        s = doc.sentences[sentence]
+        named = _unique([m.entity for m in mentions if m.sentence == sentence and m.kind != "demonym" and not (a <= m.span.start < b)
+                         and m.entity.category in ("country", "organization") and not doc.in_quote(m.span.start)
+                         and m.span.start < a])[:2]
+        if len(named) < 2:
+            named = [by_iri[i] for i, _ in country_counts.most_common(2)]
+        found = [m for m in found if m.span.start < a + two.start()]
+        return _unique(_keep(doc, found) + named)
+    return _keep(doc, found)
+
+
+def _keep(doc: Doc, found: list[Mention]) -> list[Entity]:
     persons = [m for m in found if m.entity.category == "person"]
     keep = []
     for m in found:
+        if m.kind == "demonym" and not _SPOKESPEOPLE.match(doc.text, m.span.end):
+            continue
         if m.entity.category == "country" and any(0 < p.span.start - m.span.end <= 40 and not re.search(
                 r"[,;]|\band\b", doc.text[m.span.end:p.span.start]) for p in persons):
             continue  # "Russia's Vladimir Putin", "U.S. President Donald Trump": a modifier, not a party
         if m.entity.category == "organization" and m.entity.label in ("Telegram", "X", "Facebook"):
             continue
-        if re.search(r"\b(?:at|in|from|inside|outside)\s+(?:the\s+)?$", doc.text[max(0, m.span.start - 12):m.span.start]):
+        if re.search(r"\b(?:at|in|(?<![a-z]s )from|inside|outside)\s+(?:the\s+)?$", doc.text[max(0, m.span.start - 16):m.span.start]):
             continue  # "talks at the White House": a venue, not a party
+        if re.match(r"[-\u2013]\w", doc.text[m.span.end:m.span.end + 2]) or re.search(r"\w[-\u2013]$", doc.text[max(0, m.span.start - 2):m.span.start]):
+            continue  # "a Russian-Turkish summit", "the Putin-Zelensky meeting": a modifier, not two parties
         keep.append(m.entity)
     return _unique(keep)
-

@@ -31,8 +31,22 @@ _PATTERNS = [
     ("yesterday", re.compile(r"\b(yesterday|last night)\b", re.I)),
     ("today", re.compile(r"\b(today|this morning|tonight|this evening|earlier today)\b", re.I)),
     ("overnight", re.compile(r"\b(overnight|through the night|during the night|in the night)\b", re.I)),
-    ("vague", re.compile(r"\b(earlier this (?:year|month|week)|last (?:year|month|week)|the previous (?:year|month|week))\b", re.I)),
+    ("vague", re.compile(r"\b(earlier (?:this|in the) (?:year|month|week)|last (?:year|month|week)|the previous (?:year|month|week)|"
+                         r"(?:days|weeks|months) earlier)\b", re.I)),
+    # "in late July", "In June": a month with no day dates nothing to the day
+    ("month", re.compile(rf"\b(?:in|since|during|by|until)\s+(?:early\s+|late\s+|mid-?\s*)?{_MONTH}(?![a-z])(?!\s*\d)", re.I)),
 ]
+# "TEL AVIV, May 12 (Reuters) —": the dateline dates the report, not the event
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\u2019/-]+,[^\n\u2014\u2013]{0,40}?\s[\u2014\u2013-]{1,2}\s")
+# "the toll rose to 31 on Friday": the day of the count, not of the attack
+_TOLL_RISE = re.compile(r"\b(?:toll|number of (?:people\s+)?(?:killed|dead|injured|wounded|victims))\b[^.;]{0,80}?"
+                        r"\b(?:rose|risen|climbed|increased|grew|jumped)\s+to\s+(?:at\s+least\s+)?\d|"
+                        r"\btoll\s+(?:stood|stands)\s+at\b|\b(?:raised|revised)\s+(?:the\s+)?(?:figure|toll)\b|"
+                        r"\breported\s+\d[\d,]*\s+(?:dead|killed|injured|wounded)\b", re.I)
+# "days after its record barrage of 29 December": the day of an earlier event the sentence refers to
+_REFERENCE_EVENT = re.compile(r"\b(?:days|weeks|months|hours|a day|a week|a month)\s+(?:after|before)\b[^,;]*$|\bsince\b[^,;]*$", re.I)
+# "Saturday's drone strike", "the attack on Saturday": a day tied to an attack word is the attack's day
+_ATTACK_NOUN = r"(?:strikes?|attacks?|shelling|bombardment|bombing|raid|barrage|assault)"
 _REPORT_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS)) + r")\s*$", re.I)
 
 
@@ -68,7 +82,14 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
             found.append((m.start(), kind, m))
     if not found:
         return None
-    found.sort(key=lambda x: (x[1] in ("my", "vague"), x[0]))  # a day beats a month or 'this year'
+    if _TOLL_RISE.search(text):  # "the toll rose to 31 on Friday after rescuers worked overnight": days of the count
+        found = [f for f in found if _tied_to_attack(text, f[2])]
+        if not found:
+            return None
+    found = [f for f in found if not _REFERENCE_EVENT.search(text[max(0, f[0] - 60):f[0]])]
+    if not found:
+        return None
+    found.sort(key=lambda x: (x[1] in ("my", "vague", "month"), not _tied_to_attack(text, x[2]), x[0]))  # a day beats a month
     nights = [m for _, k, m in found if k == "overnight"]
     overnight = any(k == "weekday" and (m.group(3) or "").lower() == "night" for _, k, m in found) or any(
         0 <= n.start() - m.end() <= 45 and not re.search(r",\s*but\b|;", text[m.end():n.start()])
@@ -94,8 +115,8 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
             value = _past(published, _month(m.group(3)), int(m.group(2)))
         elif kind == "dm":
             value = _past(published, _month(m.group(2)), int(m.group(1)))
-        elif kind in ("my", "vague"):
-            return TimeRef(None, expr)
+        elif kind in ("my", "vague", "month"):
+            return TimeRef(None, expr.rstrip(".") if kind == "month" else expr)
         elif kind == "weekday":
             target = cues.WEEKDAYS[m.group(2).lower()]
             back = (published.weekday() - target) % 7
@@ -115,12 +136,22 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
     return TimeRef(published, nights[0].group(0))
 
 
+def _tied_to_attack(text: str, m: re.Match[str]) -> bool:
+    return bool(re.match(rf"(?:'s|\u2019s)?\s+(?:[\w-]+\s+){{0,3}}?{_ATTACK_NOUN}\b", text[m.end():], re.I)
+                or re.search(rf"\b{_ATTACK_NOUN}\s+(?:on\s+)?$", text[:m.start()], re.I))
+
+
 def resolve_times(doc: Doc) -> list[TimeRef | None]:
     """One entry per sentence: the time it names, resolved, or None."""
     published = doc.article.date
     out: list[TimeRef | None] = []
+    dateline = _DATELINE.match(doc.text)
     for s in doc.sentences:
-        ref = resolve_sentence(s.text, published)
+        text = s.text
+        if dateline and s.start < dateline.end():  # blank the dateline, keeping offsets
+            cut = dateline.end() - s.start
+            text = " " * cut + text[cut:]
+        ref = resolve_sentence(text, published)
         if ref is not None:
             m = re.search(re.escape(ref.expression.replace(" (overnight)", "")), s.text)
             span = doc.span(s.start + m.start(), s.start + m.end()) if m else None
