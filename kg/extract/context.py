@@ -260,7 +260,8 @@ def actor_near(doc: Doc, mentions: list[Mention], start: int, end: int, prefer: 
     found = [m for m in mentions if start <= m.span.start and m.span.end <= end and m.entity.category in ACTOR_CATEGORIES
              and m.kind != "demonym" and not doc.in_quote(m.span.start)]
     subjects = [m for m in found if is_subject_like(doc, m, start)]
-    found = subjects or [m for m in found if m.entity.category != "person"]
+    # failing a subject, an organization governed by a preposition speaks ('a spokesman for the ministry')
+    found = subjects or [m for m in found if m.entity.category != "person" and not _MODIFIER_AFTER.match(doc.text, m.span.end)]
     if not found:
         return None
     if prefer == "first_any":
@@ -285,7 +286,7 @@ def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: 
         if m.entity.category == "organization" and noun in m.entity.label.lower():
             return m.entity
         if m.entity.category == "person":
-            intro = doc.text[max(0, m.span.start - 40):m.span.end + 60].lower()
+            intro = _intro(doc, m)
             if any(re.search(rf"\b{re.escape(t)}\b", intro) for t in titles):
                 return m.entity
     if noun in _GROUP_NOUNS:
@@ -302,10 +303,17 @@ def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: 
     return None
 
 
+def _intro(doc: Doc, m: Mention) -> str:
+    """The words around a name in its own sentence, outside quotations: where its title is given."""
+    s = doc.sentences[doc.sentence_of(m.span.start)]
+    lo, hi = max(s.start, m.span.start - 40), min(s.end, m.span.end + 60)
+    return "".join(c for i, c in enumerate(doc.text[lo:hi], lo) if not doc.in_quote(i)).lower()
+
+
 def _introduced_as_official(doc: Doc, mentions: list[Mention], who: Entity) -> bool:
     for m in mentions:
         if m.entity.iri == who.iri:
-            intro = re.findall(r"[a-z]+", doc.text[max(0, m.span.start - 40):m.span.end + 60].lower())
+            intro = re.findall(r"[a-z]+", _intro(doc, m))
             return any(w in _OFFICIAL_TITLES for w in intro)
     return False
 

@@ -34,6 +34,10 @@ _QUOTE_MARKS = "\u201c\u201d\"\u2018\u2019"
 # words that hold a term at a distance rather than report speech
 _TERM_BEFORE = re.compile(r"(?:\bso[- ]called|\bdubbed|\bknown\s+as|\bnicknamed|\bcode-?named|\btermed|\btitled|"
                           r"\bentitled|\b[Oo]peration)\s*[\u201c\"\u2018]$")
+# "what Moscow calls a '...'": a present-tense naming habit, not a report of something said
+_NAMING_HABIT = re.compile(r"\b(?:what|which)\s+(?:[\w\u2019'-]+\s+){1,4}(?:calls?|terms?|describes?\s+as|refers?\s+to\s+as)"
+                           r"\s+(?:it\s+|its\s+|their\s+)?(?:an?\s+|the\s+)?[\u201c\"\u2018]$", re.I)
+_CALLS_THE = re.compile(r"\b(?:calls|terms)\s+(?:it|the\s+\w+|its\s+\w+)\s+(?:an?\s+|the\s+)?[\u201c\"\u2018]$", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"(?:'s|\u2019s|s'|s\u2019)\s*[\u201c\"\u2018]$")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|these|those)\s*[\u201c\"\u2018]$", re.I)
 _TERM_MAX_WORDS = 4
@@ -60,7 +64,7 @@ def _is_term(doc: Doc, mentions: list[Mention], start: int, end: int) -> bool:
         return False
     left_start = max(0, start - 30)
     left = doc.text[left_start:start]
-    if _TERM_BEFORE.search(left):
+    if _TERM_BEFORE.search(left) or _NAMING_HABIT.search(doc.text[max(0, start - 80):start]) or _CALLS_THE.search(left):
         return True
     own = _POSSESSIVE_BEFORE.search(left)
     if own and any(m.entity.category in ACTOR_CATEGORIES and m.span.end in (left_start + own.start(), left_start + own.start() + 1)
