@@ -133,6 +133,16 @@ def test_quotation_over_two_paragraphs_is_attributed_where_it_ends():
                    ("Andriy Yermak", "Now we rely on ourselves,")]
 
 
+def test_colon_closing_a_paragraph_introduces_the_next():
+    got = quotes("Volodymyr Zelensky wrote on Telegram on Sunday morning:\n\n\u201cRussia attacked our energy again.\u201d")
+    assert got == [("Volodymyr Zelensky", "Russia attacked our energy again.")]
+
+
+def test_two_sentences_attributed_after_the_second_are_one_quotation():
+    got = quotes("Mayor Ihor Terekhov visited the site. \u201cThe city will not break. We will rebuild,\u201d the mayor said.")
+    assert got == [("Ihor Terekhov", "The city will not break. We will rebuild,")]
+
+
 # ---------------------------------------------------------------------------------- terms, not quotations
 def test_scare_quoted_terms_are_not_quotations():
     assert quotes("Russia's \"special military operation\" entered its fourth year on Monday.") == []

@@ -7,7 +7,7 @@ The speaker is found by precedence, from the closest tie to the loosest:
    said", "..., it said" (a pronoun stands for the speaker or subject of the nearest sentence before);
 2. a quotation split by its attribution ('"...," he said, "..."') keeps the speaker of its first part;
 3. the source of the text before it in its sentence ("Zelenskiy described the strikes as '...'");
-4. a quotation running over paragraphs takes the speaker named in the paragraph it goes on in;
+4. a paragraph ending in a colon introduces the quotation opening the next; a quotation running over paragraphs takes the speaker named in the paragraph it goes on in;
 5. an unattributed quotation that continues a paragraph keeps the speaker of the quotation before it.
 """
 from __future__ import annotations
@@ -88,6 +88,12 @@ def _speaker(doc: Doc, mentions: list[Mention], start: int, end: int, sentence: 
     # text before the quotation in its sentence
     if s.start < start - 1:
         who = sentence_source(doc, mentions, sentence, until=start, nearest_verb=True)
+        if who is not None:
+            return who
+    # "Zelensky wrote on Telegram:" closing the paragraph before introduces a quotation opening this one
+    if sentence > 0 and doc.sentences[sentence - 1].paragraph == s.paragraph - 1 \
+            and doc.sentences[sentence - 1].text.rstrip().endswith(":"):
+        who = sentence_source(doc, mentions, sentence - 1)
         if who is not None:
             return who
     # a quotation that continues the paragraph goes to the speaker before
