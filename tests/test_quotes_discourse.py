@@ -159,3 +159,17 @@ def test_short_reported_words_stay_quotations():
     got = quotes("Health Minister Oleh Kiper called the attack \"barbaric\" and urged calm. "
                  "He said the strike had hit what he called a \"purely civilian area\".")
     assert got == [("Oleh Kiper", "barbaric"), ("Oleh Kiper", "purely civilian area")]
+
+
+def test_names_of_things_are_not_quotations():
+    assert quotes("Volunteers set up a chat group called \"Night Watch\" to warn neighbours.") == []
+
+
+def test_judging_a_named_thing_with_a_quoted_phrase_is_a_quotation():
+    got = quotes("Volodymyr Zelensky slammed the \"cowardly attack\" on the port.")
+    assert got == [("Volodymyr Zelensky", "cowardly attack")]
+
+
+def test_present_tense_evaluation_in_a_live_blog_stays_a_quotation():
+    got = quotes("10:15 - Volodymyr Zelensky calls the strike \"pure terror\" and asks allies for help.")
+    assert got == [("Volodymyr Zelensky", "pure terror")]

@@ -37,7 +37,12 @@ _TERM_BEFORE = re.compile(r"(?:\bso[- ]called|\bdubbed|\bknown\s+as|\bnicknamed|
 # "what Moscow calls a '...'": a present-tense naming habit, not a report of something said
 _NAMING_HABIT = re.compile(r"\b(?:what|which)\s+(?:[\w\u2019'-]+\s+){1,4}(?:calls?|terms?|describes?\s+as|refers?\s+to\s+as)"
                            r"\s+(?:it\s+|its\s+|their\s+)?(?:an?\s+|the\s+)?[\u201c\"\u2018]$", re.I)
-_CALLS_THE = re.compile(r"\b(?:calls|terms)\s+(?:it|the\s+\w+|its\s+\w+)\s+(?:an?\s+|the\s+)?[\u201c\"\u2018]$", re.I)
+_CALLS_THE = re.compile(r"\b(?:calls|terms)\s+(?:it|the\s+\w+|its\s+\w+)\s+an?\s+[\u201c\"\u2018]$", re.I)
+# "a song called '...'", "an operation named '...'": a thing's name, not speech
+_THING_CALLED = re.compile(r"\b(?:a|an)\s+(?:[a-z-]+\s+){0,2}?([a-z-]+)\s*,?\s+(?:called|named|titled|entitled)\s+[\u201c\"\u2018]$")
+# verbs of judging aloud: a quoted phrase after them is someone's words ("slammed the 'cowardly attack'")
+_SPEECH_ACTS = re.compile(r"\b(?:condemn|denounc|slamm|slam|hail|prais|blam|decr|brand|label|vow|pledg|welcom|criticis|criticiz|"
+                          r"reject|call|warn|promis|threaten|accus|describ|insist|deni|admit|ask|demand)\w*", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"(?:'s|\u2019s|s'|s\u2019)\s*[\u201c\"\u2018]$")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|these|those)\s*[\u201c\"\u2018]$", re.I)
 _TERM_MAX_WORDS = 4
@@ -66,14 +71,20 @@ def _is_term(doc: Doc, mentions: list[Mention], start: int, end: int) -> bool:
     left = doc.text[left_start:start]
     if _TERM_BEFORE.search(left) or _NAMING_HABIT.search(doc.text[max(0, start - 80):start]) or _CALLS_THE.search(left):
         return True
+    thing = _THING_CALLED.search(left)
+    if thing and thing.group(1) not in cues.TITLE_WORDS:
+        return True
     own = _POSSESSIVE_BEFORE.search(left)
     if own and any(m.entity.category in ACTOR_CATEGORIES and m.span.end in (left_start + own.start(), left_start + own.start() + 1)
                    for m in mentions if start - 60 < m.span.end <= start):
         return True
-    if _DETERMINER_BEFORE.search(left):
+    if _DETERMINER_BEFORE.search(left):  # "the 'safe room'": a term, unless somebody in the sentence speaks
         s = doc.sentences[doc.sentence_of(start)]
-        spoken = [v for v in _ALL_VERBS.finditer(doc.text, s.start, s.end) if not doc.in_quote(v.start())]
-        return not spoken
+        outside = [v for v in _SPEECH_ACTS.finditer(doc.text, s.start, s.end) if not doc.in_quote(v.start())]
+        outside += [v for v in _ALL_VERBS.finditer(doc.text, s.start, s.end) if not doc.in_quote(v.start())]
+        actors = [m for m in mentions if s.start <= m.span.start < s.end and m.entity.category in ("person", "organization")
+                  and not doc.in_quote(m.span.start)]
+        return not outside and not actors
     return False
 
 
