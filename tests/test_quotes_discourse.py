@@ -173,3 +173,20 @@ def test_judging_a_named_thing_with_a_quoted_phrase_is_a_quotation():
 def test_present_tense_evaluation_in_a_live_blog_stays_a_quotation():
     got = quotes("10:15 - Volodymyr Zelensky calls the strike \"pure terror\" and asks allies for help.")
     assert got == [("Volodymyr Zelensky", "pure terror")]
+
+
+def test_a_sentence_naming_an_unknown_speaker_does_not_inherit_the_last_speaker():
+    got = quotes("\"We struck the launchers,\" said Daniel Hagari.\n\n"
+                 "A local official said the damage was \"worse than in any raid before\".")
+    assert got == [("Daniel Hagari", "We struck the launchers,"), (None, "worse than in any raid before")]
+
+
+def test_unnamed_title_used_last_is_not_an_earlier_named_holder():
+    got = quotes("Military spokesman Daniel Hagari spoke on Sunday. Joe Biden was briefed, a White House spokesman said. "
+                 "\"He is following events closely,\" the spokesman said.")
+    assert got == [(None, "He is following events closely,")]
+
+
+def test_title_attached_to_a_name_resolves_the_description():
+    got = quotes("Kremlin spokesman Dmitry Peskov spoke to reporters on Monday. \"There is no progress,\" the spokesman said.")
+    assert got == [("Dmitry Peskov", "There is no progress,")]

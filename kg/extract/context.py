@@ -282,12 +282,15 @@ def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: 
         return previous_source(doc, mentions, offset)
     earlier = [m for m in mentions if m.span.start < offset and not doc.in_quote(m.span.start)]
     titles = _TITLE_SYNONYMS.get(noun, (noun,))
+    # the title's last use before: a person introduced there is the one meant; an unnamed one
+    # ("a White House spokesman said") means nobody named earlier with that title is
+    last_use = _last_use(doc, titles, offset)
     for m in reversed(earlier):
         if m.entity.category == "organization" and noun in m.entity.label.lower():
             return m.entity
-        if m.entity.category == "person":
-            intro = _intro(doc, m)
-            if any(re.search(rf"\b{re.escape(t)}\b", intro) for t in titles):
+        if m.entity.category == "person" and last_use is not None:
+            if doc.sentence_of(m.span.start) == doc.sentence_of(last_use) and \
+                    any(re.search(rf"\b{re.escape(t)}\b", _intro(doc, m)) for t in titles):
                 return m.entity
     if noun in _GROUP_NOUNS:
         for m in reversed(earlier):
@@ -295,7 +298,7 @@ def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: 
                 return m.entity
     if noun == "office" and words[0].lower() in ("his", "her"):
         return antecedent_person(doc, mentions, offset)
-    if noun in _OFFICIAL_TITLES:
+    if noun in _OFFICIAL_TITLES and last_use is None:
         # a title never used before ("the Qatari premier") is most often the official just named
         who = antecedent_person(doc, mentions, offset)
         if who is not None and _introduced_as_official(doc, mentions, who):
@@ -303,11 +306,26 @@ def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: 
     return None
 
 
+def _last_use(doc: Doc, titles: tuple[str, ...], offset: int) -> int | None:
+    """Where one of the title words was last used before `offset`, outside quotations."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in titles) + r")\b", re.I)
+    uses = [u.start() for u in pattern.finditer(doc.text, 0, offset) if not doc.in_quote(u.start())]
+    return uses[-1] if uses else None
+
+
 def _intro(doc: Doc, m: Mention) -> str:
-    """The words around a name in its own sentence, outside quotations: where its title is given."""
+    """The title attached to a name, in lower case: the words right before it in its clause ('Kremlin
+    spokesman Dmitry Peskov') and an apposition right after it (', the city's mayor,' / ', who is also
+    foreign minister,'), outside quotations; not the words of a neighbouring clause."""
     s = doc.sentences[doc.sentence_of(m.span.start)]
-    lo, hi = max(s.start, m.span.start - 40), min(s.end, m.span.end + 60)
-    return "".join(c for i, c in enumerate(doc.text[lo:hi], lo) if not doc.in_quote(i)).lower()
+    before = doc.text[max(s.start, m.span.start - 40):m.span.start]
+    before = re.split(r"[,.;:()\u2014\"\u201c\u201d]", before)[-1]
+    after = doc.text[m.span.end:min(s.end, m.span.end + 70)]
+    appo = _APPOSITION.match(after)
+    return (before + " " + (appo.group(1) if appo else "")).lower()
+
+
+_APPOSITION = re.compile(r"\s*,\s*((?:who\s+is\s+(?:also\s+)?|the\s+|a\s+|an\s+)?[^,.;()\"\u201c\u201d]{0,50})(?=[,.;)]|$)")
 
 
 def _introduced_as_official(doc: Doc, mentions: list[Mention], who: Entity) -> bool:
@@ -376,7 +394,7 @@ def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int
         clause = doc.text[clause_start:at]
         desc = _DESCRIPTION.search(clause)
         if desc:
-            who = resolve_description(doc, mentions, at, desc.group(0))
+            who = resolve_description(doc, mentions, clause_start + desc.start(), desc.group(0))
             if who is not None:
                 return who
         if _WHO.match(clause):  # "X, who said": the name the relative clause hangs on

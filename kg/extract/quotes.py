@@ -107,11 +107,17 @@ def _speaker(doc: Doc, mentions: list[Mention], start: int, end: int, sentence: 
         who = sentence_source(doc, mentions, sentence - 1)
         if who is not None:
             return who
-    # a quotation that continues the paragraph goes to the speaker before
-    if prev is not None and prev.speaker is not None:
+    # a quotation that continues the paragraph goes to the speaker before, unless its own sentence says
+    # who speaks and that speaker is not known ("A resident said ...")
+    if prev is not None and prev.speaker is not None and not _reported_before(doc, s.start, start):
         if doc.sentences[prev.sentence].paragraph in (s.paragraph, s.paragraph - 1):
             return prev.speaker
     return sentence_source(doc, mentions, sentence)
+
+
+def _reported_before(doc: Doc, start: int, end: int) -> bool:
+    """Whether a reporting verb outside quotations stands between two offsets."""
+    return any(not doc.in_quote(v.start()) for v in _ALL_VERBS.finditer(doc.text, start, end))
 
 
 def _after_quote(doc: Doc, mentions: list[Mention], start: int, end: int, earlier: list[Quote]) -> Entity | None:
