@@ -190,3 +190,9 @@ def test_unnamed_title_used_last_is_not_an_earlier_named_holder():
 def test_title_attached_to_a_name_resolves_the_description():
     got = quotes("Kremlin spokesman Dmitry Peskov spoke to reporters on Monday. \"There is no progress,\" the spokesman said.")
     assert got == [("Dmitry Peskov", "There is no progress,")]
+
+
+def test_straight_single_quotes_pair_but_apostrophes_do_not():
+    got = quotes("In the port, shops stayed shut. 'We don't sleep any more,' said Ali Hassan, a shopkeeper. "
+                 "The soldiers' families met at Ukraine's embassy.")
+    assert got == [("Ali Hassan", "We don't sleep any more,")]

@@ -12,6 +12,9 @@ from ..text import Sentence, Token, fold, split_sentences, tokenize
 
 _DOUBLE_MARK = re.compile(r"[\u201c\u201d\"]")
 _SINGLE_PAIR = re.compile(r"(?<![\w\u2019])\u2018([^\u2018\n]{1,2000}?)\u2019(?![\w])")  # British ‘single’ quotes
+# straight single quotes (British copy typed in ASCII): only a span that opens on a capital, ends a
+# clause, and contains no apostrophe except inside a word, so possessives and elisions never pair up
+_STRAIGHT_SINGLE = re.compile(r"(?<![^\s(\u2014])'([A-Z0-9](?:[^'\n]|(?<=\w)'(?=\w)){2,2000}?[\w,.?!])'(?=[\s,.;:!?)\u2014]|$)")
 _NEXT_PARAGRAPH_OPENS = re.compile(r"\n\s*[\u201c\"]")
 _MAX_QUOTE = 2000
 
@@ -78,9 +81,10 @@ def analyse(article: Article, resources: Resources) -> Doc:
             # wire style: a quotation running over paragraphs leaves each one open and reopens the next
             spans.append((open_at, len(para.group().rstrip())))
             doc.run_on.add(para.start() + open_at)
-        for m in _SINGLE_PAIR.finditer(para.group()):
-            if not any(a <= m.start() < b for a, b in spans):
-                spans.append((m.start(1), m.end(1)))
+        for pattern in (_SINGLE_PAIR, _STRAIGHT_SINGLE):
+            for m in pattern.finditer(para.group()):
+                if not any(a <= m.start() < b for a, b in spans) and (pattern is _SINGLE_PAIR or " " in m.group(1)):
+                    spans.append((m.start(1), m.end(1)))
         doc.quotes.extend((para.start() + a, para.start() + b) for a, b in spans)
     doc.quotes.sort()
     return doc
