@@ -351,7 +351,7 @@ def previous_source(doc: Doc, mentions: list[Mention], offset: int) -> Entity | 
     for idx in range(here - 1, -1, -1):
         if doc.sentences[idx].paragraph < para - 1:
             break
-        who = sentence_source(doc, mentions, idx)
+        who = sentence_source(doc, mentions, idx, inherit=False)
         if who is not None:
             return who
     return None
@@ -366,9 +366,26 @@ _WHO = re.compile(r"^\s*(?:who|which)\s+(?:\w+ly\s+|had\s+|has\s+|later\s+|also\
 
 
 def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None = None,
-                    nearest_verb: bool = False) -> Entity | None:
+                    nearest_verb: bool = False, inherit: bool = False) -> Entity | None:
     """Who a sentence (or its part before `until`) reports: 'according to X', 'X said ...',
-    '..., X said', 'the ministry said', 'he said', 'it said', else the subject the sentence opens with."""
+    '..., X said', 'the ministry said', 'he said', 'it said', else the subject the sentence opens with.
+    With `inherit`, a whole sentence that names no source goes on reporting the source of the sentence
+    before it in its paragraph ("The Air Force said 60 drones were launched. Fifty were shot down."): the
+    claimant of its counts, though not evidence that a count is nationwide."""
+    who = _own_source(doc, mentions, sentence, until, nearest_verb)
+    if who is not None or until is not None or not inherit:
+        return who
+    para = doc.sentences[sentence].paragraph
+    for idx in range(sentence - 1, -1, -1):
+        if doc.sentences[idx].paragraph != para:
+            break
+        who = _own_source(doc, mentions, idx, None, False)
+        if who is not None:
+            return who
+    return None
+
+
+def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None, nearest_verb: bool) -> Entity | None:
     s = doc.sentences[sentence]
     end = until if until is not None else s.end
     text = doc.text[s.start:end]
