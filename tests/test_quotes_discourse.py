@@ -196,3 +196,9 @@ def test_straight_single_quotes_pair_but_apostrophes_do_not():
     got = quotes("In the port, shops stayed shut. 'We don't sleep any more,' said Ali Hassan, a shopkeeper. "
                  "The soldiers' families met at Ukraine's embassy.")
     assert got == [("Ali Hassan", "We don't sleep any more,")]
+
+
+def test_repeated_definite_title_keeps_its_holder():
+    got = quotes("Mayor Ihor Terekhov said the city was hit. \"We will rebuild,\" the mayor said. "
+                 "\"Nobody will leave,\" the mayor added.")
+    assert got == [("Ihor Terekhov", "We will rebuild,"), ("Ihor Terekhov", "Nobody will leave,")]

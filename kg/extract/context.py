@@ -282,28 +282,33 @@ def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: 
         return previous_source(doc, mentions, offset)
     earlier = [m for m in mentions if m.span.start < offset and not doc.in_quote(m.span.start)]
     titles = _TITLE_SYNONYMS.get(noun, (noun,))
-    # the title's last use before: a person introduced there is the one meant; an unnamed one
-    # ("a White House spokesman said") means nobody named earlier with that title is
+    # a title's holder named before is meant, unless the title was last given to somebody new and
+    # unnamed ("a White House spokesman said"): then no earlier holder is
     last_use = _last_use(doc, titles, offset)
+    fresh = last_use is not None and bool(_INDEFINITE.search(doc.text[max(0, last_use - 40):last_use]))
+    holders = 0
     for m in reversed(earlier):
         if m.entity.category == "organization" and noun in m.entity.label.lower():
             return m.entity
-        if m.entity.category == "person" and last_use is not None:
-            if doc.sentence_of(m.span.start) == doc.sentence_of(last_use) and \
-                    any(re.search(rf"\b{re.escape(t)}\b", _intro(doc, m)) for t in titles):
+        if m.entity.category == "person" and any(re.search(rf"\b{re.escape(t)}\b", _intro(doc, m)) for t in titles):
+            if not fresh or doc.sentence_of(m.span.start) == doc.sentence_of(last_use):
                 return m.entity
+            holders += 1
     if noun in _GROUP_NOUNS:
         for m in reversed(earlier):
             if m.entity.category == "organization" and not _STATE_BODY.search(m.entity.label):
                 return m.entity
     if noun == "office" and words[0].lower() in ("his", "her"):
         return antecedent_person(doc, mentions, offset)
-    if noun in _OFFICIAL_TITLES and last_use is None:
+    if noun in _OFFICIAL_TITLES and not holders:
         # a title never used before ("the Qatari premier") is most often the official just named
         who = antecedent_person(doc, mentions, offset)
         if who is not None and _introduced_as_official(doc, mentions, who):
             return who
     return None
+
+
+_INDEFINITE = re.compile(r"\b(?:a|an|another|one)\s+(?:[\w'\u2019-]+\s+){0,3}$", re.I)
 
 
 def _last_use(doc: Doc, titles: tuple[str, ...], offset: int) -> int | None:
