@@ -202,3 +202,9 @@ def test_repeated_definite_title_keeps_its_holder():
     got = quotes("Mayor Ihor Terekhov said the city was hit. \"We will rebuild,\" the mayor said. "
                  "\"Nobody will leave,\" the mayor added.")
     assert got == [("Ihor Terekhov", "We will rebuild,"), ("Ihor Terekhov", "Nobody will leave,")]
+
+
+def test_capitalised_title_with_of_is_part_of_the_name():
+    got = quotes("Zelensky thanked the senators. Secretary of State Antony Blinken, speaking later, said more aid was ready. "
+                 "Asked about timing, he said: \"We are looking at every option.\"")
+    assert got == [("Antony Blinken", "We are looking at every option.")]

@@ -187,8 +187,12 @@ def _word_before(left: str) -> str:
     """The last lower-case word of `left` once articles, possessors, titles and names are peeled off
     ('according to' is a source, not a preposition)."""
     words = re.findall(r"[\w\u2019'.-]+|,|;|\u2014", left)
-    while words and (words[-1][:1].isupper() or words[-1].lower() in ("the", "a", "an", "his", "her", "its", "their")
-                     or words[-1].lower() in cues.TITLE_WORDS):
+    while words:
+        if words[-1] in ("of", "for") and len(words) >= 2 and words[-2][:1].isupper():
+            words.pop()  # inside a capitalised title: "Secretary of State", "Minister for Foreign Affairs"
+        elif not (words[-1][:1].isupper() or words[-1].lower() in ("the", "a", "an", "his", "her", "its", "their")
+                  or words[-1].lower() in cues.TITLE_WORDS):
+            break
         if words[-1].endswith(".") and words[-1][:-1].lower() not in cues.TITLE_WORDS:
             return "."  # the end of the sentence before, not an abbreviated title
         words.pop()
@@ -366,6 +370,7 @@ _DESCRIPTION = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[A-Z
                           r"(ministry|mayor|governor|president|kremlin|agency|service|military|army|premier|"
                           r"chancellor|spokesman|spokeswoman|spokesperson|minister|company|police|commander|"
                           r"statement|group|movement|militia|office)\b")
+_REPORTING = re.compile(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b")
 _IT = re.compile(r"^\s*[Ii]t\s*$")
 _WHO = re.compile(r"^\s*(?:who|which)\s+(?:\w+ly\s+|had\s+|has\s+|later\s+|also\s+)?$", re.I)
 
@@ -401,7 +406,7 @@ def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | N
         if who:
             return who
     subject = actor_near(doc, mentions, floor, end, prefer="first_any")
-    verbs = list(re.finditer(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", text))
+    verbs = list(_REPORTING.finditer(text))
     if nearest_verb:  # a quotation belongs to the reporting verb right before it
         verbs.reverse()
     for m in verbs:

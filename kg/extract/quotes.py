@@ -7,7 +7,8 @@ The speaker is found by precedence, from the closest tie to the loosest:
    said", "..., it said" (a pronoun stands for the speaker or subject of the nearest sentence before);
 2. a quotation split by its attribution ('"...," he said, "..."') keeps the speaker of its first part;
 3. the source of the text before it in its sentence ("Zelenskiy described the strikes as '...'");
-4. a paragraph ending in a colon introduces the quotation opening the next; a quotation running over paragraphs takes the speaker named in the paragraph it goes on in;
+4. a paragraph ending in a colon introduces the quotation opening the next; a quotation running over
+   paragraphs takes the speaker named in the paragraph it goes on in;
 5. an unattributed quotation that continues a paragraph keeps the speaker of the quotation before it.
 """
 from __future__ import annotations
