@@ -208,3 +208,8 @@ def test_capitalised_title_with_of_is_part_of_the_name():
     got = quotes("Zelensky thanked the senators. Secretary of State Antony Blinken, speaking later, said more aid was ready. "
                  "Asked about timing, he said: \"We are looking at every option.\"")
     assert got == [("Antony Blinken", "We are looking at every option.")]
+
+
+def test_organization_qualifying_a_title_yields_to_the_named_holder():
+    got = quotes("A senior Hamas official, Basem Naim, told reporters the group would not accept \"a partial deal\".")
+    assert got == [("Basem Naim", "a partial deal")]

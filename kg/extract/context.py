@@ -270,10 +270,29 @@ def actor_near(doc: Doc, mentions: list[Mention], start: int, end: int, prefer: 
         return None
     if prefer == "first_any":
         heads = [m for m in found if m.entity.category in ("person", "organization")]
-        return heads[0].entity if heads else None
+        if not heads:
+            return None
+        named = _named_holder(doc, heads[0], found)
+        return (named or heads[0]).entity
     persons = [m for m in found if m.entity.category == "person"]
     pool = persons or found
     return (pool[-1] if prefer == "last" else pool[0]).entity
+
+
+def _named_holder(doc: Doc, m: Mention, found: list[Mention]) -> Mention | None:
+    """'A senior Hamas official, Basem Naim', 'Air Force spokesman Yurii Ihnat': an organization that only
+    qualifies a title, and the person named with that title, who is the subject."""
+    if m.entity.category == "person":
+        return None
+    for n in found:
+        if n.span.start > m.span.end and n.entity.category == "person":
+            between = doc.text[m.span.end:n.span.start]
+            words = re.findall(r"[A-Za-z]+", between)
+            if len(words) <= 5 and "." not in between and any(w.lower() in _OFFICIAL_TITLES or w.lower() == "official"
+                                                               for w in words):
+                return n
+            return None
+    return None
 
 
 def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: str) -> Entity | None:
