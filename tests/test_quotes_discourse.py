@@ -213,3 +213,9 @@ def test_capitalised_title_with_of_is_part_of_the_name():
 def test_organization_qualifying_a_title_yields_to_the_named_holder():
     got = quotes("A senior Hamas official, Basem Naim, told reporters the group would not accept \"a partial deal\".")
     assert got == [("Basem Naim", "a partial deal")]
+
+
+def test_it_with_an_adverb_still_points_back_to_the_organization():
+    got = quotes("Russia's Defence Ministry said 12 drones were downed. It also said \"the attack failed\". "
+                 "\"We are ready,\" it later added.")
+    assert got == [("Russian Defence Ministry", "the attack failed"), ("Russian Defence Ministry", "We are ready,")]

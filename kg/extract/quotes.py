@@ -24,8 +24,9 @@ from .doc import Doc
 _VERBS = "|".join(sorted(cues.REPORTING_VERBS - {"according", "calling", "called", "described", "describes"}))
 _ALL_VERBS = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", re.I)
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,.!?\u2014-]*(?:{_VERBS})\b", re.I)
-_AFTER_PRONOUN = re.compile(rf"^[\s,.!?\u2014-]*(he|she)\s+(?:\w+ly\s+)?(?:{_VERBS})\b", re.I)
-_AFTER_IT = re.compile(rf"^[\s,.!?\u2014-]*it\s+(?:{_VERBS})\b", re.I)
+_ADVERB = r"(?:also\s+|later\s+|then\s+|\w+ly\s+)?"
+_AFTER_PRONOUN = re.compile(rf"^[\s,.!?\u2014-]*(he|she)\s+{_ADVERB}(?:{_VERBS})\b", re.I)
+_AFTER_IT = re.compile(rf"^[\s,.!?\u2014-]*it\s+{_ADVERB}(?:{_VERBS})\b", re.I)
 _AFTER_DESCRIPTION = re.compile(rf"^[\s,.!?\u2014-]*((?:the|his|her|its|their)\s+(?:[A-Z][\w-]*\s+)?[a-z]+)\s+"
                                 rf"(?:{_VERBS})\b")
 # a new clause after the quotation ("..., while X remarked") has a subject of its own
