@@ -219,3 +219,9 @@ def test_it_with_an_adverb_still_points_back_to_the_organization():
     got = quotes("Russia's Defence Ministry said 12 drones were downed. It also said \"the attack failed\". "
                  "\"We are ready,\" it later added.")
     assert got == [("Russian Defence Ministry", "the attack failed"), ("Russian Defence Ministry", "We are ready,")]
+
+
+def test_according_to_a_description():
+    got = quotes("Ukraine's Defence Ministry reported heavy fighting. "
+                 "\"The enemy lost two tanks,\" according to the ministry.")
+    assert got == [("Ukrainian Defence Ministry", "The enemy lost two tanks,")]

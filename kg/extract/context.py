@@ -424,6 +424,11 @@ def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | N
         who = actor_near(doc, mentions, s.start + acc.end(), min(end, s.start + acc.end() + 60), prefer="first")
         if who:
             return who
+        desc = _DESCRIPTION.match(text, acc.end())  # "according to the ministry"
+        if desc:
+            who = resolve_description(doc, mentions, s.start + acc.end(), desc.group(0))
+            if who:
+                return who
     subject = actor_near(doc, mentions, floor, end, prefer="first_any")
     verbs = list(_REPORTING.finditer(text))
     if nearest_verb:  # a quotation belongs to the reporting verb right before it

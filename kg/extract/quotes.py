@@ -29,6 +29,7 @@ _AFTER_PRONOUN = re.compile(rf"^[\s,.!?\u2014-]*(he|she)\s+{_ADVERB}(?:{_VERBS})
 _AFTER_IT = re.compile(rf"^[\s,.!?\u2014-]*it\s+{_ADVERB}(?:{_VERBS})\b", re.I)
 _AFTER_DESCRIPTION = re.compile(rf"^[\s,.!?\u2014-]*((?:the|his|her|its|their)\s+(?:[A-Z][\w-]*\s+)?[a-z]+)\s+"
                                 rf"(?:{_VERBS})\b")
+_ACCORDING_DESCRIPTION = re.compile(r"((?:the|his|her|its|their)\s+(?:[A-Z][\w-]*\s+)?[a-z]+)\b")
 # a new clause after the quotation ("..., while X remarked") has a subject of its own
 _CLAUSE_OPENER = re.compile(r"\b(?:while|whilst|whereas|and|but|although|though|as|after|before|when|because|since|"
                             r"if|which|who|where)\b", re.I)
@@ -149,6 +150,11 @@ def _after_quote(doc: Doc, mentions: list[Mention], start: int, end: int, earlie
         who = [m for m in after if m.span.start <= end + 1 + acc.end() + 40]
         if who:
             return who[0].entity
+        desc = _ACCORDING_DESCRIPTION.match(tail, acc.end())
+        if desc:  # "..., according to the ministry"
+            who = resolve_description(doc, mentions, start, desc.group(1))
+            if who is not None:
+                return who
     desc = _AFTER_DESCRIPTION.match(tail)
     if desc:  # "..., the ministry said" / "..., the Qatari premier said"
         who = resolve_description(doc, mentions, start, desc.group(1))
