@@ -225,3 +225,9 @@ def test_according_to_a_description():
     got = quotes("Ukraine's Defence Ministry reported heavy fighting. "
                  "\"The enemy lost two tanks,\" according to the ministry.")
     assert got == [("Ukrainian Defence Ministry", "The enemy lost two tanks,")]
+
+
+def test_an_unnamed_adviser_is_the_adviser_named_elsewhere():
+    got = quotes("Hikmet Hajiyev, an adviser to President Ilham Aliyev, visited the site on Sunday. "
+                 "Later an adviser to President Ilham Aliyev said \"the debris proves it\".")
+    assert got == [("Hikmet Hajiyev", "the debris proves it")]

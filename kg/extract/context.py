@@ -295,6 +295,21 @@ def _named_holder(doc: Doc, m: Mention, found: list[Mention]) -> Mention | None:
     return None
 
 
+_AIDE = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[a-z-]+\s+){0,3}?(adviser|advisor|aide|assistant|deputy|envoy)\s+"
+                   r"(?:to|of|for)\b")
+
+
+def _named_aide(doc: Doc, mentions: list[Mention], title: str, offset: int) -> Entity | None:
+    """The person the article introduces anywhere with an aide's title ('Hikmet Hajiyev, an adviser to
+    the president'), nearest to `offset`; None when nobody is."""
+    served = {m.entity.iri for m in mentions if offset <= m.span.start < offset + 60 and m.entity.category == "person"}
+    holders = [m for m in mentions if m.entity.category == "person" and m.entity.iri not in served
+               and not doc.in_quote(m.span.start) and re.search(rf"\b{title}\b", _intro(doc, m))]
+    if not holders:
+        return None
+    return min(holders, key=lambda m: abs(m.span.start - offset)).entity
+
+
 def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: str) -> Entity | None:
     """'the ministry' -> the last organization with 'Ministry' in its name; 'the mayor' -> the last person
     introduced with that title; 'the statement' -> the source of the sentence before; 'the group' -> the
@@ -443,6 +458,9 @@ def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | N
         if who is not None:
             return who
         clause = doc.text[clause_start:at]
+        aide = _AIDE.search(clause)
+        if aide:  # "an adviser to President X said": the adviser, if the article names one
+            return _named_aide(doc, mentions, aide.group(1).lower(), clause_start + aide.end())
         desc = _DESCRIPTION.search(clause)
         if desc:
             who = resolve_description(doc, mentions, clause_start + desc.start(), desc.group(0))
