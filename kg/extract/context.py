@@ -157,12 +157,99 @@ def is_attackish(text: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------ attribution
+# Attribution follows discourse, not a window of words: within a clause the speaker is the subject
+# next to the reporting verb; a pronoun stands for the subject (or quoted speaker) of the nearest
+# sentence before it in the paragraph; a description ("the ministry", "the Qatari premier") stands for
+# the last entity introduced with that title. Names inside prepositional phrases ("an adviser to X",
+# "who spoke with X") or compound modifiers ("the Iran-backed group") are not subjects.
 _ACCORDING = re.compile(r"\baccording to\s+", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they)\b", re.I)
+_PREPOSITIONS = frozenset("""
+of to with for from by between against about at on after before toward towards than among including under via
+alongside like behind besides despite during into over per since through unlike upon within without near
+""".split())
+_PARTICIPLE = re.compile(r"[a-z]+ed|led|held|run|made|given|taken|written|signed|issued|read|sent")
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b", re.I)
+_MODIFIER_AFTER = re.compile(r"-(?:backed|based|led|allied|aligned|linked|affiliated|funded|supported|controlled|"
+                             r"held|run|made|born|installed|appointed|friendly|leaning)\b", re.I)
+_STATEMENT_NOUNS = frozenset("statement report post message communique communiqué announcement bulletin update "
+                             "release readout".split())
+_GROUP_NOUNS = frozenset("group movement militia organisation organization faction rebels militants".split())
+_STATE_BODY = re.compile(r"\b(?:ministry|army|forces|military|government|police|command|service|agency|office|"
+                         r"department|council|guard|navy|corps)\b", re.I)
+_TITLE_SYNONYMS = {"premier": ("premier", "prime minister"), "prime": ("prime minister", "premier"),
+                   "spokesman": ("spokesman", "spokesperson", "spokeswoman"),
+                   "spokeswoman": ("spokeswoman", "spokesperson"), "spokesperson": ("spokesperson", "spokesman", "spokeswoman"),
+                   "head": ("head", "chief"), "chief": ("chief", "head")}
+
+
+def _word_before(left: str) -> str:
+    """The last lower-case word of `left` once articles, possessors, titles and names are peeled off
+    ('according to' is a source, not a preposition)."""
+    words = re.findall(r"[\w\u2019'.-]+|,|;|\u2014", left)
+    while words:
+        if words[-1] in ("of", "for") and len(words) >= 2 and words[-2][:1].isupper():
+            words.pop()  # inside a capitalised title: "Secretary of State", "Minister for Foreign Affairs"
+        elif not (words[-1][:1].isupper() or words[-1].lower() in ("the", "a", "an", "his", "her", "its", "their")
+                  or words[-1].lower() in cues.TITLE_WORDS):
+            break
+        if words[-1].endswith(".") and words[-1][:-1].lower() not in cues.TITLE_WORDS:
+            return "."  # the end of the sentence before, not an abbreviated title
+        words.pop()
+    if len(words) >= 2 and words[-2].lower() == "according":
+        return "according"
+    if len(words) >= 2 and words[-1].lower() == "by" and _PARTICIPLE.fullmatch(words[-2].lower()):
+        return "by-agent"  # "was led by X": the agent of a passive is its logical subject
+    return words[-1].lower() if words else ""
+
+
+def is_subject_like(doc: Doc, m: Mention, floor: int) -> bool:
+    """Whether a mention can be the subject of its clause: not governed by a preposition ('adviser to X',
+    'spoke with X'), not inside a relative clause opened after the last comma, not a compound modifier."""
+    if _MODIFIER_AFTER.match(doc.text, m.span.end):
+        return False
+    left = doc.text[max(floor, m.span.start - 80):m.span.start]
+    if _word_before(left) in _PREPOSITIONS:
+        return False
+    segment = re.split(r"[,;\u2014(]", left)[-1]
+    return not _RELATIVE.search(segment)
+
+
+def _persons_in(doc: Doc, mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    return [m for m in mentions if start <= m.span.start < end and m.entity.category == "person"
+            and not doc.in_quote(m.span.start)]
+
+
+def sentence_subject(doc: Doc, mentions: list[Mention], start: int, end: int) -> Entity | None:
+    """The first person between two offsets who can be a clause subject."""
+    for m in _persons_in(doc, mentions, start, end):
+        if is_subject_like(doc, m, start):
+            return m.entity
+    return None
+
+
+def antecedent_person(doc: Doc, mentions: list[Mention], offset: int,
+                      speakers: list[tuple[int, Entity]] | None = None) -> Entity | None:
+    """Who 'he' or 'she' at `offset` stands for: going back sentence by sentence through its paragraph and
+    the one before, the speaker of a quotation in that sentence, else its subject; else the last person."""
+    here = doc.sentence_of(offset)
+    para = doc.sentences[here].paragraph
+    for idx in range(here, -1, -1):
+        s = doc.sentences[idx]
+        if s.paragraph < para - 1:
+            break
+        end = min(offset, s.end) if idx == here else s.end
+        said = [e for at, e in speakers or () if s.start <= at < end and e.category == "person"]
+        if said:
+            return said[-1]
+        who = sentence_subject(doc, mentions, s.start, end)
+        if who is not None:
+            return who
+    return last_person_before(doc, mentions, offset)
 
 
 def last_person_before(doc: Doc, mentions: list[Mention], offset: int, skip_quotes: bool = True) -> Entity | None:
-    """The last person named before `offset` outside quotations: the antecedent of 'he' or 'she'."""
+    """The last person named before `offset` outside quotations (the fallback antecedent of 'he')."""
     for m in reversed(mentions):
         if m.span.start >= offset:
             continue
@@ -172,41 +259,177 @@ def last_person_before(doc: Doc, mentions: list[Mention], offset: int, skip_quot
 
 
 def actor_near(doc: Doc, mentions: list[Mention], start: int, end: int, prefer: str = "last") -> Entity | None:
-    """The actor named between two offsets outside quotes (the last one by default)."""
+    """The actor named between two offsets outside quotes (the last one by default). Subjects come before
+    names governed by a preposition; a person governed by one ('an adviser to X') never speaks."""
     found = [m for m in mentions if start <= m.span.start and m.span.end <= end and m.entity.category in ACTOR_CATEGORIES
              and m.kind != "demonym" and not doc.in_quote(m.span.start)]
+    subjects = [m for m in found if is_subject_like(doc, m, start)]
+    # failing a subject, an organization governed by a preposition speaks ('a spokesman for the ministry')
+    found = subjects or [m for m in found if m.entity.category != "person" and not _MODIFIER_AFTER.match(doc.text, m.span.end)]
     if not found:
         return None
     if prefer == "first_any":
-        subjects = [m for m in found if m.entity.category in ("person", "organization")]
-        return subjects[0].entity if subjects else None
+        heads = [m for m in found if m.entity.category in ("person", "organization")]
+        if not heads:
+            return None
+        named = _named_holder(doc, heads[0], found)
+        return (named or heads[0]).entity
     persons = [m for m in found if m.entity.category == "person"]
     pool = persons or found
     return (pool[-1] if prefer == "last" else pool[0]).entity
 
 
-def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: str) -> Entity | None:
-    """'the ministry' -> the last organization with 'Ministry' in its name; 'the mayor' -> the last person
-    introduced with that title."""
-    noun = phrase.split()[-1].lower()
-    for m in reversed([m for m in mentions if m.span.start < offset]):
-        if m.entity.category == "organization" and noun in m.entity.label.lower():
-            return m.entity
-        if m.entity.category == "person":
-            intro = doc.text[max(0, m.span.start - 40):m.span.end + 60].lower()
-            if re.search(rf"\b{re.escape(noun)}\b", intro):
-                return m.entity
+def _named_holder(doc: Doc, m: Mention, found: list[Mention]) -> Mention | None:
+    """'A senior Hamas official, Basem Naim', 'Air Force spokesman Yurii Ihnat': an organization that only
+    qualifies a title, and the person named with that title, who is the subject."""
+    if m.entity.category == "person":
+        return None
+    for n in found:
+        if n.span.start > m.span.end and n.entity.category == "person":
+            between = doc.text[m.span.end:n.span.start]
+            words = re.findall(r"[A-Za-z]+", between)
+            if len(words) <= 5 and "." not in between and any(w.lower() in _OFFICIAL_TITLES or w.lower() == "official"
+                                                               for w in words):
+                return n
+            return None
     return None
 
 
-_DESCRIPTION = re.compile(r"\b[Tt]he\s+(ministry|mayor|governor|president|kremlin|agency|service|military|army|"
-                          r"spokesman|spokeswoman|minister|company|police|commander)\b")
+_AIDE = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[a-z-]+\s+){0,3}?(adviser|advisor|aide|assistant|deputy|envoy)\s+"
+                   r"(?:to|of|for)\b")
+
+
+def _named_aide(doc: Doc, mentions: list[Mention], title: str, offset: int) -> Entity | None:
+    """The person the article introduces anywhere with an aide's title ('Hikmet Hajiyev, an adviser to
+    the president'), nearest to `offset`; None when nobody is."""
+    served = {m.entity.iri for m in mentions if offset <= m.span.start < offset + 60 and m.entity.category == "person"}
+    holders = [m for m in mentions if m.entity.category == "person" and m.entity.iri not in served
+               and not doc.in_quote(m.span.start) and re.search(rf"\b{title}\b", _intro(doc, m))]
+    if not holders:
+        return None
+    return min(holders, key=lambda m: abs(m.span.start - offset)).entity
+
+
+def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: str) -> Entity | None:
+    """'the ministry' -> the last organization with 'Ministry' in its name; 'the mayor' -> the last person
+    introduced with that title; 'the statement' -> the source of the sentence before; 'the group' -> the
+    last non-state organization; 'his office' -> an office named before, else the person."""
+    words = phrase.split()
+    noun = words[-1].lower()
+    if noun in _STATEMENT_NOUNS:
+        return previous_source(doc, mentions, offset)
+    earlier = [m for m in mentions if m.span.start < offset and not doc.in_quote(m.span.start)]
+    titles = _TITLE_SYNONYMS.get(noun, (noun,))
+    # a title's holder named before is meant, unless the title was last given to somebody new and
+    # unnamed ("a White House spokesman said"): then no earlier holder is
+    last_use = _last_use(doc, titles, offset)
+    fresh = last_use is not None and bool(_INDEFINITE.search(doc.text[max(0, last_use - 40):last_use]))
+    holders = 0
+    for m in reversed(earlier):
+        if m.entity.category == "organization" and noun in m.entity.label.lower():
+            return m.entity
+        if m.entity.category == "person" and any(re.search(rf"\b{re.escape(t)}\b", _intro(doc, m)) for t in titles):
+            if not fresh or doc.sentence_of(m.span.start) == doc.sentence_of(last_use):
+                return m.entity
+            holders += 1
+    if noun in _GROUP_NOUNS:
+        for m in reversed(earlier):
+            if m.entity.category == "organization" and not _STATE_BODY.search(m.entity.label):
+                return m.entity
+    if noun == "office" and words[0].lower() in ("his", "her"):
+        return antecedent_person(doc, mentions, offset)
+    if noun in _OFFICIAL_TITLES and not holders:
+        # a title never used before ("the Qatari premier") is most often the official just named
+        who = antecedent_person(doc, mentions, offset)
+        if who is not None and _introduced_as_official(doc, mentions, who):
+            return who
+    return None
+
+
+_INDEFINITE = re.compile(r"\b(?:a|an|another|one)\s+(?:[\w'\u2019-]+\s+){0,3}$", re.I)
+
+
+def _last_use(doc: Doc, titles: tuple[str, ...], offset: int) -> int | None:
+    """Where one of the title words was last used before `offset`, outside quotations."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in titles) + r")\b", re.I)
+    uses = [u.start() for u in pattern.finditer(doc.text, 0, offset) if not doc.in_quote(u.start())]
+    return uses[-1] if uses else None
+
+
+def _intro(doc: Doc, m: Mention) -> str:
+    """The title attached to a name, in lower case: the words right before it in its clause ('Kremlin
+    spokesman Dmitry Peskov') and an apposition right after it (', the city's mayor,' / ', who is also
+    foreign minister,'), outside quotations; not the words of a neighbouring clause."""
+    s = doc.sentences[doc.sentence_of(m.span.start)]
+    before = doc.text[max(s.start, m.span.start - 40):m.span.start]
+    before = re.split(r"[,.;:()\u2014\"\u201c\u201d]", before)[-1]
+    after = doc.text[m.span.end:min(s.end, m.span.end + 70)]
+    appo = _APPOSITION.match(after)
+    return (before + " " + (appo.group(1) if appo else "")).lower()
+
+
+_APPOSITION = re.compile(r"\s*,\s*((?:who\s+is\s+(?:also\s+)?|the\s+|a\s+|an\s+)?[^,.;()\"\u201c\u201d]{0,50})(?=[,.;)]|$)")
+
+
+def _introduced_as_official(doc: Doc, mentions: list[Mention], who: Entity) -> bool:
+    for m in mentions:
+        if m.entity.iri == who.iri:
+            intro = re.findall(r"[a-z]+", _intro(doc, m))
+            return any(w in _OFFICIAL_TITLES for w in intro)
+    return False
+
+
+_OFFICIAL_TITLES = frozenset("""
+president minister premier chancellor mayor governor spokesman spokeswoman spokesperson secretary envoy ambassador
+commander chief head general adviser advisor aide official ombudsman prosecutor director chairman leader king
+prince emir sheikh senator lawmaker
+""".split())
+
+
+def previous_source(doc: Doc, mentions: list[Mention], offset: int) -> Entity | None:
+    """The source of the nearest sentence before `offset` (in its paragraph or the one before) that has
+    one: what 'it said' or 'the statement said' refers back to."""
+    here = doc.sentence_of(offset)
+    para = doc.sentences[here].paragraph
+    for idx in range(here - 1, -1, -1):
+        if doc.sentences[idx].paragraph < para - 1:
+            break
+        who = sentence_source(doc, mentions, idx, inherit=False)
+        if who is not None:
+            return who
+    return None
+
+
+_DESCRIPTION = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[A-Z][\w-]*\s+)?"
+                          r"(ministry|mayor|governor|president|kremlin|agency|service|military|army|premier|"
+                          r"chancellor|spokesman|spokeswoman|spokesperson|minister|company|police|commander|"
+                          r"statement|group|movement|militia|office)\b")
+_REPORTING = re.compile(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b")
+_IT = re.compile(r"^\s*[Ii]t\s+(?:also\s+|later\s+|then\s+|\w+ly\s+)?$")
+_WHO = re.compile(r"^\s*(?:who|which)\s+(?:\w+ly\s+|had\s+|has\s+|later\s+|also\s+)?$", re.I)
 
 
 def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None = None,
-                    nearest_verb: bool = False) -> Entity | None:
+                    nearest_verb: bool = False, inherit: bool = False) -> Entity | None:
     """Who a sentence (or its part before `until`) reports: 'according to X', 'X said ...',
-    '..., X said', 'the ministry said', 'he said', else the subject the sentence opens with."""
+    '..., X said', 'the ministry said', 'he said', 'it said', else the subject the sentence opens with.
+    With `inherit`, a whole sentence that names no source goes on reporting the source of the sentence
+    before it in its paragraph ("The Air Force said 60 drones were launched. Fifty were shot down."): the
+    claimant of its counts, though not evidence that a count is nationwide."""
+    who = _own_source(doc, mentions, sentence, until, nearest_verb)
+    if who is not None or until is not None or not inherit:
+        return who
+    para = doc.sentences[sentence].paragraph
+    for idx in range(sentence - 1, -1, -1):
+        if doc.sentences[idx].paragraph != para:
+            break
+        who = _own_source(doc, mentions, idx, None, False)
+        if who is not None:
+            return who
+    return None
+
+
+def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None, nearest_verb: bool) -> Entity | None:
     s = doc.sentences[sentence]
     end = until if until is not None else s.end
     text = doc.text[s.start:end]
@@ -216,8 +439,13 @@ def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int
         who = actor_near(doc, mentions, s.start + acc.end(), min(end, s.start + acc.end() + 60), prefer="first")
         if who:
             return who
+        desc = _DESCRIPTION.match(text, acc.end())  # "according to the ministry"
+        if desc:
+            who = resolve_description(doc, mentions, s.start + acc.end(), desc.group(0))
+            if who:
+                return who
     subject = actor_near(doc, mentions, floor, end, prefer="first_any")
-    verbs = list(re.finditer(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", text))
+    verbs = list(_REPORTING.finditer(text))
     if nearest_verb:  # a quotation belongs to the reporting verb right before it
         verbs.reverse()
     for m in verbs:
@@ -230,14 +458,26 @@ def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int
         if who is not None:
             return who
         clause = doc.text[clause_start:at]
+        aide = _AIDE.search(clause)
+        if aide:  # "an adviser to President X said": the adviser, if the article names one
+            return _named_aide(doc, mentions, aide.group(1).lower(), clause_start + aide.end())
         desc = _DESCRIPTION.search(clause)
         if desc:
-            who = resolve_description(doc, mentions, at, desc.group(0))
+            who = resolve_description(doc, mentions, clause_start + desc.start(), desc.group(0))
             if who is not None:
                 return who
+        if _WHO.match(clause):  # "X, who said": the name the relative clause hangs on
+            named = [x for x in mentions if floor <= x.span.end <= clause_start and x.entity.category in ("person", "organization")
+                     and not doc.in_quote(x.span.start)]
+            if named:
+                return named[-1].entity
         pron = _PRONOUN.search(clause)
         if pron and pron.group(1).lower() in ("he", "she"):
-            return last_person_before(doc, mentions, at)
+            return antecedent_person(doc, mentions, clause_start + pron.start())
+        if _IT.match(clause):
+            who = previous_source(doc, mentions, at)
+            if who is not None and who.category != "person":
+                return who
         if subject is not None and _first_actor_offset(doc, mentions, floor, at) is not None:
             return subject
         who = actor_near(doc, mentions, at, min(s.end, at + 60), prefer="first")

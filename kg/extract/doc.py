@@ -10,8 +10,13 @@ from ..lexicon import Lexicon
 from ..model import Article, Span
 from ..text import Sentence, Token, fold, split_sentences, tokenize
 
-_QUOTE_PAIR = re.compile(r"\u201c([^\u201c\u201d]{1,2000}?)\u201d|\"([^\"\n]{1,2000}?)\""
-                         r"|(?<![\w\u2019])\u2018([^\u2018\n]{1,2000}?)\u2019(?![\w])")  # British ‘single’ quotes
+_DOUBLE_MARK = re.compile(r"[\u201c\u201d\"]")
+_SINGLE_PAIR = re.compile(r"(?<![\w\u2019])\u2018([^\u2018\n]{1,2000}?)\u2019(?![\w])")  # British ‘single’ quotes
+# straight single quotes (British copy typed in ASCII): only a span that opens on a capital, ends a
+# clause, and contains no apostrophe except inside a word, so possessives and elisions never pair up
+_STRAIGHT_SINGLE = re.compile(r"(?<![^\s(\u2014])'([A-Z0-9](?:[^'\n]|(?<=\w)'(?=\w)){2,2000}?[\w,.?!])'(?=[\s,.;:!?)\u2014]|$)")
+_NEXT_PARAGRAPH_OPENS = re.compile(r"\n\s*[\u201c\"]")
+_MAX_QUOTE = 2000
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class Doc:
     tokens: list[Token] = field(default_factory=list)
     token_sentence: list[int] = field(default_factory=list)
     quotes: list[tuple[int, int]] = field(default_factory=list)  # inner spans of quotations
+    run_on: set[int] = field(default_factory=set)  # starts of quotations that go on in the next paragraph
     folded: list[str] = field(default_factory=list)  # each token case-folded and accent-free
     _starts: list[int] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
@@ -70,8 +76,35 @@ def analyse(article: Article, resources: Resources) -> Doc:
     doc.token_sentence = [doc.sentence_of(t.start) for t in doc.tokens]
     doc.folded = [fold(t.text) if not t.text.isascii() else t.text.lower() for t in doc.tokens]
     for para in re.finditer(r"[^\n]+", text):
-        for m in _QUOTE_PAIR.finditer(para.group()):
-            g = next(k for k in (1, 2, 3) if m.group(k) is not None)
-            doc.quotes.append((para.start() + m.start(g), para.start() + m.end(g)))
+        spans, open_at = _double_quotes(para.group())
+        if open_at is not None and _NEXT_PARAGRAPH_OPENS.match(text, para.end()):
+            # wire style: a quotation running over paragraphs leaves each one open and reopens the next
+            spans.append((open_at, len(para.group().rstrip())))
+            doc.run_on.add(para.start() + open_at)
+        for pattern in (_SINGLE_PAIR, _STRAIGHT_SINGLE):
+            for m in pattern.finditer(para.group()):
+                if not any(a <= m.start() < b for a, b in spans) and (pattern is _SINGLE_PAIR or " " in m.group(1)):
+                    spans.append((m.start(1), m.end(1)))
+        doc.quotes.extend((para.start() + a, para.start() + b) for a, b in spans)
     doc.quotes.sort()
     return doc
+
+
+def _double_quotes(para: str) -> tuple[list[tuple[int, int]], int | None]:
+    """Inner spans of the double-quoted passages of a paragraph, curly and straight marks mixed (writers and
+    editors mix them), and where a passage left open at the paragraph's end begins."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for m in _DOUBLE_MARK.finditer(para):
+        mark = m.group()
+        if open_at is None:
+            if mark != "\u201d":  # a closing mark with nothing open is stray
+                open_at = m.end()
+        elif mark == "\u201c":  # a second opening mark: the first was stray
+            open_at = m.end()
+        else:
+            if m.start() - open_at <= _MAX_QUOTE and m.start() > open_at:
+                spans.append((open_at, m.start()))
+            open_at = None
+    return spans, open_at
+
