@@ -206,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     token = args.write_token or os.environ.get("KG_WRITE_TOKEN") or None
     try:
         server = make_server(Settings(store=str(args.store), write_token=token, timeout=args.timeout,
-                                      max_rows=args.max_rows), args.host, args.port, max_parallel=args.parallel)
+                                      max_rows=args.max_rows, max_memory=args.max_memory), args.host, args.port, max_parallel=args.parallel)
     except (FileNotFoundError, OSError) as err:
         _err(str(err))
         return 2
@@ -316,6 +316,8 @@ def make_parser() -> argparse.ArgumentParser:
     sv.add_argument("--timeout", type=float, default=30.0, metavar="S", help="query timeout in seconds (default 30)")
     sv.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="result cap (default 100000)")
     sv.add_argument("--parallel", type=int, default=4, metavar="N", help="queries run at once (default 4)")
+    sv.add_argument("--max-memory", type=int, default=1024, metavar="MB",
+                    help="memory cap of each query or update process, in MB (default 1024; 0: no cap)")
     sv.add_argument("-v", "--verbose", action="store_true", help="log every request")
 
     pu = _command(sub, 'push', 'load a graph or store into any SPARQL 1.1 store (Graph Store Protocol)',
