@@ -732,6 +732,7 @@ class SparqlServer(ThreadingHTTPServer):
     """The HTTP server; closing it (or SIGTERM while it serves) also kills its query processes."""
 
     daemon_threads = True
+    request_queue_size = 128  # listen backlog: with the default 5, a burst of clients waits for SYN retries
     endpoint: Endpoint
 
     def serve_forever(self, poll_interval: float = 0.5) -> None:
