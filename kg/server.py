@@ -2,14 +2,15 @@
 
 - Read-only by default: an update is refused (403) unless the server was started with a write token and
   the request carries it (`Authorization: Bearer TOKEN`).
-- The server never fetches other URLs. Every query and update runs in its own short-lived process, and on
-  Linux (x86-64, arm64) that process runs under a seccomp filter that kills it if it opens a socket: a SERVICE
-  clause or a LOAD, however spelled, cannot reach the network (the client gets 403). Before running, the
-  process parses the text with rdflib's SPARQL parser and refuses SERVICE and LOAD found in the parse tree,
-  with a clear message; where the filter is not available, a text rdflib cannot parse is refused too.
+- The server never fetches other URLs, by two independent guards. Every query and update runs in its own
+  short-lived process, which first parses the text with rdflib's SPARQL 1.1 parser and refuses SERVICE and
+  LOAD found in the parse tree (403), and anything rdflib cannot parse (400: fail closed); the parse is
+  skipped only when neither word can be in the text, in any case or escape. Then, on Linux
+  (x86-64, arm64), it runs under a seccomp filter that kills it if it opens a socket, so whatever the two
+  parsers might disagree on, a SERVICE or LOAD cannot reach the network (the client gets 403).
 - Each process has a time limit (503 at `timeout`, updates too, and an update killed at its timeout writes
-  nothing), a memory cap (`max_memory`, on its data memory: RLIMIT_DATA) and no core dumps. SELECT rows and CONSTRUCT triples
-  are capped (the response says so in `X-Result-Truncated`).
+  nothing), a memory cap (`max_memory`, on its data memory: RLIMIT_DATA) and no core dumps. SELECT rows
+  and CONSTRUCT triples are capped (the response says so in `X-Result-Truncated`).
 - `max_parallel` queries start at once; a query still running after a short grace period moves to a second
   pool of the same size at the lowest CPU priority, so a few runaway queries do not lock the others out.
   A request whose client has gone is dropped from the queue, and its running query is stopped.
@@ -70,7 +71,7 @@ class Settings:
     timeout: float = 30.0
     max_rows: int = 100_000
     max_memory: int = 1024  # MB of data memory (RLIMIT_DATA) per query or update process; 0 for no cap
-    sandbox: bool = True  # the seccomp filter; False only to test the parser-only fallback
+    sandbox: bool = True  # the seccomp filter; False only to test the parser check alone
 
 
 # ---------------------------------------------------------------- SERVICE and LOAD, on the parse tree
@@ -83,7 +84,7 @@ def forbidden_operation(sparql: str, update: bool = False) -> str | None:
     """'SERVICE' or 'LOAD' when rdflib's parse tree of the query (or update) has one, else None.
 
     Raises Unparsed when rdflib cannot parse the text (it lags behind pyoxigraph on RDF 1.2 syntax, and
-    disagrees with it on a few escapes): the caller decides what that means.
+    disagrees with it on a few escapes, e.g. `ex:a\\#b`): the caller refuses it.
     """
     try:
         tree = rdflib_sparql.parseUpdate(sparql) if update else rdflib_sparql.parseQuery(sparql)
@@ -106,15 +107,32 @@ def forbidden_operation(sparql: str, update: bool = False) -> str | None:
     return None
 
 
+def may_name_a_fetch(sparql: str) -> bool:
+    """False only when no SPARQL parser can find SERVICE or LOAD in the text: the keywords are not in it in
+    any letter case, nor could they be spelt with \\u escapes. Parsing the rest with rdflib (10-80 ms for a
+    page-long query) would tell nothing more, so it is skipped."""
+    folded = sparql.casefold()
+    return "service" in folded or "load" in folded or "\\u" in folded
+
+
 def _check_operations(sparql: str, update: bool, sandboxed: bool):
-    """In the child: an answer refusing SERVICE/LOAD (or an unverifiable text without the sandbox), else None."""
+    """In the child: an answer refusing SERVICE or LOAD, or a text rdflib cannot parse (fail closed); else None."""
+    if not may_name_a_fetch(sparql):
+        return None
     try:
         op = forbidden_operation(sparql, update)
     except Unparsed as err:
-        if sandboxed:
-            return None  # pyoxigraph decides (and gives its own message); the sandbox stops any fetch
-        return (400, "text/plain", f"refused: this server cannot run its network sandbox here, so it only runs "
-                                   f"SPARQL that rdflib can parse and check for SERVICE and LOAD ({err})\n".encode(), False)
+        if sandboxed:  # pyoxigraph's message is better when the text is malformed; the sandbox makes asking safe
+            try:
+                scratch = ox.Store()
+                scratch.update(sparql) if update else scratch.query(sparql)
+            except SyntaxError as bad:
+                return 400, "text/plain", f"malformed SPARQL{' update' if update else ''}: {bad}\n".encode(), False
+            except Exception:  # noqa: BLE001 - well-formed; refused below all the same
+                pass
+        return (400, "text/plain", f"refused: before running anything this server checks that it has no SERVICE "
+                                   f"or LOAD with rdflib's SPARQL 1.1 parser, which cannot read this text ({err})\n"
+                                   .encode(), False)
     if op:
         return 403, "text/plain", f"{op} is not allowed: {NO_FETCH}\n".encode(), False
     return None
@@ -178,15 +196,16 @@ def _install_sandbox() -> bool:
         return False
 
 
-def _confine(max_memory_mb: int, sandbox: bool, parent_pid: int) -> bool:
+def _confine(max_memory_mb: int, sandbox: bool) -> bool:
     """First thing in a query or update process: die with the server, cap memory, drop inherited sockets,
     and (if asked and possible) install the network sandbox. Returns whether the sandbox is on."""
     if sys.platform.startswith("linux"):
+        parent = os.getppid()
         try:
             _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
-        if os.getppid() != parent_pid:  # the server died before the line above
+        if parent == 1 or os.getppid() != parent:  # the parent died before the line above
             os._exit(1)
     import resource
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -208,6 +227,17 @@ def _confine(max_memory_mb: int, sandbox: bool, parent_pid: int) -> bool:
     return _install_sandbox() if sandbox else False
 
 
+def _context():
+    """Processes forked from a clean process that has imported this module (multiprocessing's fork server):
+    forking the server itself would copy whatever state its threads (or a store it opened) hold at that
+    moment, and RocksDB does not survive that for writing."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("fork")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["kg.server"])
+    return ctx
+
+
 def sandbox_available() -> bool:
     """Whether this machine can run queries under the network sandbox (tried in a throw-away process)."""
     ctx = mp.get_context("fork")
@@ -217,10 +247,10 @@ def sandbox_available() -> bool:
     return proc.exitcode == 0
 
 
-def _child(job, args: tuple, max_memory_mb: int, sandbox: bool, parent_pid: int, conn) -> None:
+def _child(job, args: tuple, max_memory_mb: int, sandbox: bool, conn) -> None:
     """Entry point of a query or update process: confine it, run the job, send its answer."""
     try:
-        sandboxed = _confine(max_memory_mb, sandbox, parent_pid)
+        sandboxed = _confine(max_memory_mb, sandbox)
         answer = job(*args, sandboxed=sandboxed)
     except MemoryError:
         answer = (503, "text/plain", _memory_message(max_memory_mb), False)
@@ -434,7 +464,7 @@ class Endpoint:
         self.slots = threading.BoundedSemaphore(max_parallel)
         self.slow_slots = threading.BoundedSemaphore(max_parallel)
         self.grace = min(1.0, settings.timeout / 4)
-        self.ctx = mp.get_context("fork")
+        self.ctx = _context()
         self._procs: set = set()
         self._procs_lock = threading.Lock()
         self.closed = False
@@ -482,7 +512,7 @@ class Endpoint:
         s = self.settings
         parent, child = self.ctx.Pipe(duplex=False)
         proc = self.ctx.Process(target=_child, daemon=True,
-                                args=(job, args, s.max_memory, s.sandbox, os.getpid(), child))
+                                args=(job, args, s.max_memory, s.sandbox, child))
         with self._procs_lock:
             if self.closed:
                 parent.close()
