@@ -141,6 +141,8 @@ def bypass_queries(u: str) -> list[str]:
         f"SELECT * WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}",
         # escapes in a prefixed name that a regex takes for a comment or a string opener
         f"PREFIX ex: <http://example.org/> SELECT * WHERE {{ ex:a\\#b ?p ?o . SERVICE <{u}> {{ ?s ?p ?o }} }}",
+        f"PREFIX ex: <http://example.org/> SELECT * WHERE {{ BIND(ex:a\\#b AS ?x) SERVICE <{u}> {{ ?s ?p ?o }} }}",
+        f"PREFIX ex: <http://example.org/> SELECT * WHERE {{ BIND(ex:a\\' AS ?x) SERVICE <{u}> {{ ?s ?p ?o }} }}",
         f"PREFIX ex: <http://example.org/> SELECT * WHERE {{ ex:a\\' ?p ?o . SERVICE <{u}> {{ ?s ?p ?o }} }}",
         f"PREFIX ex: <http://example.org/> SELECT * WHERE {{ ex:a\\'b ?p ?o .\n SERVICE <{u}> {{ ?s ?p ?o }} }}",
         f'SELECT * WHERE {{ BIND("a\\"b #" AS ?z) SERVICE <{u}> {{ ?s ?p ?o }} }}',
