@@ -32,7 +32,6 @@ import re
 import select
 import signal
 import socket
-import stat
 import struct
 import sys
 import threading
@@ -196,8 +195,8 @@ def _install_sandbox() -> bool:
         return False
 
 
-def _confine(max_memory_mb: int, sandbox: bool) -> bool:
-    """First thing in a query or update process: die with the server, cap memory, drop inherited sockets,
+def _confine(max_memory_mb: int, sandbox: bool, keep_fd: int) -> bool:
+    """First thing in a query or update process: die with the server, cap memory, close inherited files,
     and (if asked and possible) install the network sandbox. Returns whether the sandbox is on."""
     if sys.platform.startswith("linux"):
         parent = os.getppid()
@@ -214,16 +213,19 @@ def _confine(max_memory_mb: int, sandbox: bool) -> bool:
         _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
         cap = want if hard == resource.RLIM_INFINITY else min(want, hard)
         resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
-    try:  # the listening socket and other clients' connections are none of this process's business
-        for name in os.listdir("/proc/self/fd"):
-            fd = int(name)
+    # Keep only stdio and the answer pipe. Gone: the listening socket and other clients' connections, and the
+    # fork server's keep-alive pipe, which would keep the fork server (our parent) alive as long as we live,
+    # and so keep PR_SET_PDEATHSIG from ever firing when the server dies.
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = []
+    for fd in fds:
+        if fd > 2 and fd != keep_fd:
             try:
-                if fd > 2 and stat.S_ISSOCK(os.fstat(fd).st_mode):
-                    os.close(fd)
+                os.close(fd)
             except OSError:
                 pass
-    except OSError:
-        pass
     return _install_sandbox() if sandbox else False
 
 
@@ -250,7 +252,7 @@ def sandbox_available() -> bool:
 def _child(job, args: tuple, max_memory_mb: int, sandbox: bool, conn) -> None:
     """Entry point of a query or update process: confine it, run the job, send its answer."""
     try:
-        sandboxed = _confine(max_memory_mb, sandbox)
+        sandboxed = _confine(max_memory_mb, sandbox, conn.fileno())
         answer = job(*args, sandboxed=sandboxed)
     except MemoryError:
         answer = (503, "text/plain", _memory_message(max_memory_mb), False)
@@ -468,6 +470,7 @@ class Endpoint:
         self._procs: set = set()
         self._procs_lock = threading.Lock()
         self.closed = False
+        self.started = 0  # processes started so far
 
     def _refusal(self, why: str):
         if why == GONE:
@@ -520,6 +523,7 @@ class Endpoint:
                 return 503, "text/plain", b"server shutting down\n", False
             proc.start()
             self._procs.add(proc)
+            self.started += 1
         child.close()
         started = time.monotonic()
         try:
