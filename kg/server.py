@@ -42,8 +42,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pyoxigraph as ox
-from rdflib.plugins.sparql import parser as rdflib_sparql
-from rdflib.plugins.sparql.parserutils import CompValue
 
 SELECT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
@@ -85,6 +83,9 @@ def forbidden_operation(sparql: str, update: bool = False) -> str | None:
     Raises Unparsed when rdflib cannot parse the text (it lags behind pyoxigraph on RDF 1.2 syntax, and
     disagrees with it on a few escapes, e.g. `ex:a\\#b`): the caller refuses it.
     """
+    from rdflib.plugins.sparql import parser as rdflib_sparql  # imported where needed: in the fork server
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         tree = rdflib_sparql.parseUpdate(sparql) if update else rdflib_sparql.parseQuery(sparql)
     except Exception as err:  # noqa: BLE001 - pyparsing, recursion, unicode errors: all mean "not parsed"
@@ -236,8 +237,15 @@ def _context():
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("fork")
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["kg.server"])
+    ctx.set_forkserver_preload(["kg.server", "rdflib.plugins.sparql.parser"])
     return ctx
+
+
+def _start_fork_server(ctx) -> None:
+    """Start the fork server now, in the background, so that the first query does not wait for it."""
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+        threading.Thread(target=forkserver.ensure_running, daemon=True).start()
 
 
 def sandbox_available() -> bool:
@@ -790,11 +798,9 @@ def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 7878, m
     endpoint = Endpoint(settings, max_parallel)
     server = SparqlServer((host, port), make_handler(endpoint))
     server.endpoint = endpoint
+    _start_fork_server(endpoint.ctx)
     return server
 
-
-# Parse once here, so that every forked query process starts with rdflib's parser warmed up.
-forbidden_operation("ASK { ?s ?p ?o }")
 
 QUERY_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>conflict-kg SPARQL</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
