@@ -141,7 +141,7 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 
 def test_an_update_times_out_and_writes_nothing(serve):
-    s = serve("--timeout", "3", "--write-token", TOKEN)
+    s = serve("--timeout", "5", "--write-token", TOKEN)
     t0 = time.monotonic()
     runaway = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?w { ?a ?b ?c } GRAPH ?x { ?d ?e ?f } GRAPH ?y { ?g ?h ?i } "
                "GRAPH ?z { ?j ?k ?l } }")  # updates see the named graphs only through GRAPH
