@@ -57,6 +57,7 @@ FORMAT_PARAM = {"json": "application/sparql-results+json", "xml": "application/s
                 "ttl": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
                 "rdfxml": "application/rdf+xml"}
 MAX_BODY = 10 * 2**20
+MAX_CHUNKS = 10_000
 POLL = 0.1  # seconds between checks on a running process or a waiting request
 NO_FETCH = "this endpoint never fetches other URLs"
 
@@ -644,9 +645,23 @@ def make_handler(endpoint: Endpoint):
             self._send(*answer)
 
         def _fail(self, status: int, message: str) -> None:
-            """An error after which the request stream cannot be trusted: answer, then close."""
+            """An error after which the request stream cannot be trusted: answer, then close, reading what the
+            client still sends for a moment (closing on unread data resets the connection, and the client
+            may lose the answer)."""
             self.close_connection = True
             self._send(status, "text/plain", message.encode() + b"\n")
+            try:
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_WR)
+                self.connection.settimeout(0.5)
+                end, drained = time.monotonic() + 1.0, 0
+                while time.monotonic() < end and drained < 2**20:
+                    data = self.connection.recv(65536)
+                    if not data:
+                        break
+                    drained += len(data)
+            except OSError:
+                pass
 
         def _accept(self, params: dict) -> str:
             fmt = (params.get("format") or [""])[0].lower()
@@ -677,7 +692,7 @@ def make_handler(endpoint: Endpoint):
 
         def _read_chunked(self) -> bytes:
             body = bytearray()
-            while True:
+            for _ in range(MAX_CHUNKS + 1):
                 line = self.rfile.readline(1024)
                 if not line:
                     raise _ClientGone
@@ -697,6 +712,8 @@ def make_handler(endpoint: Endpoint):
                 body += chunk
                 if self.rfile.readline(3) not in (b"\r\n", b"\n"):
                     raise _BadRequest(400, "malformed chunked body: chunk data longer than its size")
+            else:  # a body in a million one-byte chunks would hold the interpreter for seconds
+                raise _BadRequest(413, f"more than {MAX_CHUNKS} chunks")
             for _ in range(64):  # trailer fields, ignored, up to the empty line
                 line = self.rfile.readline(8192)
                 if line in (b"\r\n", b"\n"):

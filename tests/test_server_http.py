@@ -172,6 +172,13 @@ def test_other_transfer_codings_and_smuggling_shapes_are_refused(address):
     assert request(address, base + b"Transfer-Encoding: chunked\r\nContent-Length: 16\r\n\r\n" + chunked(ASK))[0] == 400
 
 
+def test_a_body_in_too_many_chunks_gets_413(address):
+    head = (b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    status, _, body = request(address, head + b"1\r\n \r\n" * 10_001 + chunked(ASK))
+    assert status == 413 and b"chunks" in body
+
+
 def test_a_body_too_large_gets_413(address):
     head = (b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
             b"Content-Length: 99999999999\r\n\r\n")
