@@ -530,7 +530,12 @@ class Endpoint:
                 parent.close()
                 child.close()
                 return 503, "text/plain", b"server shutting down\n", False
-            proc.start()
+            try:
+                proc.start()
+            except OSError as err:  # out of processes or memory: say so, keep no descriptor
+                parent.close()
+                child.close()
+                return 503, "text/plain", f"cannot start a {what} process: {err}\n".encode(), False
             self._procs.add(proc)
             self.started += 1
         child.close()
