@@ -206,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     token = args.write_token or os.environ.get("KG_WRITE_TOKEN") or None
     try:
         server = make_server(Settings(store=str(args.store), write_token=token, timeout=args.timeout,
-                                      max_rows=args.max_rows), args.host, args.port, max_parallel=args.parallel)
+                                      max_rows=args.max_rows, max_memory=args.max_memory), args.host, args.port, max_parallel=args.parallel)
     except (FileNotFoundError, OSError) as err:
         _err(str(err))
         return 2
@@ -305,17 +305,19 @@ def make_parser() -> argparse.ArgumentParser:
 
     sv = _command(sub, 'serve', 'serve a store as a SPARQL 1.1 endpoint',
                  "A SPARQL 1.1 Protocol endpoint with a query page. Read-only unless started with a write "
-                    "token (then updates need 'Authorization: Bearer TOKEN'). SERVICE and LOAD are refused; a "
-                    "query timeout and a result cap protect the server.",
+                    "token (then updates need 'Authorization: Bearer TOKEN'). SERVICE and LOAD are refused and the "
+                    "server never fetches a URL; a timeout (updates too), a memory cap and a result cap protect it.",
                  ['kg serve --store store/', 'KG_WRITE_TOKEN=s3cret kg serve --store store/ --port 8000', "curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query"], cmd_serve)
     sv.add_argument("--store", required=True, metavar="DIR", help="store folder (made by kg add)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
     sv.add_argument("--write-token", metavar="TOKEN", help="allow updates that carry this bearer token "
                                                            "(or set KG_WRITE_TOKEN)")
-    sv.add_argument("--timeout", type=float, default=30.0, metavar="S", help="query timeout in seconds (default 30)")
+    sv.add_argument("--timeout", type=float, default=30.0, metavar="S", help="query and update timeout in seconds (default 30)")
     sv.add_argument("--max-rows", type=int, default=100_000, metavar="N", help="result cap (default 100000)")
-    sv.add_argument("--parallel", type=int, default=4, metavar="N", help="queries run at once (default 4)")
+    sv.add_argument("--parallel", type=int, default=4, metavar="N", help="queries started at once (default 4); as many more may run aside, at low priority, once past 1 s")
+    sv.add_argument("--max-memory", type=int, default=1024, metavar="MB",
+                    help="memory cap of each query or update process, in MB (default 1024; 0: no cap)")
     sv.add_argument("-v", "--verbose", action="store_true", help="log every request")
 
     pu = _command(sub, 'push', 'load a graph or store into any SPARQL 1.1 store (Graph Store Protocol)',

@@ -1,0 +1,252 @@
+"""`kg serve` limits: updates time out too, a memory cap stops a query that eats memory, SIGTERM (or SIGKILL)
+leaves no query process behind, a client that has gone is dropped, and runaway queries do not lock everyone
+else out for the whole timeout."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from kg import server as kg_server
+
+TOKEN = "t0ken-for-limit-tests"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+MEMORY_EATER = "SELECT ?a ?b ?c ?d WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z . ?d ?s ?w } ORDER BY ?a ?b ?c ?d"
+
+
+def small_store(path):
+    """A store of 2,000 quads in three named graphs, made in a moment (no extraction)."""
+    import pyoxigraph as ox
+    ex = "http://example.org/"
+    store = ox.Store(str(path))
+    store.extend([ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}p{i % 7}"), ox.Literal(i),
+                          ox.NamedNode(f"{ex}g{i % 3}")) for i in range(2000)])
+    store.flush()
+    del store
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("limits") / "store"
+    small_store(path)
+    return path
+
+
+class Served:
+    def __init__(self, store, *args: str):
+        self.proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", "0", *args],
+                                     stderr=subprocess.PIPE, text=True)
+        line = self.proc.stderr.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert m, line
+        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
+        self.port = int(m.group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(20)
+
+
+@pytest.fixture
+def serve(store):
+    started = []
+
+    def start(*args: str) -> Served:
+        started.append(Served(store, *args))
+        return started[-1]
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+def ask(url: str, query: str, timeout: float = 120) -> tuple[int, bytes]:
+    req = urllib.request.Request(url + "/query?" + urlencode({"query": query}),
+                                 headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def update(url: str, text: str) -> tuple[int, bytes]:
+    req = urllib.request.Request(url + "/update", data=text.encode(), method="POST",
+                                 headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.add(int(name))
+    return out
+
+
+def query_processes(server_pid: int) -> set[int]:
+    """The server's query processes: children of its children (the fork server's)."""
+    return {g for c in _children(server_pid) for g in _children(c)}
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_until(predicate, limit: float = 20.0, step: float = 0.05) -> bool:
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+def open_runaway(port: int) -> socket.socket:
+    """A client that sent a runaway query and waits (until closed)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall(f"GET /query?query={quote(RUNAWAY)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    return sock
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def test_an_update_times_out_and_writes_nothing(serve):
+    s = serve("--timeout", "5", "--write-token", TOKEN)
+    t0 = time.monotonic()
+    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?w { ?a ?b ?c } GRAPH ?x { ?d ?e ?f } GRAPH ?y { ?g ?h ?i } "
+               "GRAPH ?z { ?j ?k ?l } }")  # updates see the named graphs only through GRAPH
+    status, body = update(s.url, "INSERT { GRAPH <urn:x:big> { <urn:x:a> <urn:x:n> ?n } } WHERE { { " + runaway + " } }")
+    assert status == 503 and b"update timed out" in body and b"nothing was written" in body
+    assert time.monotonic() - t0 < 60
+    status, body = ask(s.url, "ASK { GRAPH <urn:x:big> { ?s ?p ?o } }")
+    assert status == 200 and json.loads(body)["boolean"] is False
+    # the store is in order: the next update and query work
+    assert update(s.url, "INSERT DATA { GRAPH <urn:x:after> { <urn:x:a> <urn:x:b> 1 } }")[0] == 204
+    assert json.loads(ask(s.url, "ASK { GRAPH <urn:x:after> { <urn:x:a> <urn:x:b> 1 } }")[1])["boolean"] is True
+    assert update(s.url, "DROP GRAPH <urn:x:after>")[0] == 204
+
+
+def test_a_query_that_eats_memory_is_stopped_by_the_cap(serve):
+    s = serve("--timeout", "120", "--max-memory", "300")
+    t0 = time.monotonic()
+    status, body = ask(s.url, MEMORY_EATER)
+    assert status == 503 and b"out of memory" in body and b"300 MB" in body
+    assert time.monotonic() - t0 < 100  # stopped by the cap, not by the timeout
+    assert ask(s.url, "ASK { ?s ?p ?o }")[0] == 200
+
+
+@linux_only
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_no_query_process_outlives_the_server(serve, sig):
+    s = serve("--timeout", "120")
+    clients = [open_runaway(s.port) for _ in range(2)]
+    helpers, pids = set(), set()
+    try:
+        assert wait_until(lambda: len(query_processes(s.proc.pid)) == 2), query_processes(s.proc.pid)
+        helpers, pids = _children(s.proc.pid), query_processes(s.proc.pid)
+        s.proc.send_signal(sig)
+        s.proc.wait(20)
+        assert wait_until(lambda: not any(running(p) for p in pids | helpers), 10), \
+            [p for p in pids | helpers if running(p)]
+    finally:
+        for c in clients:
+            c.close()
+        for p in pids | helpers:  # should the test fail, leave no orphan behind either
+            if running(p):
+                os.kill(p, signal.SIGKILL)
+
+
+@linux_only
+def test_a_running_query_whose_client_has_gone_is_stopped(serve):
+    s = serve("--timeout", "120")
+    client = open_runaway(s.port)
+    assert wait_until(lambda: len(query_processes(s.proc.pid)) == 1)
+    pid = next(iter(query_processes(s.proc.pid)))
+    client.close()
+    assert wait_until(lambda: not running(pid), 10)
+    assert ask(s.url, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_a_queued_query_whose_client_has_gone_never_runs(store):
+    ep = kg_server.Endpoint(kg_server.Settings(store=str(store), timeout=120), max_parallel=1)
+    alive = {"a": True, "b": True, "c": True}
+    answers = {}
+
+    def run(name):
+        answers[name] = ep.query(RUNAWAY, "", lambda: alive[name])
+
+    threads = {}
+    for name in ("a", "b"):  # a moves to the low-priority pool after the grace period; b then holds the slot
+        threads[name] = threading.Thread(target=run, args=(name,), daemon=True)
+        threads[name].start()
+        assert wait_until(lambda: ep.started == (1 if name == "a" else 2) and len(ep._procs) == ep.started, 20)
+        time.sleep(ep.grace + 0.3)
+    threads["c"] = threading.Thread(target=run, args=("c",), daemon=True)
+    threads["c"].start()
+    time.sleep(0.3)
+    alive["c"] = False  # c gives up while queued
+    threads["c"].join(10)
+    assert not threads["c"].is_alive() and answers["c"] is None
+    alive["b"] = False  # b's slot frees: nobody is waiting for it any more
+    threads["b"].join(10)
+    assert answers["b"] is None
+    time.sleep(0.5)
+    assert ep.started == 2
+    alive["a"] = False
+    threads["a"].join(10)
+    assert answers["a"] is None and not ep._procs
+
+
+def test_runaway_queries_do_not_lock_everyone_out(serve):
+    """--parallel 2 and two runaway queries: cheap questions are answered long before the 60 s timeout."""
+    s = serve("--timeout", "60", "--parallel", "2")
+    clients = [open_runaway(s.port) for _ in range(2)]
+    try:
+        time.sleep(2.0)  # past the grace period: the runaways now run at the lowest priority, aside
+        t0 = time.monotonic()
+        results = []
+
+        def cheap():
+            results.append(ask(s.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0])
+
+        threads = [threading.Thread(target=cheap) for _ in range(4)]
+        for t in threads:
+            t.start()
+        asks = [ask(s.url, "ASK {}")[0] for _ in range(5)]
+        for t in threads:
+            t.join(60)
+        assert asks == [200] * 5 and results == [200] * 4
+        assert time.monotonic() - t0 < 30
+    finally:
+        for c in clients:
+            c.close()
