@@ -20,6 +20,7 @@ commissioner councillor councilor speaker mp lt gen col sgt capt adm admiral mar
 vice prime foreign defence defense interior regional state military intelligence presidential economy energy
 justice health finance first sr jr st resident survivor volunteer priest father rescuer soldier serviceman
 retiree pensioner mother wife husband son daughter neighbour neighbor shopkeeper owner manager worker
+rear brigadier press
 """.split())
 ORG_HEADS = frozenset("""
 ministry service services agency police company corporation forces force staff administration council committee
@@ -30,10 +31,12 @@ airlines airline inc ltd llc
 """.split())
 PLACE_HEADS = {"region": "region", "regions": "region", "oblast": "region", "oblasts": "region",
                "province": "region", "provinces": "region", "krai": "region", "territory": "region",
-               "district": "district", "districts": "district", "raion": "district", "county": "district"}
+               "district": "district", "districts": "district", "raion": "district", "county": "district",
+               "governorate": "region", "governorates": "region", "township": "district", "townships": "district"}
 SITE_HEADS = frozenset("""
 palace airport airfield airbase station square bridge cathedral church monastery plant refinery port harbour
 harbor terminal stadium hospital park dam market embassy consulate base depot
+mall street avenue theater theatre reactor crossing
 """.split())
 STORE_HEADS = frozenset("store hypermarket supermarket mall".split())
 SETTLEMENT_WORDS = frozenset("""village town city settlement hamlet suburb township community villages towns cities

@@ -10,13 +10,16 @@ import dataclasses
 import re
 
 from ..gazetteer import Town
-from ..lexicon import Concept, Entry
+from ..lexicon import Concept, Entry, ancestors
 from ..model import Entity, Mention
 from ..text import Token, fold, joins, normalize
 from . import cues, names
 from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
+# Prepositions after which a capital is the city itself ("on" is left out: "pressure on Moscow").
+_PLACE_PREPS = frozenset({"in", "at", "near", "over", "toward", "towards", "outside", "around", "into", "inside",
+                          "across", "within", "throughout"})
 KGP = "https://w3id.org/conflict-kg/place/"
 
 
@@ -63,6 +66,7 @@ class _Finder:
         self.lex = doc.resources.lexicon
         self.covered = [False] * len(doc.tokens)
         self.mentions: list[Mention] = []
+        self.possessors: list[Mention] = []  # countries named inside longer names ("Britain's Royal Air Force")
 
     # -- bookkeeping -------------------------------------------------------------------------------
     def free(self, i: int, j: int) -> bool:
@@ -83,6 +87,24 @@ class _Finder:
         return codes or {"UA", "RU"}
 
     # -- passes --------------------------------------------------------------------------------------
+    def operation_names(self) -> None:
+        """'Operation Shield and Arrow', 'Operation Sindoor': a military operation's code name names no
+        weapon, place or person, so its words are set aside before the lexicon sees them."""
+        toks, text = self.doc.tokens, self.doc.text
+        for i, tok in enumerate(toks[:-1]):
+            if tok.text != "Operation" or self.covered[i]:
+                continue
+            j = i + 1
+            while j < len(toks) and self.doc.token_sentence[j] == self.doc.token_sentence[i] and joins(text, toks[j - 1], toks[j]):
+                if toks[j].is_title:
+                    j += 1
+                elif toks[j].lower == "and" and j + 1 < len(toks) and toks[j + 1].is_title:
+                    j += 2
+                else:
+                    break
+            for k in range(i, j if j > i + 1 else i):
+                self.covered[k] = True
+
     def coordinated_places(self) -> None:
         """'the Oryol and Kaluga regions', 'the Ramenskoye, Kolomna and Domodedovo districts'."""
         toks, text = self.doc.tokens, self.doc.text
@@ -171,7 +193,39 @@ class _Finder:
             if capital_of and concept.category == "place" and is_metonym(self.doc, i, j):
                 entity, kind = self.concept_entity(capital_of), "metonym"
             self.add(entity, i, j, kind)
+            if concept.category != "country":
+                self.possessor_country(i, j)
             i = j
+
+    def possessor_country(self, i: int, j: int) -> None:
+        """'Britain's Royal Air Force', 'the Philippines' Department of ...': the owner named inside a longer
+        name is still a mention of that country."""
+        toks, text = self.doc.tokens, self.doc.text
+        for k in range(i + 1, j - 1):
+            after = text[toks[k - 1].end:toks[k - 1].end + 2]
+            if toks[k].lower == "s" and after[:1] in ("'", "\u2019") and toks[k].start == toks[k - 1].end + 1:
+                end = k
+            elif after[:1] in ("'", "\u2019") and toks[k - 1].lower.endswith("s") and after[1:2] == " ":
+                end = k  # plural possessive: "the Philippines' ..."
+            else:
+                continue
+            iris = [e.iri for e in self.lex.lookup(tuple(self.doc.folded[i:end]))
+                    if self.lex.concepts[e.iri].category == "country"]
+            if iris:
+                span = self.doc.span(toks[i].start, toks[end - 1].end)
+                self.possessors.append(Mention(self.concept_entity(iris[0]), span, self.doc.token_sentence[i], "name"))
+            return
+
+    def unnamed_possessors(self) -> list[Mention]:
+        """The possessive countries of longer names, for countries the article names nowhere else (elsewhere
+        the inner mention would only compete with the organization for 'who said it')."""
+        named = {m.entity.iri for m in self.mentions if m.kind == "name"}
+        out: list[Mention] = []
+        for m in self.possessors:
+            if m.entity.iri not in named:
+                named.add(m.entity.iri)
+                out.append(m)
+        return out
 
     def choose(self, entries: list[Entry]) -> Entry:
         if len(entries) == 1:
@@ -270,6 +324,21 @@ class _Finder:
                 counts[m.entity.iri] = counts.get(m.entity.iri, 0) + 1
         return max(counts, key=counts.get) if counts else None
 
+    def merge_weapon_heads(self) -> None:
+        """'Tu-95 strategic bombers', 'Typhoon jets', 'Scud ballistic missiles': a generic weapon word right
+        after a specific one is that weapon's head noun, not a second weapon."""
+        weapons = sorted((m for m in self.mentions if m.entity.category == "weapon"), key=lambda m: m.span.start)
+        drop: set[int] = set()
+        for a, b in zip(weapons, weapons[1:]):
+            if id(a) in drop or self.doc.text[a.span.end:b.span.start].strip() or a.entity.iri == b.entity.iri:
+                continue
+            if b.entity.iri in ancestors(self.lex, a.entity.iri):
+                merged = Mention(a.entity, self.doc.span(a.span.start, b.span.end), a.sentence, a.kind)
+                self.mentions[self.mentions.index(a)] = merged
+                drop.add(id(b))
+        if drop:
+            self.mentions = [m for m in self.mentions if id(m) not in drop]
+
     def surnames(self) -> None:
         """A lone surname (or given name) refers to the person named in full earlier or later."""
         toks = self.doc.tokens
@@ -308,6 +377,8 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
     after = toks[j] if j < len(toks) and doc.token_sentence[j] == doc.token_sentence[i] else None
     before = toks[i - 1] if i > 0 and doc.token_sentence[i - 1] == doc.token_sentence[i] else None
     gap_after = text[toks[j - 1].end:after.start] if after else ""
+    if before is not None and before.lower in _PLACE_PREPS:
+        return False  # "rockets fired toward Jerusalem were shot down": the city is where, not who
     if after is not None and after.lower == "s" and gap_after in ("'", "\u2019"):
         nxt = toks[j + 1] if j + 1 < len(toks) else None
         nxt2 = toks[j + 2] if j + 2 < len(toks) else None
@@ -335,11 +406,17 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
 def find_mentions(doc: Doc) -> list[Mention]:
     """Every mention of an actor, place or weapon in the article, in text order."""
     finder = _Finder(doc)
+    finder.operation_names()
     finder.coordinated_places()
     finder.lexicon_phrases()
+    names.ship_names(finder)
     names.place_patterns(finder)
     finder.generic_organizations()
     names.lowercase_organizations(finder)
+    names.place_bodies(finder)
     names.unknown_names(finder)
+    finder.merge_weapon_heads()
     finder.surnames()
-    return sorted(finder.mentions, key=lambda m: (m.span.start, -m.span.end))
+    inner = finder.unnamed_possessors()
+    # an inner country sorts before the name that contains it, so "X's Defence Ministry said" stays the ministry's
+    return sorted(finder.mentions + inner, key=lambda m: (m.span.start, -m.span.end if m not in inner else -10**9))

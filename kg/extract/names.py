@@ -20,6 +20,10 @@ _PARTICLES = {"von", "der", "van", "de", "al", "bin", "da", "di", "du", "la", "l
 _APPOSITIVE_ORG = re.compile(r"^,\s+(?:the|a|an|Ukraine's|Russia's)\s+(?:[a-z-]+\s+){0,3}"
                              r"(?:company|agency|operator|firm|group|service|broadcaster|network|concern|utility|"
                              r"manufacturer|monopoly|provider|carrier|railway|airline|outlet|watchdog|organisation|organization)\b")
+# Words for a vessel: the capitalised name right after one is a ship ("the bulk carrier True Confidence").
+_VESSEL_WORDS = frozenset("""ship ships vessel vessels tanker tankers carrier carriers freighter freighters destroyer
+destroyers frigate frigates cruiser corvette warship warships boat trawler bulker""".split())
+_SHIP_PREFIXES = frozenset("uss hms ins hmcs usns mv ms mt".split())
 _AGE = re.compile(r"^,\s+(?:aged\s+)?\d{1,3},")
 _APPOSITIVE_PERSON = re.compile(r"^,\s+(?:a|an|the|who|whose|aged|head|chief|governor|mayor|spokesman|spokeswoman|"
                                 r"commander|director|minister|one|local)\b")
@@ -43,6 +47,117 @@ def _is_headline(sentence_text: str, toks: list[Token]) -> bool:
     return len(words) <= 14 and sum(t.is_title for t in words) >= 0.6 * len(words)
 
 
+# Site heads that name a site even in lower case ("Olenya airfield", "the Kashira power plant").
+_LOWER_SITE_HEADS = frozenset("airport palace cathedral airfield airbase refinery plant reactor".split())
+# Words between a town and a site head that still belong to the site's name ("Moscow Oil Refinery").
+_SITE_MODIFIERS = frozenset("""oil power nuclear thermal hydroelectric international military air naval gas fuel
+chemical heating""".split())
+
+
+def _site_named_after_place(f: "_Finder", h: int) -> bool:
+    """'Sheremetyevo Airport', 'the Moscow Oil Refinery', 'the Kashira power plant': a site named after the
+    place just before its head (and modifiers) is the site, not a mention of that place."""
+    from .mentions import minted
+
+    toks, text = f.doc.tokens, f.doc.text
+    tok = toks[h]
+    if not (tok.is_title or tok.lower in _LOWER_SITE_HEADS):
+        return False
+    k = h
+    while k > 0 and h - k < 2 and toks[k - 1].lower in _SITE_MODIFIERS and not f.covered[k - 1] \
+            and joins(text, toks[k - 1], toks[k]):
+        k -= 1
+    if k == 0 or not joins(text, toks[k - 1], toks[k]) or f.doc.token_sentence[k - 1] != f.doc.token_sentence[h]:
+        return False
+    before = [m for m in f.mentions if m.span.end == toks[k - 1].end and m.entity.category == "place"
+              and m.kind == "name" and m.entity.feature_type not in ("region", "water", "site")]
+    if before:
+        a = f.doc.token_index(before[0].span.start)
+        f.mentions.remove(before[0])
+        for i in range(a, h + 1):
+            f.covered[i] = False
+    elif k < h and not f.covered[k - 1]:
+        a = _run_start(f, k)
+        if a is None:
+            return False
+    else:
+        return False
+    f.add(minted("place", text[toks[a].start:tok.end], "site"), a, h + 1)
+    return True
+
+
+def ship_names(f: "_Finder") -> None:
+    """Named ships are places: 'the USS Carney', 'the tanker Sounion', 'merchant ships, the X and the Y'.
+    A name found once is the same ship wherever else the article repeats it."""
+    doc, toks, text = f.doc, f.doc.tokens, f.doc.text
+    found: dict[tuple[str, ...], object] = {}
+    for h, tok in enumerate(toks):
+        low = tok.lower
+        if low in _SHIP_PREFIXES and tok.text.isupper() and h + 1 < len(toks) and joins(text, tok, toks[h + 1]):
+            if low in ("mv", "mt", "ms") and text[tok.end:tok.end + 1] == "/":
+                continue
+            b = _title_run_end(f, h + 1)
+            if b > h + 1:
+                _add_ship(f, found, h, b)
+            continue
+        if tok.text == "M" and text[tok.end:tok.end + 1] == "/" and h + 2 < len(toks) and toks[h + 1].text == "V":
+            b = _title_run_end(f, h + 2)
+            if b > h + 2:
+                _add_ship(f, found, h, b)
+            continue
+        if low not in _VESSEL_WORDS or tok.is_title:
+            continue
+        a = h + 1
+        while a < len(toks) and doc.token_sentence[a] == doc.token_sentence[h]:
+            gap = text[toks[a - 1].end:toks[a].start]
+            if gap.strip() not in ("", ",") or "\n" in gap or (gap.strip() == "," and not low.endswith("s")):
+                break  # only a list of ships follows a comma: "merchant ships, the X and the Y"
+            if toks[a].lower == "the":
+                a += 1
+                continue
+            b = _title_run_end(f, a)
+            if b == a or toks[a].lower in cues.MONTHS or toks[a].lower in cues.WEEKDAYS:
+                break
+            if toks[a].text[:1].isalpha() and f.free(a, b):
+                _add_ship(f, found, a, b)
+            if b < len(toks) and toks[b].lower == "and" and b + 1 < len(toks):
+                a = b + 1
+            else:
+                break
+    if not found:
+        return
+    for i in range(len(toks)):  # later and earlier repetitions of a known ship name
+        for key, entity in found.items():
+            j = i + len(key)
+            if j <= len(toks) and not f.covered[i] and tuple(t.text for t in toks[i:j]) == key and f.free(i, j) \
+                    and (j == len(toks) or not toks[j].is_title or not joins(text, toks[j - 1], toks[j])):
+                f.add(entity, i, j)
+                break
+
+
+def _title_run_end(f: "_Finder", a: int) -> int:
+    """End of the run of capitalised (or numeral) tokens starting at a, within one sentence."""
+    toks, text = f.doc.tokens, f.doc.text
+    b = a
+    while b < len(toks) and (toks[b].is_title or (b > a and toks[b].text.isdigit())) \
+            and f.doc.token_sentence[b] == f.doc.token_sentence[a] and (b == a or joins(text, toks[b - 1], toks[b])):
+        b += 1
+    return b
+
+
+def _add_ship(f: "_Finder", found: dict, a: int, b: int) -> None:
+    from .mentions import minted
+
+    toks = f.doc.tokens
+    name_start = a + 1 if toks[a].text == "M" and a + 1 < b and toks[a + 1].text == "V" else a
+    if name_start > a:
+        name_start += 1
+    key = tuple(t.text for t in toks[name_start:b])
+    entity = found.get(key) or minted("place", " ".join(t.text for t in toks[a:b]), "site")
+    found.setdefault(key, entity)
+    f.add(entity, a, b)
+
+
 def place_patterns(f: "_Finder") -> None:
     """Regions, districts, sites and 'village of X' that the lexicon did not cover."""
     from .mentions import entity_from_town, minted
@@ -59,11 +174,13 @@ def place_patterns(f: "_Finder") -> None:
             if a is not None:
                 name = " ".join(t.text for t in toks[a:h])
                 f.add(f.place_with_head(name, cues.PLACE_HEADS[low]), a, h + 1)
-            continue
+                continue
         # named sites: "Dolmabahce Palace", "Domodedovo airport", "Lukyanivska metro station"
         if low in cues.SITE_HEADS and h > 0:
+            if _site_named_after_place(f, h):
+                continue
             a = _run_start(f, h if toks[h - 1].lower != "metro" else h - 1)
-            if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in {"airport", "palace", "cathedral"}):
+            if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in _LOWER_SITE_HEADS):
                 label = " ".join(t.text for t in toks[a:h + 1])
                 f.add(minted("place", label, "site"), a, h + 1)
             continue
@@ -95,7 +212,11 @@ def place_patterns(f: "_Finder") -> None:
 
 
 _LOWER_ORG = re.compile(r"\s+((?:[a-z]+\s+){0,2}(?:ministry|agency|service|police|army|navy|military administration|"
-                        r"prosecutor's office|prosecutors|parliament|government|intelligence|border guard|national guard))\b")
+                        r"prosecutor's office|prosecutors|parliament|intelligence|border guard|national guard|"
+                        r"military(?=\s+(?:said|says|has|had|is|was|said|reported|announced|confirmed|denied)\b)))\b")
+# "the Kharkiv regional prosecutor's office", "Donetsk regional police": a place's own body, in lower case.
+_PLACE_BODY = re.compile(r"\s+((?:regional|city|district|oblast|municipal)\s+(?:prosecutor['\u2019]s office|police|"
+                         r"military administration|administration|council|emergency service))\b")
 
 
 def lowercase_organizations(f: "_Finder") -> None:
@@ -120,6 +241,24 @@ def lowercase_organizations(f: "_Finder") -> None:
         for k in range(a, b):
             f.covered[k] = False
         f.add(minted("organization", f"{demonym} {words}"), a, b)
+
+
+def place_bodies(f: "_Finder") -> None:
+    """'the Kharkiv regional prosecutor's office', 'Beryslav district police': a body named after its place."""
+    from .mentions import minted
+
+    doc = f.doc
+    for m in list(f.mentions):
+        if m.entity.category != "place" or m.kind != "name":
+            continue
+        g = _PLACE_BODY.match(doc.text, m.span.end)
+        if not g:
+            continue
+        a, b = doc.token_index(m.span.start), doc.token_index(g.end(1))
+        if not f.free(doc.token_index(m.span.end), b):
+            continue
+        f.mentions.remove(m)
+        f.add(minted("organization", doc.text[m.span.start:g.end(1)].replace("\u2019", "'")), a, b)
 
 
 def _run_start(f: "_Finder", h: int) -> int | None:
