@@ -82,12 +82,15 @@ class Gazetteer:
         return tuple(self._rows.town(r) for r in self._names.get(normalize(name), ()))
 
     def best(self, name: str, countries: set[str] | frozenset[str] = frozenset(), min_population: int = 0) -> Town | None:
-        """The town a name most likely means: one in the context countries first, then the biggest."""
+        """The town a name most likely means: one in the context countries first, then one whose own name it
+        is (not a former or foreign name: 'Stanislav' the village, not Ivano-Frankivsk), then the biggest."""
         towns = [t for t in self.candidates(name) if t.population >= min_population]
         if not towns:
             return None
-        in_context = [t for t in towns if t.country_code in countries]
-        return (in_context or towns)[0]
+        in_context = [t for t in towns if t.country_code in countries] or towns
+        key = normalize(name)
+        own = [t for t in in_context if normalize(t.name) == key]
+        return (own or in_context)[0]
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:

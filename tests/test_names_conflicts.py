@@ -112,3 +112,30 @@ def test_gazetteer_loads_fast_and_knows_small_conflict_towns():
     assert gaz.best("Kanbalu").country_code == "MM"
     assert gaz.best("Port Sudan").country_code == "SD"
     assert 703448 in gaz.by_id and gaz.by_id.get(703448).name == "Kyiv"
+
+
+def test_settlements_listed_together_are_places():
+    text = ("Russian forces shelled the Kherson region on Monday. The governor listed the villages hit, "
+            "among them Antonivka, Bilozerka, Komyshany and Inhulets.")
+    found = labels(text, "place")
+    assert {"Antonivka", "Bilozerka", "Komyshany", "Inhulets"} <= found
+
+
+def test_a_list_of_people_is_not_a_list_of_places():
+    found = labels("The talks brought together Olena Marchuk, Petro Savchuk and Ivan Horak in Lviv.", "place")
+    assert found == {"Lviv"}
+
+
+def test_bulleted_settlement_lines_name_places():
+    text = "Shelling in the Donetsk region overnight:\n- Siversk: two houses damaged.\n- Dobropillia: one man hurt."
+    assert {"Siversk", "Dobropillia"} <= labels(text, "place")
+
+
+def test_a_village_keeps_its_own_name_over_a_city_formerly_called_so():
+    found = labels("Drones hit Stanislav, Antonivka and Bilozerka in the Kherson region.", "place")
+    assert "Stanislav" in found and "Ivano-Frankivsk" not in found
+
+
+def test_district_prosecutors_office_is_one_organization():
+    found = labels("The Beryslav district prosecutor's office opened a case.", "organization")
+    assert "Beryslav district prosecutor's office" in found

@@ -414,6 +414,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
     finder.generic_organizations()
     names.lowercase_organizations(finder)
     names.place_bodies(finder)
+    names.place_lists(finder)
     names.unknown_names(finder)
     finder.merge_weapon_heads()
     finder.surnames()

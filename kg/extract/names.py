@@ -217,6 +217,7 @@ _LOWER_ORG = re.compile(r"\s+((?:[a-z]+\s+){0,2}(?:ministry|agency|service|polic
 # "the Kharkiv regional prosecutor's office", "Donetsk regional police": a place's own body, in lower case.
 _PLACE_BODY = re.compile(r"\s+((?:regional|city|district|oblast|municipal)\s+(?:prosecutor['\u2019]s office|police|"
                          r"military administration|administration|council|emergency service))\b")
+_BODY_HEAD = re.compile(r"\s+(prosecutor['\u2019]s office|police|military administration)\b")
 
 
 def lowercase_organizations(f: "_Finder") -> None:
@@ -252,6 +253,8 @@ def place_bodies(f: "_Finder") -> None:
         if m.entity.category != "place" or m.kind != "name":
             continue
         g = _PLACE_BODY.match(doc.text, m.span.end)
+        if not g and m.span.text.lower().endswith(("district", "region", "oblast")):
+            g = _BODY_HEAD.match(doc.text, m.span.end)  # "the Beryslav district prosecutor's office"
         if not g:
             continue
         a, b = doc.token_index(m.span.start), doc.token_index(g.end(1))
@@ -259,6 +262,83 @@ def place_bodies(f: "_Finder") -> None:
             continue
         f.mentions.remove(m)
         f.add(minted("organization", doc.text[m.span.start:g.end(1)].replace("\u2019", "'")), a, b)
+
+
+def place_lists(f: "_Finder") -> None:
+    """Front-line reports list the settlements hit: 'among them Antonivka, Beryslav, Burhunka and Mylove',
+    '- Siversk: three houses damaged'. In a list of three or more names where most are towns of the
+    article's countries (or places already found), every name the gazetteer knows there is a place."""
+    from .mentions import entity_from_town
+
+    doc, toks, text = f.doc, f.doc.tokens, f.doc.text
+    gaz, ctx = doc.resources.gazetteer, f.context_countries()
+    for s in doc.sentences:
+        rng = doc.sentence_tokens(s.index)
+        items: list[tuple[int, int]] = []
+        i = rng.start
+        while i < rng.stop:
+            b = _list_item_end(f, i, rng.stop)
+            if b == i:
+                _place_list(f, items, gaz, ctx)
+                items = []
+                i += 1
+                continue
+            items.append((i, b))
+            nxt = b
+            gap = text[toks[b - 1].end:toks[b].start] if b < rng.stop else ""
+            if b < rng.stop and gap.strip() == "," and b + 1 < rng.stop and toks[b].lower == "and":
+                nxt = b + 1
+            elif b < rng.stop and toks[b].lower == "and" and gap.strip() == "":
+                nxt = b + 1
+            elif not (b < rng.stop and gap.strip() == ","):
+                _place_list(f, items, gaz, ctx)
+                items = []
+            i = nxt
+        _place_list(f, items, gaz, ctx)
+        line_start = text.rfind("\n", 0, s.start) + 1
+        bullet = re.match(r"[-\u2022*]\s+", text[line_start:s.start + 3]) if s.start - line_start <= 2 else None
+        if bullet and rng.start < rng.stop:  # "- Siversk: three houses damaged."
+            b = _list_item_end(f, rng.start, rng.stop)
+            if b > rng.start and text[toks[b - 1].end:toks[b - 1].end + 1] in (":", ","):
+                town = gaz.best(" ".join(t.text for t in toks[rng.start:b]), ctx)
+                if town and town.country_code in ctx:
+                    f.add(entity_from_town(doc, town), rng.start, b)
+
+
+def _list_item_end(f: "_Finder", i: int, stop: int) -> int:
+    """End of a list item at token i: a place already found there, or a free capitalised run of 1-3 words."""
+    toks = f.doc.tokens
+    if f.covered[i]:
+        for m in f.mentions:
+            if m.span.start == toks[i].start and m.entity.category == "place":
+                return f.doc.token_index(m.span.end)
+        return i
+    if not toks[i].is_title or not toks[i].text[:1].isalpha() or toks[i].lower in cues.SENTENCE_START_WORDS:
+        return i
+    b = i + 1
+    while b < stop and b - i < 3 and toks[b].is_title and not f.covered[b] and joins(f.doc.text, toks[b - 1], toks[b]):
+        b += 1
+    return b
+
+
+def _place_list(f: "_Finder", items: list[tuple[int, int]], gaz, ctx: set[str]) -> None:
+    from .mentions import entity_from_town
+
+    if len(items) < 3:
+        return
+    towns = []
+    for a, b in items:
+        if f.covered[a]:
+            towns.append("known")
+            continue
+        town = gaz.best(" ".join(t.text for t in f.doc.tokens[a:b]), ctx)
+        towns.append(town if town is not None and town.country_code in ctx else None)
+    hits = sum(t is not None for t in towns)
+    if hits < 3 or hits < 0.6 * len(items):
+        return
+    for (a, b), town in zip(items, towns):
+        if town is not None and town != "known" and f.free(a, b):
+            f.add(entity_from_town(f.doc, town), a, b)
 
 
 def _run_start(f: "_Finder", h: int) -> int | None:
