@@ -139,3 +139,31 @@ def test_a_village_keeps_its_own_name_over_a_city_formerly_called_so():
 def test_district_prosecutors_office_is_one_organization():
     found = labels("The Beryslav district prosecutor's office opened a case.", "organization")
     assert "Beryslav district prosecutor's office" in found
+
+
+def test_site_name_may_span_and_or_of():
+    found = labels("Missiles hit the Ivan Franko Opera and Ballet Theater in the city centre.", "place")
+    assert "Ivan Franko Opera and Ballet Theater" in found
+    assert "person" not in {cat for cat, _ in entities("A blast shook the Ivan Franko Opera and Ballet Theater.")}
+
+
+def test_streets_sharing_one_plural_head():
+    found = labels("Bombs fell where Shevchenka and Franka streets meet.", "place")
+    assert {"Shevchenka Street", "Franka Street"} <= found
+
+
+def test_lower_case_body_as_subject_of_a_reporting_verb():
+    found = labels("Explosions were heard in Kyiv. The air force says more missiles are on the way.", "organization")
+    assert "Ukrainian Air Force" in found
+    assert labels("Pilots of the air force trained in Kyiv.", "organization") == set()
+
+
+def test_country_set_by_in_at_sentence_start_owns_the_body():
+    found = labels("Israeli jets struck Israel's north. In Lebanon, the health ministry said three people died.",
+                   "organization")
+    assert "Lebanese Health Ministry" in found and "Israeli Health Ministry" not in found
+
+
+def test_city_districts_without_district_word():
+    found = labels("A warehouse burned in Obolonskyi and a school was hit in Sviatoshynskyi.", "place")
+    assert {"Obolonskyi district", "Sviatoshynskyi district"} <= found

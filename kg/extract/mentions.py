@@ -17,6 +17,8 @@ from . import cues, names
 from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
+# Plural heads of named sites that share them: "Chornovola and Kruhova streets".
+_PLURAL_SITE_HEADS = {"streets": "Street", "avenues": "Avenue", "squares": "Square"}
 # Prepositions after which a capital is the city itself ("on" is left out: "pressure on Moscow").
 _PLACE_PREPS = frozenset({"in", "at", "near", "over", "toward", "towards", "outside", "around", "into", "inside",
                           "across", "within", "throughout"})
@@ -109,7 +111,7 @@ class _Finder:
         """'the Oryol and Kaluga regions', 'the Ramenskoye, Kolomna and Domodedovo districts'."""
         toks, text = self.doc.tokens, self.doc.text
         for h, tok in enumerate(toks):
-            head = cues.PLACE_HEADS.get(tok.lower)
+            head = cues.PLACE_HEADS.get(tok.lower) or _PLURAL_SITE_HEADS.get(tok.lower)
             if head is None or not tok.lower.endswith("s") or h < 3:
                 continue
             names_found: list[tuple[int, int]] = []
@@ -133,7 +135,10 @@ class _Finder:
                 continue
             for a, b in names_found:
                 name = " ".join(t.text for t in toks[a:b])
-                self.add(self.place_with_head(name, head), a, b)
+                if tok.lower in _PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
+                    self.add(minted("place", f"{name} {head}", "site"), a, b)
+                else:
+                    self.add(self.place_with_head(name, head), a, b)
             self.covered[h] = True
 
     def place_with_head(self, name: str, head: str) -> Entity:
@@ -265,7 +270,9 @@ class _Finder:
                 j = i + len(key)
                 if j > len(toks) or not self.free(i, j):
                     continue
-                if tuple(folded[i:j]) != key or not all(t.is_title for t in toks[i:j]):
+                if tuple(folded[i:j]) != key:
+                    continue
+                if not all(t.is_title for t in toks[i:j]) and not self.reports(i, j):
                     continue
                 if any(not joins(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
                     continue
@@ -286,6 +293,13 @@ class _Finder:
                 self.mentions = [m for m in self.mentions if not (start is not None and m.span.start == toks[start].start)]
                 self.add(entity, start if start is not None else i, j)
 
+    def reports(self, i: int, j: int) -> bool:
+        """'the air force says', 'the defence ministry said': a body in lower case is a name only as the
+        subject of a reporting verb."""
+        toks = self.doc.tokens
+        return (i > 0 and toks[i - 1].lower == "the" and j < len(toks) and toks[j].lower in cues.REPORTING_VERBS
+                and self.doc.token_sentence[j] == self.doc.token_sentence[i])
+
     def country_before(self, i: int) -> tuple[str | None, int | None]:
         """A country or demonym right before token i ("Ukraine's", "Russian")."""
         toks = self.doc.tokens
@@ -301,6 +315,12 @@ class _Finder:
         """The country an unqualified 'Defence Ministry' belongs to: the one an earlier mention of the same
         kind of body had, else the dateline's, else the country named most so far."""
         start = self.doc.tokens[i].start
+        sentence = self.doc.token_sentence[i]
+        for m in self.mentions:  # "In Lebanon, the health ministry said": the sentence sets the scene
+            k = self.doc.token_index(m.span.start)
+            if m.sentence == sentence and m.span.end <= start and m.entity.category == "country" \
+                    and k > 0 and self.doc.tokens[k - 1].lower == "in" and self.doc.token_sentence[k - 1] == sentence:
+                return m.entity.iri
         head = tuple(fold(t.text) for t in self.doc.tokens[i:i + 3])
         for m in reversed(self.mentions):
             c = self.lex.concepts.get(m.entity.iri)

@@ -180,6 +180,8 @@ def place_patterns(f: "_Finder") -> None:
             if _site_named_after_place(f, h):
                 continue
             a = _run_start(f, h if toks[h - 1].lower != "metro" else h - 1)
+            if a is not None and tok.is_title:
+                a = _through_connectors(f, a)
             if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in _LOWER_SITE_HEADS):
                 label = " ".join(t.text for t in toks[a:h + 1])
                 f.add(minted("place", label, "site"), a, h + 1)
@@ -339,6 +341,19 @@ def _place_list(f: "_Finder", items: list[tuple[int, int]], gaz, ctx: set[str]) 
     for (a, b), town in zip(items, towns):
         if town is not None and town != "known" and f.free(a, b):
             f.add(entity_from_town(f.doc, town), a, b)
+
+
+def _through_connectors(f: "_Finder", a: int) -> int:
+    """'Taras Shevchenko Music and Drama Theater', 'Museum of Fine Arts': a capitalised name may span
+    'and'/'of'/'for' between capitalised words."""
+    toks = f.doc.tokens
+    while a >= 2 and toks[a - 1].lower in ("and", "of", "for") and not f.covered[a - 1] \
+            and f.doc.token_sentence[a - 1] == f.doc.token_sentence[a] and joins(f.doc.text, toks[a - 1], toks[a]):
+        b = _run_start(f, a - 1)
+        if b is None:
+            break
+        a = b
+    return a
 
 
 def _run_start(f: "_Finder", h: int) -> int | None:
