@@ -167,3 +167,14 @@ def test_country_set_by_in_at_sentence_start_owns_the_body():
 def test_city_districts_without_district_word():
     found = labels("A warehouse burned in Obolonskyi and a school was hit in Sviatoshynskyi.", "place")
     assert {"Obolonskyi district", "Sviatoshynskyi district"} <= found
+
+
+def test_two_places_joined_by_and_when_one_is_known():
+    found = labels("Armenian forces shelled Tartar and Barda overnight, Azerbaijan said.", "place")
+    assert {"Tartar", "Barda"} <= found
+    assert "London" not in labels("Washington and London have responded with strikes.", "place")
+
+
+def test_after_one_ship_a_new_noun_phrase_is_not_a_ship():
+    found = labels("The rebels hit the tanker Coral Wave and the Maltese-flagged freighter Orla.", "place")
+    assert {"Coral Wave", "Orla"} <= found and "Maltese" not in found

@@ -120,8 +120,8 @@ def ship_names(f: "_Finder") -> None:
                 break
             if toks[a].text[:1].isalpha() and f.free(a, b):
                 _add_ship(f, found, a, b)
-            if b < len(toks) and toks[b].lower == "and" and b + 1 < len(toks):
-                a = b + 1
+            if b < len(toks) and toks[b].lower == "and" and b + 1 < len(toks) and low.endswith("s"):
+                a = b + 1  # "merchant ships, the X and the Y"; after one ship, "and the ..." starts anew
             else:
                 break
     if not found:
@@ -326,17 +326,22 @@ def _list_item_end(f: "_Finder", i: int, stop: int) -> int:
 def _place_list(f: "_Finder", items: list[tuple[int, int]], gaz, ctx: set[str]) -> None:
     from .mentions import entity_from_town
 
-    if len(items) < 3:
+    if len(items) < 2:
         return
     towns = []
     for a, b in items:
         if f.covered[a]:
             towns.append("known")
             continue
-        town = gaz.best(" ".join(t.text for t in f.doc.tokens[a:b]), ctx)
+        town = gaz.best(" ".join(t.text for t in f.doc.tokens[a:b]), ctx, 0 if len(items) > 2 else 1000)
         towns.append(town if town is not None and town.country_code in ctx else None)
     hits = sum(t is not None for t in towns)
-    if hits < 3 or hits < 0.6 * len(items):
+    if len(items) == 2:  # "shelled Tartar and Barda": a pair needs one place already known, and no capital
+        lex = f.doc.resources.lexicon  # ("Washington and London responded" speaks of governments)
+        if "known" not in towns or None in towns or any(
+                normalize(" ".join(t.text for t in f.doc.tokens[a:b])) in lex.capitals for a, b in items):
+            return
+    elif hits < 3 or hits < 0.6 * len(items):
         return
     for (a, b), town in zip(items, towns):
         if town is not None and town != "known" and f.free(a, b):
