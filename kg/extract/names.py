@@ -459,7 +459,11 @@ def unknown_names(f: "_Finder") -> None:
                 ctx = f.context_countries()
                 town = gaz.best(name, ctx, 1000)
                 if town and (town.country_code in ctx or town.population >= 50000):
-                    f.add(entity_from_town(doc, town), a, b)
+                    capital_of = lex.capitals.get(normalize(name))
+                    if capital_of and is_metonym(doc, a, b):  # "Washington and London have responded"
+                        f.add(f.concept_entity(capital_of), a, b, "metonym")
+                    else:
+                        f.add(entity_from_town(doc, town), a, b)
                     continue
 
 
