@@ -178,3 +178,26 @@ def test_two_places_joined_by_and_when_one_is_known():
 def test_after_one_ship_a_new_noun_phrase_is_not_a_ship():
     found = labels("The rebels hit the tanker Coral Wave and the Maltese-flagged freighter Orla.", "place")
     assert {"Coral Wave", "Orla"} <= found and "Maltese" not in found
+
+
+def test_residents_of_a_town_name_the_town():
+    found = labels("Russian drones hit the Sumy region. Residents of Bilopillia fled overnight.", "place")
+    assert "Bilopillia" in found
+
+
+def test_site_named_with_a_demonym():
+    assert "Kuwaiti Hospital" in labels("Shells struck the Kuwaiti Hospital in Rafah.", "place")
+
+
+def test_new_township_keeps_its_head_word():
+    assert "Zeebyinhla township" in labels("Jets bombed Zeebyinhla township in Sagaing Region.", "place")
+
+
+def test_prefixed_ship_after_vessel_word_is_one_mention():
+    text = "The destroyers USS Halsey and USS Reed fired interceptors."
+    ships = [m for m in read(text).mentions if m.entity.category == "place"]
+    assert [m.span.text for m in ships] == ["USS Halsey", "USS Reed"]
+
+
+def test_person_label_keeps_arabic_particle_spelling():
+    assert "Khaled bin Saleh al-Omari" in labels("Spokesman Khaled bin Saleh al-Omari said the raid failed.", "person")

@@ -138,11 +138,12 @@ class _Finder:
                 if tok.lower in _PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
                     self.add(minted("place", f"{name} {head}", "site"), a, b)
                 else:
-                    self.add(self.place_with_head(name, head), a, b)
+                    self.add(self.place_with_head(name, head, tok.lower), a, b)
             self.covered[h] = True
 
-    def place_with_head(self, name: str, head: str) -> Entity:
-        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district."""
+    def place_with_head(self, name: str, head: str, word: str = "") -> Entity:
+        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district
+        (a new township keeps that word: 'Paletwa township')."""
         if head == "region":
             for entry in self.lex.lookup(tuple(normalize(name + " region").split())):
                 return self.concept_entity(entry.iri)
@@ -151,7 +152,7 @@ class _Finder:
         town = self.doc.resources.gazetteer.best(name, self.context_countries(), 20000)
         if town:  # "the Kolomna district" is named after its town; as a district it is not a separate target
             return dataclasses.replace(entity_from_town(self.doc, town), feature_type="district")
-        return minted("place", f"{name} district", "district")
+        return minted("place", f"{name} {'township' if word.startswith('township') else 'district'}", "district")
 
     def lexicon_phrases(self) -> None:
         """Longest lexicon match at each token, within a sentence, honouring the labels' case."""

@@ -16,7 +16,7 @@ from . import cues
 if TYPE_CHECKING:
     from .mentions import _Finder
 
-_PARTICLES = {"von", "der", "van", "de", "al", "bin", "da", "di", "du", "la", "le", "del", "dos"}
+_PARTICLES = {"von", "der", "van", "de", "al", "bin", "bint", "ibn", "el", "ash", "ad", "da", "di", "du", "la", "le", "del", "dos"}
 _APPOSITIVE_ORG = re.compile(r"^,\s+(?:the|a|an|Ukraine's|Russia's)\s+(?:[a-z-]+\s+){0,3}"
                              r"(?:company|agency|operator|firm|group|service|broadcaster|network|concern|utility|"
                              r"manufacturer|monopoly|provider|carrier|railway|airline|outlet|watchdog|organisation|organization)\b")
@@ -47,6 +47,9 @@ def _is_headline(sentence_text: str, toks: list[Token]) -> bool:
     return len(words) <= 14 and sum(t.is_title for t in words) >= 0.6 * len(words)
 
 
+# Nouns whose "of" introduces a place: "residents of Bint Jbeil", "the outskirts of Aleppo", "north of Gaza City".
+_OF_PLACE_NOUNS = frozenset("""residents inhabitants outskirts centre center suburbs edge north south east west
+northeast northwest southeast southwest northern southern eastern western""".split())
 # Site heads that name a site even in lower case ("Olenya airfield", "the Kashira power plant").
 _LOWER_SITE_HEADS = frozenset("airport palace cathedral airfield airbase refinery plant reactor".split())
 # Words between a town and a site head that still belong to the site's name ("Moscow Oil Refinery").
@@ -69,8 +72,9 @@ def _site_named_after_place(f: "_Finder", h: int) -> bool:
         k -= 1
     if k == 0 or not joins(text, toks[k - 1], toks[k]) or f.doc.token_sentence[k - 1] != f.doc.token_sentence[h]:
         return False
-    before = [m for m in f.mentions if m.span.end == toks[k - 1].end and m.entity.category == "place"
-              and m.kind == "name" and m.entity.feature_type not in ("region", "water", "site")]
+    before = [m for m in f.mentions if m.span.end == toks[k - 1].end and (
+        (m.entity.category == "place" and m.kind == "name" and m.entity.feature_type not in ("region", "water", "site"))
+        or (m.kind == "demonym" and tok.is_title))]  # "the Saudi Hospital", "the Turkish Embassy"
     if before:
         a = f.doc.token_index(before[0].span.start)
         f.mentions.remove(before[0])
@@ -97,12 +101,12 @@ def ship_names(f: "_Finder") -> None:
             if low in ("mv", "mt", "ms") and text[tok.end:tok.end + 1] == "/":
                 continue
             b = _title_run_end(f, h + 1)
-            if b > h + 1:
+            if b > h + 1 and f.free(h, b):
                 _add_ship(f, found, h, b)
             continue
         if tok.text == "M" and text[tok.end:tok.end + 1] == "/" and h + 2 < len(toks) and toks[h + 1].text == "V":
             b = _title_run_end(f, h + 2)
-            if b > h + 2:
+            if b > h + 2 and f.free(h, b):
                 _add_ship(f, found, h, b)
             continue
         if low not in _VESSEL_WORDS or tok.is_title:
@@ -173,7 +177,7 @@ def place_patterns(f: "_Finder") -> None:
             a = _run_start(f, h)
             if a is not None:
                 name = " ".join(t.text for t in toks[a:h])
-                f.add(f.place_with_head(name, cues.PLACE_HEADS[low]), a, h + 1)
+                f.add(f.place_with_head(name, cues.PLACE_HEADS[low], low), a, h + 1)
                 continue
         # named sites: "Dolmabahce Palace", "Domodedovo airport", "Lukyanivska metro station"
         if low in cues.SITE_HEADS and h > 0:
@@ -436,12 +440,13 @@ def unknown_names(f: "_Finder") -> None:
                 f.add(minted("organization", words[0]), a, b)
                 continue
             # persons
-            if 2 <= len(words) <= 4 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b):
+            core = sum(fold(w) not in _PARTICLES for w in words)  # "bin", "al" do not lengthen a name
+            if 2 <= core <= 4 and len(words) <= 7 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b):
                 given = fold(words[0]) in lex.given_names
                 said = _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS or (
                     before_tok is not None and before_tok.lower in {"said", "says", "told", "wrote"})
                 if given or titled or _AGE.match(after) or said or (_APPOSITIVE_PERSON.match(after) and not _gazetteer_hit(f, a, b)):
-                    f.add(minted("person", " ".join(words)), a, b)
+                    f.add(minted("person", " ".join(text[toks[a].start:toks[b - 1].end].split())), a, b)
                     continue
             # a big city of the war's countries needs no locative word ("the Saratov oil refinery")
             if len(words) <= 2 and not first_in_sentence:
@@ -496,6 +501,8 @@ def _locative_before(f: "_Finder", a: int) -> bool:
         return False
     prev = toks[a - 1]
     if prev.lower in cues.LOCATIVE_PREPS or prev.lower in {"of", "from", "to"} and a > 1 and toks[a - 2].lower in cues.SETTLEMENT_WORDS:
+        return True
+    if prev.lower == "of" and a > 1 and toks[a - 2].lower in _OF_PLACE_NOUNS:  # "residents of X", "north of X"
         return True
     if prev.lower == "and" or f.doc.text[prev.end:toks[a].start].strip() == ",":
         earlier = [m for m in f.mentions if m.span.end <= toks[a].start]
