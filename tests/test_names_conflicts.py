@@ -201,3 +201,29 @@ def test_prefixed_ship_after_vessel_word_is_one_mention():
 
 def test_person_label_keeps_arabic_particle_spelling():
     assert "Khaled bin Saleh al-Omari" in labels("Spokesman Khaled bin Saleh al-Omari said the raid failed.", "person")
+
+
+def test_a_different_first_name_before_a_known_surname_is_another_person():
+    found = labels("Deputy Prime Minister Oleksii Kuleba said power was back.", "person")
+    assert "Oleksii Kuleba" in found and "Dmytro Kuleba" not in found
+    assert "Dmytro Kuleba" in labels("President Zelensky and Kuleba met in Kyiv.", "person")
+
+
+def test_settlement_word_after_the_name():
+    assert "Tazhilgyi" in labels("Jets bombed a gathering in Tazhilgyi village on Tuesday.", "place")
+
+
+def test_name_in_apposition_to_a_person_noun():
+    found = labels("A nine-year-old boy, Yousef Barakeh, was hurt near the town of Arad.", "person")
+    assert "Yousef Barakeh" in found
+
+
+def test_name_joined_to_a_known_person_is_a_person():
+    found = labels('The army said its jets "struck Mohammed Deif and Rafiq Hanoun", two commanders.', "person")
+    assert "Rafiq Hanoun" in found
+
+
+def test_capitalised_body_named_after_a_place():
+    found = labels("Commanders of Hamas's Rafah Brigade were targeted.", "organization")
+    assert "Rafah Brigade" in found
+    assert "Rafah" not in labels("Commanders of Hamas's Rafah Brigade were targeted.", "place")

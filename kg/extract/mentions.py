@@ -190,8 +190,11 @@ class _Finder:
                 continue
             j, entry = best
             concept = lex.concepts[entry.iri]
-            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in {"on", "via"}):
+            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in {"on", "via", "to"}):
                 i += 1  # single letters ("X") only count where a platform is expected
+                continue
+            if concept.category == "person" and j == i + 1 and self.other_given_name(i):
+                i += 1  # "Oleksii Kuleba" is not the Kuleba the lexicon knows by surname
                 continue
             entity = self.concept_entity(entry.iri)
             kind = "name"
@@ -202,6 +205,15 @@ class _Finder:
             if concept.category != "country":
                 self.possessor_country(i, j)
             i = j
+
+    def other_given_name(self, i: int) -> bool:
+        """Is the known surname at token i preceded by a first name of its own (another person)?"""
+        toks = self.doc.tokens
+        if i == 0 or self.covered[i - 1] or not toks[i - 1].is_title or not joins(self.doc.text, toks[i - 1], toks[i]):
+            return False
+        prev = toks[i - 1].lower
+        return (prev not in cues.TITLE_WORDS and prev not in cues.SENTENCE_START_WORDS and prev not in self.lex.demonyms
+                and self.doc.token_sentence[i - 1] == self.doc.token_sentence[i] and toks[i - 1].text[:1].isalpha())
 
     def possessor_country(self, i: int, j: int) -> None:
         """'Britain's Royal Air Force', 'the Philippines' Department of ...': the owner named inside a longer

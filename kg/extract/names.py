@@ -47,6 +47,12 @@ def _is_headline(sentence_text: str, toks: list[Token]) -> bool:
     return len(words) <= 14 and sum(t.is_title for t in words) >= 0.6 * len(words)
 
 
+# Settlement words that may follow the name ("Pazigyi village"); "town" and "city" are left out ("Old Town").
+_SETTLEMENT_AFTER = frozenset("village hamlet settlement".split())
+# Nouns for people that an appositive name follows: "a seven-year-old girl, Amina Saleh, was wounded".
+_PERSON_NOUNS = frozenset("""girl boy woman man child teenager mother father son daughter wife husband brother
+sister grandmother grandfather resident student doctor nurse medic paramedic journalist reporter photographer
+farmer fisherman driver teacher volunteer worker civilian victim survivor""".split())
 # Nouns whose "of" introduces a place: "residents of Bint Jbeil", "the outskirts of Aleppo", "north of Gaza City".
 _OF_PLACE_NOUNS = frozenset("""residents inhabitants outskirts centre center suburbs edge north south east west
 northeast northwest southeast southwest northern southern eastern western""".split())
@@ -190,6 +196,14 @@ def place_patterns(f: "_Finder") -> None:
                 label = " ".join(t.text for t in toks[a:h + 1])
                 f.add(minted("place", label, "site"), a, h + 1)
             continue
+        # "Pazigyi village", "the Dubove settlement": the settlement word after the name
+        if low in _SETTLEMENT_AFTER and h > 0 and not f.covered[h - 1]:
+            a = _run_start(f, h)
+            if a is not None and h - a <= 3:
+                name = " ".join(t.text for t in toks[a:h])
+                town = gaz.best(name, f.context_countries())
+                f.add(entity_from_town(doc, town) if town else minted("place", name, "city"), a, h + 1)
+                continue
         # "an Epitsentr store"
         if low in cues.STORE_HEADS and h > 1 and toks[h - 1].is_title and not f.covered[h - 1] \
                 and toks[h - 2].lower in {"a", "an", "the"}:
@@ -262,6 +276,7 @@ def place_bodies(f: "_Finder") -> None:
         if not g and m.span.text.lower().endswith(("district", "region", "oblast")):
             g = _BODY_HEAD.match(doc.text, m.span.end)  # "the Beryslav district prosecutor's office"
         if not g:
+            _titled_place_body(f, m)
             continue
         a, b = doc.token_index(m.span.start), doc.token_index(g.end(1))
         if not f.free(doc.token_index(m.span.end), b):
@@ -365,6 +380,24 @@ def _through_connectors(f: "_Finder", a: int) -> int:
     return a
 
 
+def _titled_place_body(f: "_Finder", m) -> None:
+    """'Hamas's Khan Younis Brigade', 'the Kharkiv Regional Military Administration': capitalised words
+    ending in an organization head right after a place name make one organization named after it."""
+    from .mentions import minted
+
+    toks, text = f.doc.tokens, f.doc.text
+    b = f.doc.token_index(m.span.end)
+    e = b
+    while e < len(toks) and e - b < 3 and toks[e].is_title and not f.covered[e] and joins(text, toks[e - 1], toks[e]) \
+            and f.doc.token_sentence[e] == m.sentence:
+        e += 1
+    if e == b or fold(toks[e - 1].text) not in cues.ORG_HEADS:
+        return
+    a = f.doc.token_index(m.span.start)
+    f.mentions.remove(m)
+    f.add(minted("organization", text[toks[a].start:toks[e - 1].end]), a, e)
+
+
 def _run_start(f: "_Finder", h: int) -> int | None:
     """Start of the free capitalised run that ends right before token h."""
     toks, text = f.doc.tokens, f.doc.text
@@ -445,7 +478,9 @@ def unknown_names(f: "_Finder") -> None:
                 given = fold(words[0]) in lex.given_names
                 said = _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS or (
                     before_tok is not None and before_tok.lower in {"said", "says", "told", "wrote"})
-                if given or titled or _AGE.match(after) or said or (_APPOSITIVE_PERSON.match(after) and not _gazetteer_hit(f, a, b)):
+                after = after.lstrip("\"\u201d")
+                if given or titled or _AGE.match(after) or said or _introduced_as_person(f, a) \
+                        or (_APPOSITIVE_PERSON.match(after) and not _gazetteer_hit(f, a, b)):
                     f.add(minted("person", " ".join(text[toks[a].start:toks[b - 1].end].split())), a, b)
                     continue
             # a big city of the war's countries needs no locative word ("the Saratov oil refinery")
@@ -470,6 +505,18 @@ def unknown_names(f: "_Finder") -> None:
                     else:
                         f.add(entity_from_town(doc, town), a, b)
                     continue
+
+
+def _introduced_as_person(f: "_Finder", a: int) -> bool:
+    """'a seven-year-old girl, Amina Saleh,' and 'Mohammed Deif and Rafa Salama': a name set beside a noun
+    for a person, or joined by 'and' to a known person's name, names a person."""
+    toks = f.doc.tokens
+    if a >= 2 and f.doc.text[toks[a - 1].end:toks[a].start].strip() == "," and toks[a - 1].lower in _PERSON_NOUNS:
+        return True
+    if a >= 2 and toks[a - 1].lower == "and":
+        prev = [m for m in f.mentions if m.span.end == toks[a - 2].end]
+        return bool(prev) and prev[0].entity.category == "person" and prev[0].kind == "name"
+    return False
 
 
 def _extend_of(f: "_Finder", b: int) -> int:
