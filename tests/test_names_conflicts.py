@@ -227,3 +227,9 @@ def test_capitalised_body_named_after_a_place():
     found = labels("Commanders of Hamas's Rafah Brigade were targeted.", "organization")
     assert "Rafah Brigade" in found
     assert "Rafah" not in labels("Commanders of Hamas's Rafah Brigade were targeted.", "place")
+
+
+def test_hyphenated_adjective_between_weapon_and_head():
+    found = entities("Ten Tu-22M3 long-range bombers took off, and drones and other drones followed.")
+    assert found[("weapon", "Tu-22M3")] == {"Tu-22M3 long-range bombers"}
+    assert ("weapon", "military aircraft") not in found

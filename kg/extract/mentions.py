@@ -17,6 +17,8 @@ from . import cues, names
 from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
+# Adjectives that may stand between a weapon's name and its head noun ("Tu-95 strategic bombers").
+_WEAPON_ADJECTIVES = frozenset("strategic heavy light tactical supersonic hypersonic subsonic".split())
 # Plural heads of named sites that share them: "Chornovola and Kruhova streets".
 _PLURAL_SITE_HEADS = {"streets": "Street", "avenues": "Avenue", "squares": "Square"}
 # Prepositions after which a capital is the city itself ("on" is left out: "pressure on Moscow").
@@ -363,8 +365,10 @@ class _Finder:
         weapons = sorted((m for m in self.mentions if m.entity.category == "weapon"), key=lambda m: m.span.start)
         drop: set[int] = set()
         for a, b in zip(weapons, weapons[1:]):
-            if id(a) in drop or self.doc.text[a.span.end:b.span.start].strip() or a.entity.iri == b.entity.iri:
-                continue
+            gap = self.doc.text[a.span.end:b.span.start].split()
+            if id(a) in drop or a.entity.iri == b.entity.iri or len(gap) > 1 or a.sentence != b.sentence \
+                    or (gap and "-" not in gap[0] and gap[0].lower() not in _WEAPON_ADJECTIVES):
+                continue  # only "Tu-22M3 long-range bombers", "Scud ballistic missiles" are one weapon
             if b.entity.iri in ancestors(self.lex, a.entity.iri):
                 merged = Mention(a.entity, self.doc.span(a.span.start, b.span.end), a.sentence, a.kind)
                 self.mentions[self.mentions.index(a)] = merged
