@@ -233,3 +233,16 @@ def test_hyphenated_adjective_between_weapon_and_head():
     found = entities("Ten Tu-22M3 long-range bombers took off, and drones and other drones followed.")
     assert found[("weapon", "Tu-22M3")] == {"Tu-22M3 long-range bombers"}
     assert ("weapon", "military aircraft") not in found
+
+
+def test_body_owned_by_a_country_named_after_it():
+    found = entities("Israel struck Lebanon. The Ministry of Health of Lebanon said 12 people died.")
+    assert ("organization", "Lebanese Health Ministry") in found
+    assert found[("organization", "Lebanese Health Ministry")] == {"Ministry of Health of Lebanon"}
+
+
+def test_body_whose_name_opens_with_title_words():
+    found = labels("The Prosecutor General's Office opened a case. The Department of Public Works said "
+                   "roads were closed.", "organization")
+    assert {"Prosecutor General's Office", "Department of Public Works"} <= found
+    assert "s Office" not in found

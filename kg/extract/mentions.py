@@ -17,6 +17,8 @@ from . import cues, names
 from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
+# Lower-case words inside a capitalised name ("Ministry of Health").
+_NAME_FUNCTION_WORDS = frozenset("of the for and".split())
 # Adjectives that may stand between a weapon's name and its head noun ("Tu-95 strategic bombers").
 _WEAPON_ADJECTIVES = frozenset("strategic heavy light tactical supersonic hypersonic subsonic".split())
 # Plural heads of named sites that share them: "Chornovola and Kruhova streets".
@@ -287,13 +289,14 @@ class _Finder:
                     continue
                 if tuple(folded[i:j]) != key:
                     continue
-                if not all(t.is_title for t in toks[i:j]) and not self.reports(i, j):
+                if not all(t.is_title or t.lower in _NAME_FUNCTION_WORDS for t in toks[i:j]) and not self.reports(i, j):
                     continue
                 if any(not joins(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
                     continue
                 country, start = self.country_before(i)
+                owner, j = self.country_after(j)  # "the Ministry of Health of Lebanon"
                 if country is None:
-                    country = self.dominant_country(i)
+                    country = owner or self.dominant_country(i)
                 cc = self.lex.concepts[country].country_code if country else ""
                 chosen = [iri for iri in iris if self.lex.concepts[iri].country_code == cc]
                 if chosen:
@@ -304,9 +307,26 @@ class _Finder:
                     entity = minted("organization", label)
                 else:
                     entity = minted("organization", " ".join(t.text for t in toks[i:j]))
-                # the country word before it belongs to the organization's name
-                self.mentions = [m for m in self.mentions if not (start is not None and m.span.start == toks[start].start)]
+                # the country word before (or after) it belongs to the organization's name; it still names the
+                # country when the article names it nowhere else
+                inside = [m for m in self.mentions if m.entity.category == "country" and m.kind == "name"
+                          and toks[start if start is not None else i].start <= m.span.start < toks[j - 1].end]
+                self.possessors.extend(inside)
+                self.mentions = [m for m in self.mentions if not (
+                    start is not None and m.span.start == toks[start].start) and m not in inside]
                 self.add(entity, start if start is not None else i, j)
+
+    def country_after(self, j: int) -> tuple[str | None, int]:
+        """A country named right after a body: 'of Ukraine', 'of the Russian Federation'. Returns it and
+        where the whole name ends."""
+        toks = self.doc.tokens
+        if j + 1 >= len(toks) or toks[j].lower != "of":
+            return None, j
+        k = j + 2 if toks[j + 1].lower == "the" and j + 2 < len(toks) else j + 1
+        for m in self.mentions:
+            if m.span.start == toks[k].start and m.entity.category == "country" and m.kind == "name":
+                return m.entity.iri, self.doc.token_index(m.span.end)
+        return None, j
 
     def reports(self, i: int, j: int) -> bool:
         """'the air force says', 'the defence ministry said': a body in lower case is a name only as the

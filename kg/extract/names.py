@@ -448,6 +448,13 @@ def unknown_names(f: "_Finder") -> None:
                 toks[k].text[:1].isalnum() for k in range(rng.start, a)))
             if first_in_sentence and toks[a].lower in cues.SENTENCE_START_WORDS:
                 a += 1
+            # a body whose name opens with title words: "Prosecutor General's Office", "Department of ..."
+            if a < b and fold(toks[b - 1].text) in cues.ORG_HEADS and (
+                    b - a >= 2 or (b < rng.stop and toks[b].lower == "of" and b + 1 < rng.stop)):
+                b2 = _extend_of(f, b)
+                if b2 > b or b - a >= 2:
+                    f.add(minted("organization", text[toks[a].start:toks[b2 - 1].end]), a, b2)
+                    continue
             titled = False
             while a < b and (toks[a].lower in cues.TITLE_WORDS or toks[a].lower in {"in", "chief"}):
                 a += 1
