@@ -293,15 +293,18 @@ def place_lists(f: "_Finder") -> None:
 
     doc, toks, text = f.doc, f.doc.tokens, f.doc.text
     gaz, ctx = doc.resources.gazetteer, f.context_countries()
+    place_ends = {doc.token_index(m.span.start): doc.token_index(m.span.end) for m in f.mentions
+                  if m.entity.category == "place"}
     for s in doc.sentences:
         rng = doc.sentence_tokens(s.index)
         items: list[tuple[int, int]] = []
         i = rng.start
         while i < rng.stop:
-            b = _list_item_end(f, i, rng.stop)
+            b = _list_item_end(f, i, rng.stop, place_ends)
             if b == i:
-                _place_list(f, items, gaz, ctx)
-                items = []
+                if items:
+                    _place_list(f, items, gaz, ctx)
+                    items = []
                 i += 1
                 continue
             items.append((i, b))
@@ -319,21 +322,18 @@ def place_lists(f: "_Finder") -> None:
         line_start = text.rfind("\n", 0, s.start) + 1
         bullet = re.match(r"[-\u2022*]\s+", text[line_start:s.start + 3]) if s.start - line_start <= 2 else None
         if bullet and rng.start < rng.stop:  # "- Siversk: three houses damaged."
-            b = _list_item_end(f, rng.start, rng.stop)
+            b = _list_item_end(f, rng.start, rng.stop, place_ends)
             if b > rng.start and text[toks[b - 1].end:toks[b - 1].end + 1] in (":", ","):
                 town = gaz.best(" ".join(t.text for t in toks[rng.start:b]), ctx)
                 if town and town.country_code in ctx:
                     f.add(entity_from_town(doc, town), rng.start, b)
 
 
-def _list_item_end(f: "_Finder", i: int, stop: int) -> int:
+def _list_item_end(f: "_Finder", i: int, stop: int, place_ends: dict[int, int]) -> int:
     """End of a list item at token i: a place already found there, or a free capitalised run of 1-3 words."""
     toks = f.doc.tokens
     if f.covered[i]:
-        for m in f.mentions:
-            if m.span.start == toks[i].start and m.entity.category == "place":
-                return f.doc.token_index(m.span.end)
-        return i
+        return place_ends.get(i, i)
     if not toks[i].is_title or not toks[i].text[:1].isalpha() or toks[i].lower in cues.SENTENCE_START_WORDS:
         return i
     b = i + 1
