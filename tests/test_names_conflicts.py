@@ -246,3 +246,14 @@ def test_body_whose_name_opens_with_title_words():
                    "roads were closed.", "organization")
     assert {"Prosecutor General's Office", "Department of Public Works"} <= found
     assert "s Office" not in found
+
+
+def test_weapon_words_as_modifiers_or_given_names_are_not_weapons():
+    assert labels("Drones set a jet fuel depot on fire near the port.", "weapon") == {"drone"}
+    found = entities("Spokesman Abdel Fattah Hamdan and Emad Saleh said the Fattah missile was not used.")
+    assert ("weapon", "Fattah-1") in found and found[("weapon", "Fattah-1")] == {"Fattah missile"}
+
+
+def test_newspapers_named_after_cities_are_not_places():
+    found = entities("The Jerusalem Post and the Kyiv Post reported the strike.")
+    assert ("place", "Jerusalem") not in found and ("organization", "Jerusalem Post") in found

@@ -17,6 +17,8 @@ from . import cues, names
 from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
+# Nouns a weapon word can modify without naming a weapon ("jet fuel", "jet stream").
+_NOT_WEAPON_NOUNS = frozenset("fuel stream lag ski skis".split())
 # Lower-case words inside a capitalised name ("Ministry of Health").
 _NAME_FUNCTION_WORDS = frozenset("of the for and".split())
 # Adjectives that may stand between a weapon's name and its head noun ("Tu-95 strategic bombers").
@@ -196,6 +198,9 @@ class _Finder:
             concept = lex.concepts[entry.iri]
             if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in {"on", "via", "to"}):
                 i += 1  # single letters ("X") only count where a platform is expected
+                continue
+            if concept.category == "weapon" and j < n and toks[j].lower in _NOT_WEAPON_NOUNS:
+                i = j  # "jet fuel", "jet stream": the word names no weapon here
                 continue
             if concept.category == "person" and j == i + 1 and self.other_given_name(i):
                 i += 1  # "Oleksii Kuleba" is not the Kuleba the lexicon knows by surname
