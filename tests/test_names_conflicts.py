@@ -257,3 +257,10 @@ def test_weapon_words_as_modifiers_or_given_names_are_not_weapons():
 def test_newspapers_named_after_cities_are_not_places():
     found = entities("The Jerusalem Post and the Kyiv Post reported the strike.")
     assert ("place", "Jerusalem") not in found and ("organization", "Jerusalem Post") in found
+
+
+def test_groups_that_read_like_names_are_not_persons():
+    found = entities("Popular Resistance Committees said two fighters died. Mohammed East said nothing.")
+    assert ("person", "Popular Resistance Committees") not in found
+    assert ("organization", "Popular Resistance Committees") in found
+    assert ("person", "Mohammed East") in found

@@ -53,6 +53,12 @@ _SETTLEMENT_AFTER = frozenset("village hamlet settlement".split())
 _PERSON_NOUNS = frozenset("""girl boy woman man child teenager mother father son daughter wife husband brother
 sister grandmother grandfather resident student doctor nurse medic paramedic journalist reporter photographer
 farmer fisherman driver teacher volunteer worker civilian victim survivor""".split())
+# Words no person's name contains: a capitalised run with one is a group, a body or a region.
+_NON_PERSON_WORDS = frozenset("""rights human activists workers guards guard helmets forces rebels fighters militants
+defence defense observatory monitor media news television radio agency network committee committees movement front
+resistance
+brigades battalion east west north south middle eastern western northern southern central
+humanitarian relief red crescent cross emergency response room doctors nurses medics volunteers""".split())
 # Nouns whose "of" introduces a place: "residents of Bint Jbeil", "the outskirts of Aleppo", "north of Gaza City".
 _OF_PLACE_NOUNS = frozenset("""residents inhabitants outskirts centre center suburbs edge north south east west
 northeast northwest southeast southwest northern southern eastern western""".split())
@@ -479,9 +485,15 @@ def unknown_names(f: "_Finder") -> None:
                     r"^\s+(?:[a-z-]+\s+){0,2}(?:company|firm|concern|manufacturer|corporation|group)\b", after):
                 f.add(minted("organization", words[0]), a, b)
                 continue
+            # groups and bodies that read like names: "Human Rights Activists said", "Civil Defence said"
+            if any(fold(w) in _NON_PERSON_WORDS for w in words) and fold(words[0]) not in lex.given_names:
+                if 2 <= len(words) <= 5 and _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS:
+                    f.add(minted("organization", " ".join(words)), a, b)
+                    continue
             # persons
             core = sum(fold(w) not in _PARTICLES for w in words)  # "bin", "al" do not lengthen a name
-            if 2 <= core <= 4 and len(words) <= 7 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b):
+            if 2 <= core <= 4 and len(words) <= 7 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b) \
+                    and (fold(words[0]) in lex.given_names or not any(fold(w) in _NON_PERSON_WORDS for w in words)):
                 given = fold(words[0]) in lex.given_names
                 said = _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS or (
                     before_tok is not None and before_tok.lower in {"said", "says", "told", "wrote"})
