@@ -264,3 +264,8 @@ def test_groups_that_read_like_names_are_not_persons():
     assert ("person", "Popular Resistance Committees") not in found
     assert ("organization", "Popular Resistance Committees") in found
     assert ("person", "Mohammed East") in found
+
+
+def test_suicide_drones_are_their_own_kind_of_attack_drone():
+    found = entities("The RSF sent 11 suicide drones and several kamikaze drones toward the port.")
+    assert found[("weapon", "suicide drone")] == {"suicide drones", "kamikaze drones"}
