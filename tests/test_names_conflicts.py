@@ -269,3 +269,8 @@ def test_groups_that_read_like_names_are_not_persons():
 def test_suicide_drones_are_their_own_kind_of_attack_drone():
     found = entities("The RSF sent 11 suicide drones and several kamikaze drones toward the port.")
     assert found[("weapon", "suicide drone")] == {"suicide drones", "kamikaze drones"}
+
+
+def test_coordinated_regions_do_not_swallow_a_leading_country():
+    found = labels("In Ukraine, Sumy, Kharkiv and Poltava regions lost power.", "place")
+    assert found == {"Sumy region", "Kharkiv region", "Poltava region"}

@@ -127,8 +127,12 @@ class _Finder:
                 if not toks[k].is_title:
                     break
                 start = k
-                while start > 0 and toks[start - 1].is_title and joins(text, toks[start - 1], toks[start]):
+                while start > 0 and toks[start - 1].is_title and joins(text, toks[start - 1], toks[start]) \
+                        and toks[start - 1].lower not in cues.SENTENCE_START_WORDS:
                     start -= 1
+                if toks[start].lower in cues.SENTENCE_START_WORDS or any(
+                        self.lex.concepts[e.iri].category == "country" for e in self.lex.lookup(tuple(self.doc.folded[start:j]))):
+                    break  # "In Ukraine, Sumy and Kharkiv regions": the list starts after the country
                 names_found.append((start, j))
                 gap = text[toks[start - 1].end:toks[start].start] if start > 0 else ""
                 if start > 0 and toks[start - 1].lower == "and":
