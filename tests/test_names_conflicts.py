@@ -274,3 +274,9 @@ def test_suicide_drones_are_their_own_kind_of_attack_drone():
 def test_coordinated_regions_do_not_swallow_a_leading_country():
     found = labels("In Ukraine, Sumy, Kharkiv and Poltava regions lost power.", "place")
     assert found == {"Sumy region", "Kharkiv region", "Poltava region"}
+
+
+def test_numbered_units_keep_their_number():
+    found = labels("The army's 9th Airborne Division and the 47th Mechanized Brigade said the town held.",
+                   "organization")
+    assert {"9th Airborne Division", "47th Mechanized Brigade"} <= found

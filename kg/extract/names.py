@@ -24,6 +24,7 @@ _APPOSITIVE_ORG = re.compile(r"^,\s+(?:the|a|an|Ukraine's|Russia's)\s+(?:[a-z-]+
 _VESSEL_WORDS = frozenset("""ship ships vessel vessels tanker tankers carrier carriers freighter freighters destroyer
 destroyers frigate frigates cruiser corvette warship warships boat trawler bulker""".split())
 _SHIP_PREFIXES = frozenset("uss hms ins hmcs usns mv ms mt".split())
+_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
 _AGE = re.compile(r"^,\s+(?:aged\s+)?\d{1,3},")
 _APPOSITIVE_PERSON = re.compile(r"^,\s+(?:a|an|the|who|whose|aged|head|chief|governor|mayor|spokesman|spokeswoman|"
                                 r"commander|director|minister|one|local)\b")
@@ -459,6 +460,9 @@ def unknown_names(f: "_Finder") -> None:
                     b - a >= 2 or (b < rng.stop and toks[b].lower == "of" and b + 1 < rng.stop)):
                 b2 = _extend_of(f, b)
                 if b2 > b or b - a >= 2:
+                    if a > rng.start and _ORDINAL.fullmatch(toks[a - 1].text) and not f.covered[a - 1] \
+                            and joins(text, toks[a - 1], toks[a]):
+                        a -= 1  # "the 9th Airborne Division", "the 47th Mechanized Brigade"
                     f.add(minted("organization", text[toks[a].start:toks[b2 - 1].end]), a, b2)
                     continue
             titled = False
