@@ -280,3 +280,8 @@ def test_numbered_units_keep_their_number():
     found = labels("The army's 9th Airborne Division and the 47th Mechanized Brigade said the town held.",
                    "organization")
     assert {"9th Airborne Division", "47th Mechanized Brigade"} <= found
+
+
+def test_lower_case_body_reuses_the_lexicon_node():
+    ms = [m for m in read("The Syrian health ministry said 30 died.").mentions if m.entity.category == "organization"]
+    assert [m.entity.iri for m in ms] == ["https://w3id.org/conflict-kg/actor/syrian-health-ministry"]

@@ -268,7 +268,10 @@ def lowercase_organizations(f: "_Finder") -> None:
         f.mentions.remove(m)
         for k in range(a, b):
             f.covered[k] = False
-        f.add(minted("organization", f"{demonym} {words}"), a, b)
+        label = f"{demonym} {words}"
+        known = [e.iri for e in lex.lookup(tuple(normalize(label).split()))
+                 if lex.concepts[e.iri].category == "organization"]  # the lexicon's node when it has one
+        f.add(f.concept_entity(known[0]) if known else minted("organization", label), a, b)
 
 
 def place_bodies(f: "_Finder") -> None:
