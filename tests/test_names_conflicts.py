@@ -285,3 +285,8 @@ def test_numbered_units_keep_their_number():
 def test_lower_case_body_reuses_the_lexicon_node():
     ms = [m for m in read("The Syrian health ministry said 30 died.").mentions if m.entity.category == "organization"]
     assert [m.entity.iri for m in ms] == ["https://w3id.org/conflict-kg/actor/syrian-health-ministry"]
+
+
+def test_air_bases_named_after_towns():
+    found = labels("Drones hit the Engels air base and the Morozovsk airbase in the Rostov region.", "place")
+    assert {"Engels air base", "Morozovsk airbase"} <= found

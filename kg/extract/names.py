@@ -64,7 +64,7 @@ humanitarian relief red crescent cross emergency response room doctors nurses me
 _OF_PLACE_NOUNS = frozenset("""residents inhabitants outskirts centre center suburbs edge north south east west
 northeast northwest southeast southwest northern southern eastern western""".split())
 # Site heads that name a site even in lower case ("Olenya airfield", "the Kashira power plant").
-_LOWER_SITE_HEADS = frozenset("airport palace cathedral airfield airbase refinery plant reactor".split())
+_LOWER_SITE_HEADS = frozenset("airport palace cathedral airfield airbase base refinery plant reactor".split())
 # Words between a town and a site head that still belong to the site's name ("Moscow Oil Refinery").
 _SITE_MODIFIERS = frozenset("""oil power nuclear thermal hydroelectric international military air naval gas fuel
 chemical heating""".split())
