@@ -17,6 +17,7 @@ from . import cues, names
 from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
+KGP = "https://w3id.org/conflict-kg/place/"
 # Nouns a weapon word can modify without naming a weapon ("jet fuel", "jet stream").
 _NOT_WEAPON_NOUNS = frozenset("fuel stream lag ski skis".split())
 # Lower-case words inside a capitalised name ("Ministry of Health").
@@ -28,7 +29,6 @@ _PLURAL_SITE_HEADS = {"streets": "Street", "avenues": "Avenue", "squares": "Squa
 # Prepositions after which a capital is the city itself ("on" is left out: "pressure on Moscow").
 _PLACE_PREPS = frozenset({"in", "at", "near", "over", "toward", "towards", "outside", "around", "into", "inside",
                           "across", "within", "throughout"})
-KGP = "https://w3id.org/conflict-kg/place/"
 
 
 def slug(text: str) -> str:
@@ -443,8 +443,6 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
     after = toks[j] if j < len(toks) and doc.token_sentence[j] == doc.token_sentence[i] else None
     before = toks[i - 1] if i > 0 and doc.token_sentence[i - 1] == doc.token_sentence[i] else None
     gap_after = text[toks[j - 1].end:after.start] if after else ""
-    if before is not None and before.lower in _PLACE_PREPS:
-        return False  # "rockets fired toward Jerusalem were shot down": the city is where, not who
     if after is not None and after.lower == "s" and gap_after in ("'", "\u2019"):
         nxt = toks[j + 1] if j + 1 < len(toks) else None
         nxt2 = toks[j + 2] if j + 2 < len(toks) else None
@@ -452,6 +450,8 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
                                                "district", "districts", "hospitals", "metro", "outskirts"}:
             return False  # "Kyiv's military administration" is the city's
         return nxt is not None and nxt.lower in cues.METONYM_POSSESSED
+    if before is not None and before.lower in _PLACE_PREPS:
+        return False  # "rockets fired toward Jerusalem were shot down": the city is where, not who
     if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
         if after.lower in cues.AUXILIARIES:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -485,5 +485,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
     finder.merge_weapon_heads()
     finder.surnames()
     inner = finder.unnamed_possessors()
+    inner_ids = {id(m) for m in inner}
     # an inner country sorts before the name that contains it, so "X's Defence Ministry said" stays the ministry's
-    return sorted(finder.mentions + inner, key=lambda m: (m.span.start, -m.span.end if m not in inner else -10**9))
+    return sorted(finder.mentions + inner,
+                  key=lambda m: (m.span.start, -10**9 if id(m) in inner_ids else -m.span.end))
