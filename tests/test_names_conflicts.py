@@ -290,3 +290,8 @@ def test_lower_case_body_reuses_the_lexicon_node():
 def test_air_bases_named_after_towns():
     found = labels("Drones hit the Engels air base and the Morozovsk airbase in the Rostov region.", "place")
     assert {"Engels air base", "Morozovsk airbase"} <= found
+
+
+def test_merchant_ship_prefix_is_not_part_of_the_name():
+    found = entities("A drone hit the MV Sea Lark off Aden. The Sea Lark was towed to port.")
+    assert found[("place", "Sea Lark")] == {"MV Sea Lark", "Sea Lark"}

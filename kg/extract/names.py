@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..model import Entity
 from ..text import Token, fold, joins, normalize
 from . import cues
 
@@ -107,7 +108,7 @@ def ship_names(f: "_Finder") -> None:
     """Named ships are places: 'the USS Carney', 'the tanker Sounion', 'merchant ships, the X and the Y'.
     A name found once is the same ship wherever else the article repeats it."""
     doc, toks, text = f.doc, f.doc.tokens, f.doc.text
-    found: dict[tuple[str, ...], object] = {}
+    found: dict[tuple[str, ...], Entity] = {}
     for h, tok in enumerate(toks):
         low = tok.lower
         if low in _SHIP_PREFIXES and tok.text.isupper() and h + 1 < len(toks) and joins(text, tok, toks[h + 1]):
@@ -162,15 +163,18 @@ def _title_run_end(f: "_Finder", a: int) -> int:
     return b
 
 
-def _add_ship(f: "_Finder", found: dict, a: int, b: int) -> None:
+def _add_ship(f: "_Finder", found: dict[tuple[str, ...], Entity], a: int, b: int) -> None:
+    """A ship named by tokens a..b; merchant prefixes (MV, M/V, MT) are not part of its name, navy ones are."""
     from .mentions import minted
 
     toks = f.doc.tokens
-    name_start = a + 1 if toks[a].text == "M" and a + 1 < b and toks[a + 1].text == "V" else a
-    if name_start > a:
-        name_start += 1
+    name_start = a
+    if toks[a].text == "M" and a + 1 < b and toks[a + 1].text == "V":
+        name_start = a + 2
+    elif toks[a].lower in ("mv", "mt", "ms"):
+        name_start = a + 1
     key = tuple(t.text for t in toks[name_start:b])
-    entity = found.get(key) or minted("place", " ".join(t.text for t in toks[a:b]), "site")
+    entity = found.get(key) or minted("place", " ".join(key), "site")
     found.setdefault(key, entity)
     f.add(entity, a, b)
 
