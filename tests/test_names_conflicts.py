@@ -295,3 +295,8 @@ def test_air_bases_named_after_towns():
 def test_merchant_ship_prefix_is_not_part_of_the_name():
     found = entities("A drone hit the MV Sea Lark off Aden. The Sea Lark was towed to port.")
     assert found[("place", "Sea Lark")] == {"MV Sea Lark", "Sea Lark"}
+
+
+def test_region_naming_a_job_is_not_a_place():
+    assert "Middle East" not in labels("Middle East envoy Dana Whitlow met the foreign minister.", "place")
+    assert "Middle East" in labels("The command covers the Middle East.", "place")

@@ -20,6 +20,8 @@ KGA = "https://w3id.org/conflict-kg/actor/"
 KGP = "https://w3id.org/conflict-kg/place/"
 # Nouns a weapon word can modify without naming a weapon ("jet fuel", "jet stream").
 _NOT_WEAPON_NOUNS = frozenset("fuel stream lag ski skis".split())
+# Nouns before which a supranational region names a job or a policy, not a place ("Middle East envoy").
+_ATTRIBUTIVE_NOUNS = frozenset("envoy envoys correspondent editor policy affairs expert analyst desk bureau".split())
 # Lower-case words inside a capitalised name ("Ministry of Health").
 _NAME_FUNCTION_WORDS = frozenset("of the for and".split())
 # Adjectives that may stand between a weapon's name and its head noun ("Tu-95 strategic bombers").
@@ -205,6 +207,10 @@ class _Finder:
                 continue
             if concept.category == "weapon" and j < n and toks[j].lower in _NOT_WEAPON_NOUNS:
                 i = j  # "jet fuel", "jet stream": the word names no weapon here
+                continue
+            if concept.category == "place" and not concept.country_code and j < n \
+                    and toks[j].lower in _ATTRIBUTIVE_NOUNS and self.doc.token_sentence[j] == self.doc.token_sentence[i]:
+                i = j  # "Middle East envoy", "Red Sea policy": a region as a label of a job or a policy
                 continue
             if concept.category == "person" and j == i + 1 and self.other_given_name(i):
                 i += 1  # "Oleksii Kuleba" is not the Kuleba the lexicon knows by surname
