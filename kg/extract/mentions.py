@@ -10,7 +10,7 @@ import dataclasses
 import re
 
 from ..gazetteer import Town
-from ..lexicon import Concept, Entry
+from ..lexicon import Concept, Entry, ancestors
 from ..model import Entity, Mention
 from ..text import Token, fold, joins, normalize
 from . import cues, names
@@ -18,6 +18,19 @@ from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
 KGP = "https://w3id.org/conflict-kg/place/"
+# Nouns a weapon word can modify without naming a weapon ("jet fuel", "jet stream").
+_NOT_WEAPON_NOUNS = frozenset("fuel stream lag ski skis".split())
+# Nouns before which a supranational region names a job or a policy, not a place ("Middle East envoy").
+_ATTRIBUTIVE_NOUNS = frozenset("envoy envoys correspondent editor policy affairs expert analyst desk bureau".split())
+# Lower-case words inside a capitalised name ("Ministry of Health").
+_NAME_FUNCTION_WORDS = frozenset("of the for and".split())
+# Adjectives that may stand between a weapon's name and its head noun ("Tu-95 strategic bombers").
+_WEAPON_ADJECTIVES = frozenset("strategic heavy light tactical supersonic hypersonic subsonic".split())
+# Plural heads of named sites that share them: "Chornovola and Kruhova streets".
+_PLURAL_SITE_HEADS = {"streets": "Street", "avenues": "Avenue", "squares": "Square"}
+# Prepositions after which a capital is the city itself ("on" is left out: "pressure on Moscow").
+_PLACE_PREPS = frozenset({"in", "at", "near", "over", "toward", "towards", "outside", "around", "into", "inside",
+                          "across", "within", "throughout"})
 
 
 def slug(text: str) -> str:
@@ -63,6 +76,7 @@ class _Finder:
         self.lex = doc.resources.lexicon
         self.covered = [False] * len(doc.tokens)
         self.mentions: list[Mention] = []
+        self.possessors: list[Mention] = []  # countries named inside longer names ("Britain's Royal Air Force")
 
     # -- bookkeeping -------------------------------------------------------------------------------
     def free(self, i: int, j: int) -> bool:
@@ -83,11 +97,29 @@ class _Finder:
         return codes or {"UA", "RU"}
 
     # -- passes --------------------------------------------------------------------------------------
+    def operation_names(self) -> None:
+        """'Operation Shield and Arrow', 'Operation Sindoor': a military operation's code name names no
+        weapon, place or person, so its words are set aside before the lexicon sees them."""
+        toks, text = self.doc.tokens, self.doc.text
+        for i, tok in enumerate(toks[:-1]):
+            if tok.text != "Operation" or self.covered[i]:
+                continue
+            j = i + 1
+            while j < len(toks) and self.doc.token_sentence[j] == self.doc.token_sentence[i] and joins(text, toks[j - 1], toks[j]):
+                if toks[j].is_title:
+                    j += 1
+                elif toks[j].lower == "and" and j + 1 < len(toks) and toks[j + 1].is_title:
+                    j += 2
+                else:
+                    break
+            for k in range(i, j if j > i + 1 else i):
+                self.covered[k] = True
+
     def coordinated_places(self) -> None:
         """'the Oryol and Kaluga regions', 'the Ramenskoye, Kolomna and Domodedovo districts'."""
         toks, text = self.doc.tokens, self.doc.text
         for h, tok in enumerate(toks):
-            head = cues.PLACE_HEADS.get(tok.lower)
+            head = cues.PLACE_HEADS.get(tok.lower) or _PLURAL_SITE_HEADS.get(tok.lower)
             if head is None or not tok.lower.endswith("s") or h < 3:
                 continue
             names_found: list[tuple[int, int]] = []
@@ -97,8 +129,12 @@ class _Finder:
                 if not toks[k].is_title:
                     break
                 start = k
-                while start > 0 and toks[start - 1].is_title and joins(text, toks[start - 1], toks[start]):
+                while start > 0 and toks[start - 1].is_title and joins(text, toks[start - 1], toks[start]) \
+                        and toks[start - 1].lower not in cues.SENTENCE_START_WORDS:
                     start -= 1
+                if toks[start].lower in cues.SENTENCE_START_WORDS or any(
+                        self.lex.concepts[e.iri].category == "country" for e in self.lex.lookup(tuple(self.doc.folded[start:j]))):
+                    break  # "In Ukraine, Sumy and Kharkiv regions": the list starts after the country
                 names_found.append((start, j))
                 gap = text[toks[start - 1].end:toks[start].start] if start > 0 else ""
                 if start > 0 and toks[start - 1].lower == "and":
@@ -111,11 +147,15 @@ class _Finder:
                 continue
             for a, b in names_found:
                 name = " ".join(t.text for t in toks[a:b])
-                self.add(self.place_with_head(name, head), a, b)
+                if tok.lower in _PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
+                    self.add(minted("place", f"{name} {head}", "site"), a, b)
+                else:
+                    self.add(self.place_with_head(name, head, tok.lower), a, b)
             self.covered[h] = True
 
-    def place_with_head(self, name: str, head: str) -> Entity:
-        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district."""
+    def place_with_head(self, name: str, head: str, word: str = "") -> Entity:
+        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district
+        (a new township keeps that word: 'Paletwa township')."""
         if head == "region":
             for entry in self.lex.lookup(tuple(normalize(name + " region").split())):
                 return self.concept_entity(entry.iri)
@@ -124,7 +164,7 @@ class _Finder:
         town = self.doc.resources.gazetteer.best(name, self.context_countries(), 20000)
         if town:  # "the Kolomna district" is named after its town; as a district it is not a separate target
             return dataclasses.replace(entity_from_town(self.doc, town), feature_type="district")
-        return minted("place", f"{name} district", "district")
+        return minted("place", f"{name} {'township' if word.startswith('township') else 'district'}", "district")
 
     def lexicon_phrases(self) -> None:
         """Longest lexicon match at each token, within a sentence, honouring the labels' case."""
@@ -162,8 +202,18 @@ class _Finder:
                 continue
             j, entry = best
             concept = lex.concepts[entry.iri]
-            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in {"on", "via"}):
+            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in {"on", "via", "to"}):
                 i += 1  # single letters ("X") only count where a platform is expected
+                continue
+            if concept.category == "weapon" and j < n and toks[j].lower in _NOT_WEAPON_NOUNS:
+                i = j  # "jet fuel", "jet stream": the word names no weapon here
+                continue
+            if concept.category == "place" and not concept.country_code and j < n \
+                    and toks[j].lower in _ATTRIBUTIVE_NOUNS and self.doc.token_sentence[j] == self.doc.token_sentence[i]:
+                i = j  # "Middle East envoy", "Red Sea policy": a region as a label of a job or a policy
+                continue
+            if concept.category == "person" and j == i + 1 and self.other_given_name(i):
+                i += 1  # "Oleksii Kuleba" is not the Kuleba the lexicon knows by surname
                 continue
             entity = self.concept_entity(entry.iri)
             kind = "name"
@@ -171,7 +221,48 @@ class _Finder:
             if capital_of and concept.category == "place" and is_metonym(self.doc, i, j):
                 entity, kind = self.concept_entity(capital_of), "metonym"
             self.add(entity, i, j, kind)
+            if concept.category != "country":
+                self.possessor_country(i, j)
             i = j
+
+    def other_given_name(self, i: int) -> bool:
+        """Is the known surname at token i preceded by a first name of its own (another person)?"""
+        toks = self.doc.tokens
+        if i == 0 or self.covered[i - 1] or not toks[i - 1].is_title or not joins(self.doc.text, toks[i - 1], toks[i]):
+            return False
+        prev = toks[i - 1].lower
+        return (prev not in cues.TITLE_WORDS and prev not in cues.SENTENCE_START_WORDS and prev not in self.lex.demonyms
+                and self.doc.token_sentence[i - 1] == self.doc.token_sentence[i] and toks[i - 1].text[:1].isalpha())
+
+    def possessor_country(self, i: int, j: int) -> None:
+        """'Britain's Royal Air Force', 'the Philippines' Department of ...': the owner named inside a longer
+        name is still a mention of that country."""
+        toks, text = self.doc.tokens, self.doc.text
+        for k in range(i + 1, j - 1):
+            after = text[toks[k - 1].end:toks[k - 1].end + 2]
+            if toks[k].lower == "s" and after[:1] in ("'", "\u2019") and toks[k].start == toks[k - 1].end + 1:
+                end = k
+            elif after[:1] in ("'", "\u2019") and toks[k - 1].lower.endswith("s") and after[1:2] == " ":
+                end = k  # plural possessive: "the Philippines' ..."
+            else:
+                continue
+            iris = [e.iri for e in self.lex.lookup(tuple(self.doc.folded[i:end]))
+                    if self.lex.concepts[e.iri].category == "country"]
+            if iris:
+                span = self.doc.span(toks[i].start, toks[end - 1].end)
+                self.possessors.append(Mention(self.concept_entity(iris[0]), span, self.doc.token_sentence[i], "name"))
+            return
+
+    def unnamed_possessors(self) -> list[Mention]:
+        """The possessive countries of longer names, for countries the article names nowhere else (elsewhere
+        the inner mention would only compete with the organization for 'who said it')."""
+        named = {m.entity.iri for m in self.mentions if m.kind == "name"}
+        out: list[Mention] = []
+        for m in self.possessors:
+            if m.entity.iri not in named:
+                named.add(m.entity.iri)
+                out.append(m)
+        return out
 
     def choose(self, entries: list[Entry]) -> Entry:
         if len(entries) == 1:
@@ -211,13 +302,16 @@ class _Finder:
                 j = i + len(key)
                 if j > len(toks) or not self.free(i, j):
                     continue
-                if tuple(folded[i:j]) != key or not all(t.is_title for t in toks[i:j]):
+                if tuple(folded[i:j]) != key:
+                    continue
+                if not all(t.is_title or t.lower in _NAME_FUNCTION_WORDS for t in toks[i:j]) and not self.reports(i, j):
                     continue
                 if any(not joins(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
                     continue
                 country, start = self.country_before(i)
+                owner, j = self.country_after(j)  # "the Ministry of Health of Lebanon"
                 if country is None:
-                    country = self.dominant_country(i)
+                    country = owner or self.dominant_country(i)
                 cc = self.lex.concepts[country].country_code if country else ""
                 chosen = [iri for iri in iris if self.lex.concepts[iri].country_code == cc]
                 if chosen:
@@ -228,9 +322,33 @@ class _Finder:
                     entity = minted("organization", label)
                 else:
                     entity = minted("organization", " ".join(t.text for t in toks[i:j]))
-                # the country word before it belongs to the organization's name
-                self.mentions = [m for m in self.mentions if not (start is not None and m.span.start == toks[start].start)]
+                # the country word before (or after) it belongs to the organization's name; it still names the
+                # country when the article names it nowhere else
+                inside = [m for m in self.mentions if m.entity.category == "country" and m.kind == "name"
+                          and toks[start if start is not None else i].start <= m.span.start < toks[j - 1].end]
+                self.possessors.extend(inside)
+                self.mentions = [m for m in self.mentions if not (
+                    start is not None and m.span.start == toks[start].start) and m not in inside]
                 self.add(entity, start if start is not None else i, j)
+
+    def country_after(self, j: int) -> tuple[str | None, int]:
+        """A country named right after a body: 'of Ukraine', 'of the Russian Federation'. Returns it and
+        where the whole name ends."""
+        toks = self.doc.tokens
+        if j + 1 >= len(toks) or toks[j].lower != "of":
+            return None, j
+        k = j + 2 if toks[j + 1].lower == "the" and j + 2 < len(toks) else j + 1
+        for m in self.mentions:
+            if m.span.start == toks[k].start and m.entity.category == "country" and m.kind == "name":
+                return m.entity.iri, self.doc.token_index(m.span.end)
+        return None, j
+
+    def reports(self, i: int, j: int) -> bool:
+        """'the air force says', 'the defence ministry said': a body in lower case is a name only as the
+        subject of a reporting verb."""
+        toks = self.doc.tokens
+        return (i > 0 and toks[i - 1].lower == "the" and j < len(toks) and toks[j].lower in cues.REPORTING_VERBS
+                and self.doc.token_sentence[j] == self.doc.token_sentence[i])
 
     def country_before(self, i: int) -> tuple[str | None, int | None]:
         """A country or demonym right before token i ("Ukraine's", "Russian")."""
@@ -247,6 +365,12 @@ class _Finder:
         """The country an unqualified 'Defence Ministry' belongs to: the one an earlier mention of the same
         kind of body had, else the dateline's, else the country named most so far."""
         start = self.doc.tokens[i].start
+        sentence = self.doc.token_sentence[i]
+        for m in self.mentions:  # "In Lebanon, the health ministry said": the sentence sets the scene
+            k = self.doc.token_index(m.span.start)
+            if m.sentence == sentence and m.span.end <= start and m.entity.category == "country" \
+                    and k > 0 and self.doc.tokens[k - 1].lower == "in" and self.doc.token_sentence[k - 1] == sentence:
+                return m.entity.iri
         head = tuple(fold(t.text) for t in self.doc.tokens[i:i + 3])
         for m in reversed(self.mentions):
             c = self.lex.concepts.get(m.entity.iri)
@@ -269,6 +393,23 @@ class _Finder:
             if m.entity.category == "country" and m.span.start < start:
                 counts[m.entity.iri] = counts.get(m.entity.iri, 0) + 1
         return max(counts, key=counts.get) if counts else None
+
+    def merge_weapon_heads(self) -> None:
+        """'Tu-95 strategic bombers', 'Typhoon jets', 'Scud ballistic missiles': a generic weapon word right
+        after a specific one is that weapon's head noun, not a second weapon."""
+        weapons = sorted((m for m in self.mentions if m.entity.category == "weapon"), key=lambda m: m.span.start)
+        drop: set[int] = set()
+        for a, b in zip(weapons, weapons[1:]):
+            gap = self.doc.text[a.span.end:b.span.start].split()
+            if id(a) in drop or a.entity.iri == b.entity.iri or len(gap) > 1 or a.sentence != b.sentence \
+                    or (gap and "-" not in gap[0] and gap[0].lower() not in _WEAPON_ADJECTIVES):
+                continue  # only "Tu-22M3 long-range bombers", "Scud ballistic missiles" are one weapon
+            if b.entity.iri in ancestors(self.lex, a.entity.iri):
+                merged = Mention(a.entity, self.doc.span(a.span.start, b.span.end), a.sentence, a.kind)
+                self.mentions[self.mentions.index(a)] = merged
+                drop.add(id(b))
+        if drop:
+            self.mentions = [m for m in self.mentions if id(m) not in drop]
 
     def surnames(self) -> None:
         """A lone surname (or given name) refers to the person named in full earlier or later."""
@@ -315,6 +456,8 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
                                                "district", "districts", "hospitals", "metro", "outskirts"}:
             return False  # "Kyiv's military administration" is the city's
         return nxt is not None and nxt.lower in cues.METONYM_POSSESSED
+    if before is not None and before.lower in _PLACE_PREPS:
+        return False  # "rockets fired toward Jerusalem were shot down": the city is where, not who
     if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
         if after.lower in cues.AUXILIARIES:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -335,11 +478,20 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
 def find_mentions(doc: Doc) -> list[Mention]:
     """Every mention of an actor, place or weapon in the article, in text order."""
     finder = _Finder(doc)
+    finder.operation_names()
     finder.coordinated_places()
     finder.lexicon_phrases()
+    names.ship_names(finder)
     names.place_patterns(finder)
     finder.generic_organizations()
     names.lowercase_organizations(finder)
+    names.place_bodies(finder)
+    names.place_lists(finder)
     names.unknown_names(finder)
+    finder.merge_weapon_heads()
     finder.surnames()
-    return sorted(finder.mentions, key=lambda m: (m.span.start, -m.span.end))
+    inner = finder.unnamed_possessors()
+    inner_ids = {id(m) for m in inner}
+    # an inner country sorts before the name that contains it, so "X's Defence Ministry said" stays the ministry's
+    return sorted(finder.mentions + inner,
+                  key=lambda m: (m.span.start, -10**9 if id(m) in inner_ids else -m.span.end))

@@ -10,16 +10,22 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..model import Entity
 from ..text import Token, fold, joins, normalize
 from . import cues
 
 if TYPE_CHECKING:
     from .mentions import _Finder
 
-_PARTICLES = {"von", "der", "van", "de", "al", "bin", "da", "di", "du", "la", "le", "del", "dos"}
+_PARTICLES = {"von", "der", "van", "de", "al", "bin", "bint", "ibn", "el", "ash", "ad", "da", "di", "du", "la", "le", "del", "dos"}
 _APPOSITIVE_ORG = re.compile(r"^,\s+(?:the|a|an|Ukraine's|Russia's)\s+(?:[a-z-]+\s+){0,3}"
                              r"(?:company|agency|operator|firm|group|service|broadcaster|network|concern|utility|"
                              r"manufacturer|monopoly|provider|carrier|railway|airline|outlet|watchdog|organisation|organization)\b")
+# Words for a vessel: the capitalised name right after one is a ship ("the bulk carrier True Confidence").
+_VESSEL_WORDS = frozenset("""ship ships vessel vessels tanker tankers carrier carriers freighter freighters destroyer
+destroyers frigate frigates cruiser corvette warship warships boat trawler bulker""".split())
+_SHIP_PREFIXES = frozenset("uss hms ins hmcs usns mv ms mt".split())
+_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
 _AGE = re.compile(r"^,\s+(?:aged\s+)?\d{1,3},")
 _APPOSITIVE_PERSON = re.compile(r"^,\s+(?:a|an|the|who|whose|aged|head|chief|governor|mayor|spokesman|spokeswoman|"
                                 r"commander|director|minister|one|local)\b")
@@ -43,6 +49,136 @@ def _is_headline(sentence_text: str, toks: list[Token]) -> bool:
     return len(words) <= 14 and sum(t.is_title for t in words) >= 0.6 * len(words)
 
 
+# Settlement words that may follow the name ("Pazigyi village"); "town" and "city" are left out ("Old Town").
+_SETTLEMENT_AFTER = frozenset("village hamlet settlement".split())
+# Nouns for people that an appositive name follows: "a seven-year-old girl, Amina Saleh, was wounded".
+_PERSON_NOUNS = frozenset("""girl boy woman man child teenager mother father son daughter wife husband brother
+sister grandmother grandfather resident student doctor nurse medic paramedic journalist reporter photographer
+farmer fisherman driver teacher volunteer worker civilian victim survivor""".split())
+# Words no person's name contains: a capitalised run with one is a group, a body or a region.
+_NON_PERSON_WORDS = frozenset("""rights human activists workers guards guard helmets forces rebels fighters militants
+defence defense observatory monitor media news television radio agency network committee committees movement front
+resistance
+brigades battalion east west north south middle eastern western northern southern central
+humanitarian relief red crescent cross emergency response room doctors nurses medics volunteers""".split())
+# Nouns whose "of" introduces a place: "residents of Bint Jbeil", "the outskirts of Aleppo", "north of Gaza City".
+_OF_PLACE_NOUNS = frozenset("""residents inhabitants outskirts centre center suburbs edge north south east west
+northeast northwest southeast southwest northern southern eastern western""".split())
+# Site heads that name a site even in lower case ("Olenya airfield", "the Kashira power plant").
+_LOWER_SITE_HEADS = frozenset("airport palace cathedral airfield airbase base refinery plant reactor".split())
+# Words between a town and a site head that still belong to the site's name ("Moscow Oil Refinery").
+_SITE_MODIFIERS = frozenset("""oil power nuclear thermal hydroelectric international military air naval gas fuel
+chemical heating""".split())
+
+
+def _site_named_after_place(f: "_Finder", h: int) -> bool:
+    """'Sheremetyevo Airport', 'the Moscow Oil Refinery', 'the Kashira power plant': a site named after the
+    place just before its head (and modifiers) is the site, not a mention of that place."""
+    from .mentions import minted
+
+    toks, text = f.doc.tokens, f.doc.text
+    tok = toks[h]
+    if not (tok.is_title or tok.lower in _LOWER_SITE_HEADS):
+        return False
+    k = h
+    while k > 0 and h - k < 2 and toks[k - 1].lower in _SITE_MODIFIERS and not f.covered[k - 1] \
+            and joins(text, toks[k - 1], toks[k]):
+        k -= 1
+    if k == 0 or not joins(text, toks[k - 1], toks[k]) or f.doc.token_sentence[k - 1] != f.doc.token_sentence[h]:
+        return False
+    before = [m for m in f.mentions if m.span.end == toks[k - 1].end and (
+        (m.entity.category == "place" and m.kind == "name" and m.entity.feature_type not in ("region", "water", "site"))
+        or (m.kind == "demonym" and tok.is_title))]  # "the Saudi Hospital", "the Turkish Embassy"
+    if before:
+        a = f.doc.token_index(before[0].span.start)
+        f.mentions.remove(before[0])
+        for i in range(a, h + 1):
+            f.covered[i] = False
+    elif k < h and not f.covered[k - 1]:
+        a = _run_start(f, k)
+        if a is None:
+            return False
+    else:
+        return False
+    f.add(minted("place", text[toks[a].start:tok.end], "site"), a, h + 1)
+    return True
+
+
+def ship_names(f: "_Finder") -> None:
+    """Named ships are places: 'the USS Carney', 'the tanker Sounion', 'merchant ships, the X and the Y'.
+    A name found once is the same ship wherever else the article repeats it."""
+    doc, toks, text = f.doc, f.doc.tokens, f.doc.text
+    found: dict[tuple[str, ...], Entity] = {}
+    for h, tok in enumerate(toks):
+        low = tok.lower
+        if low in _SHIP_PREFIXES and tok.text.isupper() and h + 1 < len(toks) and joins(text, tok, toks[h + 1]):
+            if low in ("mv", "mt", "ms") and text[tok.end:tok.end + 1] == "/":
+                continue
+            b = _title_run_end(f, h + 1)
+            if b > h + 1 and f.free(h, b):
+                _add_ship(f, found, h, b)
+            continue
+        if tok.text == "M" and text[tok.end:tok.end + 1] == "/" and h + 2 < len(toks) and toks[h + 1].text == "V":
+            b = _title_run_end(f, h + 2)
+            if b > h + 2 and f.free(h, b):
+                _add_ship(f, found, h, b)
+            continue
+        if low not in _VESSEL_WORDS or tok.is_title:
+            continue
+        a = h + 1
+        while a < len(toks) and doc.token_sentence[a] == doc.token_sentence[h]:
+            gap = text[toks[a - 1].end:toks[a].start]
+            if gap.strip() not in ("", ",") or "\n" in gap or (gap.strip() == "," and not low.endswith("s")):
+                break  # only a list of ships follows a comma: "merchant ships, the X and the Y"
+            if toks[a].lower == "the":
+                a += 1
+                continue
+            b = _title_run_end(f, a)
+            if b == a or toks[a].lower in cues.MONTHS or toks[a].lower in cues.WEEKDAYS:
+                break
+            if toks[a].text[:1].isalpha() and f.free(a, b):
+                _add_ship(f, found, a, b)
+            if b < len(toks) and toks[b].lower == "and" and b + 1 < len(toks) and low.endswith("s"):
+                a = b + 1  # "merchant ships, the X and the Y"; after one ship, "and the ..." starts anew
+            else:
+                break
+    if not found:
+        return
+    for i in range(len(toks)):  # later and earlier repetitions of a known ship name
+        for key, entity in found.items():
+            j = i + len(key)
+            if j <= len(toks) and not f.covered[i] and tuple(t.text for t in toks[i:j]) == key and f.free(i, j) \
+                    and (j == len(toks) or not toks[j].is_title or not joins(text, toks[j - 1], toks[j])):
+                f.add(entity, i, j)
+                break
+
+
+def _title_run_end(f: "_Finder", a: int) -> int:
+    """End of the run of capitalised (or numeral) tokens starting at a, within one sentence."""
+    toks, text = f.doc.tokens, f.doc.text
+    b = a
+    while b < len(toks) and (toks[b].is_title or (b > a and toks[b].text.isdigit())) \
+            and f.doc.token_sentence[b] == f.doc.token_sentence[a] and (b == a or joins(text, toks[b - 1], toks[b])):
+        b += 1
+    return b
+
+
+def _add_ship(f: "_Finder", found: dict[tuple[str, ...], Entity], a: int, b: int) -> None:
+    """A ship named by tokens a..b; merchant prefixes (MV, M/V, MT) are not part of its name, navy ones are."""
+    from .mentions import minted
+
+    toks = f.doc.tokens
+    name_start = a
+    if toks[a].text == "M" and a + 1 < b and toks[a + 1].text == "V":
+        name_start = a + 2
+    elif toks[a].lower in ("mv", "mt", "ms"):
+        name_start = a + 1
+    key = tuple(t.text for t in toks[name_start:b])
+    entity = found.get(key) or minted("place", " ".join(key), "site")
+    found.setdefault(key, entity)
+    f.add(entity, a, b)
+
+
 def place_patterns(f: "_Finder") -> None:
     """Regions, districts, sites and 'village of X' that the lexicon did not cover."""
     from .mentions import entity_from_town, minted
@@ -58,15 +194,27 @@ def place_patterns(f: "_Finder") -> None:
             a = _run_start(f, h)
             if a is not None:
                 name = " ".join(t.text for t in toks[a:h])
-                f.add(f.place_with_head(name, cues.PLACE_HEADS[low]), a, h + 1)
-            continue
+                f.add(f.place_with_head(name, cues.PLACE_HEADS[low], low), a, h + 1)
+                continue
         # named sites: "Dolmabahce Palace", "Domodedovo airport", "Lukyanivska metro station"
         if low in cues.SITE_HEADS and h > 0:
+            if _site_named_after_place(f, h):
+                continue
             a = _run_start(f, h if toks[h - 1].lower != "metro" else h - 1)
-            if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in {"airport", "palace", "cathedral"}):
+            if a is not None and tok.is_title:
+                a = _through_connectors(f, a)
+            if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in _LOWER_SITE_HEADS):
                 label = " ".join(t.text for t in toks[a:h + 1])
                 f.add(minted("place", label, "site"), a, h + 1)
             continue
+        # "Pazigyi village", "the Dubove settlement": the settlement word after the name
+        if low in _SETTLEMENT_AFTER and h > 0 and not f.covered[h - 1]:
+            a = _run_start(f, h)
+            if a is not None and h - a <= 3:
+                name = " ".join(t.text for t in toks[a:h])
+                town = gaz.best(name, f.context_countries())
+                f.add(entity_from_town(doc, town) if town else minted("place", name, "city"), a, h + 1)
+                continue
         # "an Epitsentr store"
         if low in cues.STORE_HEADS and h > 1 and toks[h - 1].is_title and not f.covered[h - 1] \
                 and toks[h - 2].lower in {"a", "an", "the"}:
@@ -95,7 +243,12 @@ def place_patterns(f: "_Finder") -> None:
 
 
 _LOWER_ORG = re.compile(r"\s+((?:[a-z]+\s+){0,2}(?:ministry|agency|service|police|army|navy|military administration|"
-                        r"prosecutor's office|prosecutors|parliament|government|intelligence|border guard|national guard))\b")
+                        r"prosecutor's office|prosecutors|parliament|intelligence|border guard|national guard|"
+                        r"military(?=\s+(?:said|says|has|had|is|was|said|reported|announced|confirmed|denied)\b)))\b")
+# "the Kharkiv regional prosecutor's office", "Donetsk regional police": a place's own body, in lower case.
+_PLACE_BODY = re.compile(r"\s+((?:regional|city|district|oblast|municipal)\s+(?:prosecutor['\u2019]s office|police|"
+                         r"military administration|administration|council|emergency service))\b")
+_BODY_HEAD = re.compile(r"\s+(prosecutor['\u2019]s office|police|military administration)\b")
 
 
 def lowercase_organizations(f: "_Finder") -> None:
@@ -119,7 +272,144 @@ def lowercase_organizations(f: "_Finder") -> None:
         f.mentions.remove(m)
         for k in range(a, b):
             f.covered[k] = False
-        f.add(minted("organization", f"{demonym} {words}"), a, b)
+        label = f"{demonym} {words}"
+        known = [e.iri for e in lex.lookup(tuple(normalize(label).split()))
+                 if lex.concepts[e.iri].category == "organization"]  # the lexicon's node when it has one
+        f.add(f.concept_entity(known[0]) if known else minted("organization", label), a, b)
+
+
+def place_bodies(f: "_Finder") -> None:
+    """'the Kharkiv regional prosecutor's office', 'Beryslav district police': a body named after its place."""
+    from .mentions import minted
+
+    doc = f.doc
+    for m in list(f.mentions):
+        if m.entity.category != "place" or m.kind != "name":
+            continue
+        g = _PLACE_BODY.match(doc.text, m.span.end)
+        if not g and m.span.text.lower().endswith(("district", "region", "oblast")):
+            g = _BODY_HEAD.match(doc.text, m.span.end)  # "the Beryslav district prosecutor's office"
+        if not g:
+            _titled_place_body(f, m)
+            continue
+        a, b = doc.token_index(m.span.start), doc.token_index(g.end(1))
+        if not f.free(doc.token_index(m.span.end), b):
+            continue
+        f.mentions.remove(m)
+        f.add(minted("organization", doc.text[m.span.start:g.end(1)].replace("\u2019", "'")), a, b)
+
+
+def place_lists(f: "_Finder") -> None:
+    """Front-line reports list the settlements hit: 'among them Antonivka, Beryslav, Burhunka and Mylove',
+    '- Siversk: three houses damaged'. In a list of three or more names where most are towns of the
+    article's countries (or places already found), every name the gazetteer knows there is a place."""
+    from .mentions import entity_from_town
+
+    doc, toks, text = f.doc, f.doc.tokens, f.doc.text
+    gaz, ctx = doc.resources.gazetteer, f.context_countries()
+    place_ends = {doc.token_index(m.span.start): doc.token_index(m.span.end) for m in f.mentions
+                  if m.entity.category == "place"}
+    for s in doc.sentences:
+        rng = doc.sentence_tokens(s.index)
+        items: list[tuple[int, int]] = []
+        i = rng.start
+        while i < rng.stop:
+            b = _list_item_end(f, i, rng.stop, place_ends)
+            if b == i:
+                if items:
+                    _place_list(f, items, gaz, ctx)
+                    items = []
+                i += 1
+                continue
+            items.append((i, b))
+            nxt = b
+            gap = text[toks[b - 1].end:toks[b].start] if b < rng.stop else ""
+            if b < rng.stop and gap.strip() == "," and b + 1 < rng.stop and toks[b].lower == "and":
+                nxt = b + 1
+            elif b < rng.stop and toks[b].lower == "and" and gap.strip() == "":
+                nxt = b + 1
+            elif not (b < rng.stop and gap.strip() == ","):
+                _place_list(f, items, gaz, ctx)
+                items = []
+            i = nxt
+        _place_list(f, items, gaz, ctx)
+        line_start = text.rfind("\n", 0, s.start) + 1
+        bullet = re.match(r"[-\u2022*]\s+", text[line_start:s.start + 3]) if s.start - line_start <= 2 else None
+        if bullet and rng.start < rng.stop:  # "- Siversk: three houses damaged."
+            b = _list_item_end(f, rng.start, rng.stop, place_ends)
+            if b > rng.start and text[toks[b - 1].end:toks[b - 1].end + 1] in (":", ","):
+                town = gaz.best(" ".join(t.text for t in toks[rng.start:b]), ctx)
+                if town and town.country_code in ctx:
+                    f.add(entity_from_town(doc, town), rng.start, b)
+
+
+def _list_item_end(f: "_Finder", i: int, stop: int, place_ends: dict[int, int]) -> int:
+    """End of a list item at token i: a place already found there, or a free capitalised run of 1-3 words."""
+    toks = f.doc.tokens
+    if f.covered[i]:
+        return place_ends.get(i, i)
+    if not toks[i].is_title or not toks[i].text[:1].isalpha() or toks[i].lower in cues.SENTENCE_START_WORDS:
+        return i
+    b = i + 1
+    while b < stop and b - i < 3 and toks[b].is_title and not f.covered[b] and joins(f.doc.text, toks[b - 1], toks[b]):
+        b += 1
+    return b
+
+
+def _place_list(f: "_Finder", items: list[tuple[int, int]], gaz, ctx: set[str]) -> None:
+    from .mentions import entity_from_town
+
+    if len(items) < 2:
+        return
+    towns = []
+    for a, b in items:
+        if f.covered[a]:
+            towns.append("known")
+            continue
+        town = gaz.best(" ".join(t.text for t in f.doc.tokens[a:b]), ctx, 0 if len(items) > 2 else 1000)
+        towns.append(town if town is not None and town.country_code in ctx else None)
+    hits = sum(t is not None for t in towns)
+    if len(items) == 2:  # "shelled Tartar and Barda": a pair needs one place already known, and no capital
+        lex = f.doc.resources.lexicon  # ("Washington and London responded" speaks of governments)
+        if "known" not in towns or None in towns or any(
+                normalize(" ".join(t.text for t in f.doc.tokens[a:b])) in lex.capitals for a, b in items):
+            return
+    elif hits < 3 or hits < 0.6 * len(items):
+        return
+    for (a, b), town in zip(items, towns):
+        if town is not None and town != "known" and f.free(a, b):
+            f.add(entity_from_town(f.doc, town), a, b)
+
+
+def _through_connectors(f: "_Finder", a: int) -> int:
+    """'Taras Shevchenko Music and Drama Theater', 'Museum of Fine Arts': a capitalised name may span
+    'and'/'of'/'for' between capitalised words."""
+    toks = f.doc.tokens
+    while a >= 2 and toks[a - 1].lower in ("and", "of", "for") and not f.covered[a - 1] \
+            and f.doc.token_sentence[a - 1] == f.doc.token_sentence[a] and joins(f.doc.text, toks[a - 1], toks[a]):
+        b = _run_start(f, a - 1)
+        if b is None:
+            break
+        a = b
+    return a
+
+
+def _titled_place_body(f: "_Finder", m) -> None:
+    """'Hamas's Khan Younis Brigade', 'the Kharkiv Regional Military Administration': capitalised words
+    ending in an organization head right after a place name make one organization named after it."""
+    from .mentions import minted
+
+    toks, text = f.doc.tokens, f.doc.text
+    b = f.doc.token_index(m.span.end)
+    e = b
+    while e < len(toks) and e - b < 3 and toks[e].is_title and not f.covered[e] and joins(text, toks[e - 1], toks[e]) \
+            and f.doc.token_sentence[e] == m.sentence:
+        e += 1
+    if e == b or fold(toks[e - 1].text) not in cues.ORG_HEADS:
+        return
+    a = f.doc.token_index(m.span.start)
+    f.mentions.remove(m)
+    f.add(minted("organization", text[toks[a].start:toks[e - 1].end]), a, e)
 
 
 def _run_start(f: "_Finder", h: int) -> int | None:
@@ -172,6 +462,16 @@ def unknown_names(f: "_Finder") -> None:
                 toks[k].text[:1].isalnum() for k in range(rng.start, a)))
             if first_in_sentence and toks[a].lower in cues.SENTENCE_START_WORDS:
                 a += 1
+            # a body whose name opens with title words: "Prosecutor General's Office", "Department of ..."
+            if a < b and fold(toks[b - 1].text) in cues.ORG_HEADS and (
+                    b - a >= 2 or (b < rng.stop and toks[b].lower == "of" and b + 1 < rng.stop)):
+                b2 = _extend_of(f, b)
+                if b2 > b or b - a >= 2:
+                    if a > rng.start and _ORDINAL.fullmatch(toks[a - 1].text) and not f.covered[a - 1] \
+                            and joins(text, toks[a - 1], toks[a]):
+                        a -= 1  # "the 9th Airborne Division", "the 47th Mechanized Brigade"
+                    f.add(minted("organization", text[toks[a].start:toks[b2 - 1].end]), a, b2)
+                    continue
             titled = False
             while a < b and (toks[a].lower in cues.TITLE_WORDS or toks[a].lower in {"in", "chief"}):
                 a += 1
@@ -196,13 +496,22 @@ def unknown_names(f: "_Finder") -> None:
                     r"^\s+(?:[a-z-]+\s+){0,2}(?:company|firm|concern|manufacturer|corporation|group)\b", after):
                 f.add(minted("organization", words[0]), a, b)
                 continue
+            # groups and bodies that read like names: "Human Rights Activists said", "Civil Defence said"
+            if any(fold(w) in _NON_PERSON_WORDS for w in words) and fold(words[0]) not in lex.given_names:
+                if 2 <= len(words) <= 5 and _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS:
+                    f.add(minted("organization", " ".join(words)), a, b)
+                    continue
             # persons
-            if 2 <= len(words) <= 4 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b):
+            core = sum(fold(w) not in _PARTICLES for w in words)  # "bin", "al" do not lengthen a name
+            if 2 <= core <= 4 and len(words) <= 7 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b) \
+                    and (fold(words[0]) in lex.given_names or not any(fold(w) in _NON_PERSON_WORDS for w in words)):
                 given = fold(words[0]) in lex.given_names
                 said = _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS or (
                     before_tok is not None and before_tok.lower in {"said", "says", "told", "wrote"})
-                if given or titled or _AGE.match(after) or said or (_APPOSITIVE_PERSON.match(after) and not _gazetteer_hit(f, a, b)):
-                    f.add(minted("person", " ".join(words)), a, b)
+                after = after.lstrip("\"\u201d")
+                if given or titled or _AGE.match(after) or said or _introduced_as_person(f, a) \
+                        or (_APPOSITIVE_PERSON.match(after) and not _gazetteer_hit(f, a, b)):
+                    f.add(minted("person", " ".join(text[toks[a].start:toks[b - 1].end].split())), a, b)
                     continue
             # a big city of the war's countries needs no locative word ("the Saratov oil refinery")
             if len(words) <= 2 and not first_in_sentence:
@@ -220,8 +529,24 @@ def unknown_names(f: "_Finder") -> None:
                 ctx = f.context_countries()
                 town = gaz.best(name, ctx, 1000)
                 if town and (town.country_code in ctx or town.population >= 50000):
-                    f.add(entity_from_town(doc, town), a, b)
+                    capital_of = lex.capitals.get(normalize(name))
+                    if capital_of and is_metonym(doc, a, b):  # "Washington and London have responded"
+                        f.add(f.concept_entity(capital_of), a, b, "metonym")
+                    else:
+                        f.add(entity_from_town(doc, town), a, b)
                     continue
+
+
+def _introduced_as_person(f: "_Finder", a: int) -> bool:
+    """'a seven-year-old girl, Amina Saleh,' and 'Mohammed Deif and Rafa Salama': a name set beside a noun
+    for a person, or joined by 'and' to a known person's name, names a person."""
+    toks = f.doc.tokens
+    if a >= 2 and f.doc.text[toks[a - 1].end:toks[a].start].strip() == "," and toks[a - 1].lower in _PERSON_NOUNS:
+        return True
+    if a >= 2 and toks[a - 1].lower == "and":
+        prev = [m for m in f.mentions if m.span.end == toks[a - 2].end]
+        return bool(prev) and prev[0].entity.category == "person" and prev[0].kind == "name"
+    return False
 
 
 def _extend_of(f: "_Finder", b: int) -> int:
@@ -253,6 +578,8 @@ def _locative_before(f: "_Finder", a: int) -> bool:
         return False
     prev = toks[a - 1]
     if prev.lower in cues.LOCATIVE_PREPS or prev.lower in {"of", "from", "to"} and a > 1 and toks[a - 2].lower in cues.SETTLEMENT_WORDS:
+        return True
+    if prev.lower == "of" and a > 1 and toks[a - 2].lower in _OF_PLACE_NOUNS:  # "residents of X", "north of X"
         return True
     if prev.lower == "and" or f.doc.text[prev.end:toks[a].start].strip() == ",":
         earlier = [m for m in f.mentions if m.span.end <= toks[a].start]
