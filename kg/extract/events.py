@@ -27,6 +27,7 @@ from ..text import Sentence, normalize
 from .names import singular
 from .context import ACTOR_CATEGORIES, PlaceRef, is_attackish, last_person_before, place_refs
 from .doc import Doc
+from . import cues
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
 
@@ -244,11 +245,9 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
 _DAMAGE_VERB = r"(?:damaged|destroyed|hit|struck|wrecked|gutted|flattened|set ablaze|set on fire|caught fire|razed|targeted)"
 _PASSIVE = re.compile(r"\s+(?:was|were|had been|has been|have been)\s+(?:\w+ly\s+|also\s+)?" + _DAMAGE_VERB + r"\b")
 _ACTIVE = re.compile(r"\b" + _DAMAGE_VERB + r"\s+(?=(?:the|a|an|its|their|[A-Z][\w-]*(?:'s|\u2019s))\s)")
-_NP_STOP = {"said", "says", "confirmed", "reported", "that", "and", "or", "but", "while", "when", "as", "which", "who",
-            "after", "before", "with", "of", "in", "on", "at", "near", "by", "from", "to", "where", "because", "also"}
-_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "several"}
-_NOT_TARGET = {"it", "they", "he", "she", "which", "that", "this", "people", "person", "civilians", "nobody", "one",
-               "drones", "drone", "missiles", "missile", "who", "most", "all", "some", "many", "others", "none"}
+_NP_STOP = cues.NP_STOP
+_DETERMINERS = cues.DETERMINERS
+_NOT_TARGET = cues.NOT_TARGET
 _WORD = re.compile(r"[\w'\u2019-]+")
 
 

@@ -17,7 +17,7 @@ from . import cues
 if TYPE_CHECKING:
     from .mentions import _Finder
 
-_PARTICLES = {"von", "der", "van", "de", "al", "bin", "bint", "ibn", "el", "ash", "ad", "da", "di", "du", "la", "le", "del", "dos"}
+_PARTICLES = cues.NAME_PARTICLES
 _APPOSITIVE_ORG = re.compile(r"^,\s+(?:the|a|an|Ukraine's|Russia's)\s+(?:[a-z-]+\s+){0,3}"
                              r"(?:company|agency|operator|firm|group|service|broadcaster|network|concern|utility|"
                              r"manufacturer|monopoly|provider|carrier|railway|airline|outlet|watchdog|organisation|organization)\b")

@@ -21,7 +21,7 @@ from .context import (ACTOR_CATEGORIES, antecedent_person, is_subject_like, prev
                       sentence_source)
 from .doc import Doc
 
-_VERBS = "|".join(sorted(cues.REPORTING_VERBS - {"according", "calling", "called", "described", "describes"}))
+_VERBS = "|".join(sorted(cues.QUOTE_VERBS))
 _ALL_VERBS = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", re.I)
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,.!?\u2014-]*(?:{_VERBS})\b", re.I)
 _ADVERB = r"(?:also\s+|later\s+|then\s+|\w+ly\s+)?"
