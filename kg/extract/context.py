@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -51,6 +52,7 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
     s = doc.sentences[sentence]
     refs: list[PlaceRef] = []
     dateline_end = _dateline_end(doc)
+    place_starts = [x.span.start for x in mentions if x.sentence == sentence and x.entity.category == "place"]
     for m in mentions:
         if m.span.start < dateline_end:
             continue  # "KYIV —" says where the reporter was, not what was hit
@@ -66,9 +68,8 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue
         if _TITLE_AFTER.match(doc.text, m.span.end):
             continue  # "Moscow regional governor ...", "Kharkiv mayor ...": part of a title
-        if doc.text[m.span.end:m.span.end + 3] in ("'s ", "\u2019s ") and e.category == "country" and any(
-                x.entity.category == "place" and 0 <= x.span.start - m.span.end <= 8 for x in mentions):
-            continue  # "Russia's Bryansk region": the region is the place ("Ukraine's energy grid": the country is)
+        if _possessor_only(doc, m, place_starts):
+            continue
         framed = bool(_TARGET_BEFORE.search(before))
         if e.category == "country" and m.kind != "demonym" and not re.search(
                 r"\b(?:in|on|at|against|across|into|over|throughout|inside)\s+(?:the\s+)?$", before):
@@ -86,6 +87,32 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(before))))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s)\s+")
+# what a possessor owns when it is the attacker: "Russia's drone and missile attack on Kyiv", "Iran's forces"
+_AGENT_NOUN = re.compile(r"(?:[\w-]+\s+){0,4}?(?:attacks?|strikes?|assaults?|offensive|invasion|war|barrages?|"
+                         r"bombardment|shelling|raids?|forces|troops|army|military|missiles?|drones?|rockets?|"
+                         r"warplanes|aircraft|air\s+force|navy|government|leadership)\b", re.I)
+# between a country's possessive and the place it owns: "Russia's Bryansk region", "Azerbaijan's second city, Ganja"
+_OWNED_PLACE_GAP = re.compile(r"(?:[a-z-]+\s+){0,3}(?:[a-z-]+,\s+)?")
+
+
+def _possessor_only(doc: Doc, m: Mention, place_starts: list[int]) -> bool:
+    """A possessive that names the attacker, or a country whose own place is named right after it:
+    the count belongs elsewhere ("Ukraine's energy grid" still puts it in the country)."""
+    p = _POSSESSIVE.match(doc.text, m.span.end)
+    if not p:
+        return False
+    if _AGENT_NOUN.match(doc.text, p.end()):
+        return True
+    if m.entity.category != "country":
+        return False
+    i = bisect.bisect_left(place_starts, p.end())
+    if i == len(place_starts):
+        return False
+    gap = _OWNED_PLACE_GAP.fullmatch(doc.text, p.end(), place_starts[i])
+    return gap is not None
 
 
 def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, demonym: str | None) -> Entity | None:

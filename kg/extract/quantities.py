@@ -67,7 +67,7 @@ _QUALIFIERS = [("at least", "at least"), ("more than", "more than"), ("over", "m
                ("a further", "further"), ("another", "further"), ("a record", ""), ("a total of", "")]
 _WORD_NUM = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _NUMBER = re.compile(
-    r"(?<![\w.,-])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w:])(?:\s+(?P<scale>thousand|hundred))?"
+    r"(?<![\w.,/:-])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w:])(?:\s+(?P<scale>thousand|hundred))?"
     r"|(?P<single>an?\s+single|a\s+lone|a\s+dozen)"
     r"|(?P<words>" + _WORD_NUM + r"(?:[\s-]+" + _WORD_NUM + r")?(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?" + _WORD_NUM + r")?)?(?:\s+dozen)?))\b",
     re.I)
@@ -134,19 +134,20 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
         pw = prev_words[-1] if prev_words else ""
         if m.group("digits") and len(m.group("digits")) == 4 and 1900 <= value <= 2100 and "," not in m.group("digits"):
             continue  # a year
-        if nw in _UNITS or after[:1] in ("%", ":") or re.match(r"\s*(?:a\.m|p\.m|per\s*cent|-year|-storey|th\b)", after, re.I):
+        if nw in _UNITS or after[:1] in ("%", ":", "/") or re.match(r"\s*(?:a\.m|p\.m|per\s*cent|-year|-stor(?:e?y|ied)|th\b)", after, re.I):
             continue
         if pw in ("no.", "no", "number", "train", "flight", "route", "bus", "unit", "brigade", "aged", "age", "ages",
                   "page", "article", "resolution", "channel", "platform", "gate", "building", "block", "house"):
             continue
         if pw.rstrip(".") in _MONTHS or nw in _MONTHS:
             continue  # a date
-        if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+)?(?:\d+\s+)?(?:to|and)?\s*$", before[-30:], re.I):
-            continue  # "ranged in age from 21 to 95"
-        if re.match(r",\s", after) and re.search(r"[A-Z][a-z]+,\s*$", before[-30:]) and re.match(r",\s+(?:who|whose|said|a|an|the|from|was|is|has|had|lives|works)\b", after):
-            continue  # "Halyna Moroz, 58, whose flat..."
-        if m.group("words") and m.group(0).lower() == "one" and re.match(r"\s+(?:of|another|side|day|time|way|thing|sign)\b", after):
-            continue
+        if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:\d+\s+)?(?:to|and)?\s*$", before[-30:], re.I):
+            continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
+        if _is_apposed_age(before, after):
+            continue  # "Halyna Moroz, 58, whose flat...", "..., Iryna Demydova, 52, and ..."
+        if m.group("words") and m.group(0).lower() == "one" and re.match(
+                r"\s+(?:of(?!\s+(?:them|those|whom|which)\b)|another|side|day|time|way|thing|sign)\b|-way\b", after):
+            continue  # "one of the deadliest", "one-way drones"; "one of them" is a subset count
         qualifier = ""
         low_before = before.lower().rstrip()
         for phrase, q in _QUALIFIERS:
@@ -155,6 +156,13 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
                 break
         out.append(_Num(a, b, value, qualifier, sentence))
     return out
+
+
+def _is_apposed_age(before: str, after: str) -> bool:
+    """A number set off by commas right after a name is an age: 'Olena, 54, who ...', 'X, 52, and Y, 54.'"""
+    if not re.search(r"[A-Z][a-z]+,\s*$", before[-30:]):
+        return False
+    return bool(re.match(r",\s+(?:who|whose|said|a|an|the|from|was|is|has|had|lives|works)\b|,\s+(?:and\s+)?[A-Z][a-z]+\s+[A-Z]|\s*[.;)]", after))
 
 
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -418,16 +426,18 @@ def _is_platform(doc: Doc, weapon: Entity) -> bool:
 
 
 def _dedupe(quantities: list[Quantity]) -> list[Quantity]:
-    """A figure repeated later ("one dead" ... "one body was recovered") is kept once."""
-    seen: set[tuple] = set()
+    """A figure repeated later ("one dead" ... "one body was recovered") is kept once; the same figure at
+    another named place ("one killed in Lutsk" ... "one killed in Vladikavkaz") is another count."""
+    seen: dict[tuple, list[Quantity]] = {}
     keep: list[Quantity] = []
     index_map: dict[int, int] = {}
     for i, q in enumerate(quantities):
         sig = (q.kind, q.value, q.weapon.iri if q.weapon else "", q.object_label, q.subset_of is not None)
+        earlier = seen.setdefault(sig, [])
         same_sentence_twin = any(k.sentence == q.sentence and k.kind == q.kind and k.value == q.value for k in keep)
-        if sig in seen and not same_sentence_twin:
+        if not same_sentence_twin and any(k.place is None or q.place is None or k.place.iri == q.place.iri for k in earlier):
             continue
-        seen.add(sig)
+        earlier.append(q)
         index_map[i] = len(keep)
         keep.append(q)
     for q in keep:
