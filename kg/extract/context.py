@@ -20,6 +20,7 @@ from .mentions import entity_from_concept, entity_from_town
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
 _ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country)\b(?!\s+of\b)(?!'s)")
+_NATIONWIDE = re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I)
 _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
                        r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
 _TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
@@ -80,11 +81,16 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue  # "the Kursk region" is a name, not an anaphor
         start = s.start + a.start()
         before = doc.text[max(s.start, start - 40):start]
-        if _ORIGIN_BEFORE.search(before) or is_title_apposition(doc, start):
-            continue
+        if _ORIGIN_BEFORE.search(before) or _BEARING.search(before) or is_title_apposition(doc, start):
+            continue  # "southeast of the capital" locates something else
         target = resolve_anaphor(doc, mentions, start, a.group("noun"), a.group("demonym"))
         if target is not None:
             refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(before))))
+    for a in _NATIONWIDE.finditer(s.text):
+        start = s.start + a.start()
+        target = resolve_anaphor(doc, mentions, start, "country", None)
+        if target is not None:
+            refs.append(PlaceRef(start, s.start + a.end(), target, True))
     refs.sort(key=lambda r: r.start)
     return refs
 

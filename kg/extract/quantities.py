@@ -34,7 +34,11 @@ _PERSON_NOUNS = {"people", "persons", "person", "civilians", "civilian", "childr
                  "police", "officers", "officer", "medics", "doctors", "victims", "teenagers", "teenager", "adults",
                  "boys", "girls", "boy", "girl", "babies", "baby", "infants", "pensioners", "staff", "journalists",
                  "others", "individuals", "volunteers", "patients", "students", "members", "fighters", "bodies",
-                 "body", "deaths", "death", "lives", "casualties", "elderly"}
+                 "body", "deaths", "death", "lives", "casualties", "elderly", "sailors", "sailor", "seafarers",
+                 "crew", "crewmen", "commanders", "commander", "militants", "guards", "pilots", "nurses", "paramedics",
+                 "worshippers", "pilgrims", "shoppers", "customers", "guests", "fishermen", "farmers", "miners",
+                 "relatives", "family", "families", "mourners", "displaced", "refugees", "daughters", "sons",
+                 "mothers", "fathers", "generals", "officials", "drivers", "villagers"}
 _KIND_WORDS = {
     "killed": {"killed", "killing", "kills", "kill", "dead", "died", "die", "dies", "death", "deaths", "toll",
                "bodies", "body", "fatalities", "perished", "fatally", "slain", "lifeless", "lost"},
@@ -50,6 +54,7 @@ _KIND_WORDS = {
                 "spread", "demolished", "ruined", "blown", "damaging", "destroying", "wrecking", "levelling",
                 "leveling", "burning"},
 }
+_ALL_CUES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 _PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out",
             "lost": r"(?:their|his|her)\s+lives?"}
 # "lost" counts a death only as "lost their lives"; drones that "were lost" (to jamming) were neutralised
@@ -143,6 +148,8 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
             continue  # a date
         if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:\d+\s+)?(?:to|and)?\s*$", before[-30:], re.I):
             continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
+        if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+            continue  # "one or two more": a range, not an explicit count
         if _is_apposed_age(before, after):
             continue  # "Halyna Moroz, 58, whose flat...", "..., Iryna Demydova, 52, and ..."
         if m.group("words") and m.group(0).lower() == "one" and re.match(
@@ -156,6 +163,10 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
                 break
         out.append(_Num(a, b, value, qualifier, sentence))
     return out
+
+
+_RANGE_AFTER = re.compile(r"\s+or\s+(?:\d+|" + _WORD_NUM + r")\b", re.I)
+_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+or\s+$", re.I)
 
 
 def _is_apposed_age(before: str, after: str) -> bool:
@@ -248,7 +259,46 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                     if any(lex.concepts[e.iri].category == "object" for e in lex.lookup(other)):
                         label = f"{label} and {singular(conj.group(2))}"
                 return _Head("object", object_label=label, object_iri=entries[0].iri, end=cursor)
+    follow = _TOKEN.findall(text[cursor:window_end])
+    if follow and follow[0][0].isalpha():
+        if _people_by_nationality(doc, follow):
+            return _Head("person", end=cursor)
+        if _other_noun(follow[0]):
+            return _Head("noun", end=num.end)
     return _Head("none", end=num.end)
+
+
+_TOKEN = re.compile(r"[A-Za-z'\u2019-]+|[^\sA-Za-z]")
+# what may follow a number that stands alone ("shot down 260,", "14 over Kursk", "two more were hurt")
+_ELLIPSIS_NEXT = frozenset({
+    "were", "was", "are", "is", "had", "have", "has", "been", "being", "would", "will", "could", "may", "might", "more",
+    "other", "others", "each", "over", "in", "on", "at", "near", "across", "from", "inside", "outside", "around",
+    "during", "by", "to", "as", "of", "for", "with", "and", "or", "into", "onto", "within", "throughout", "since",
+    "after", "before", "while", "when", "who", "whom", "which", "that", "all", "overall", "total", "still", "later",
+    "earlier", "then", "also", "too", "among", "including", "remain", "remained", "fell", "died", "got", "came",
+    "went", "flew", "hit", "struck", "shot", "brought", "caught", "lost", "left", "took", "made", "did", "so", "last",
+    "overnight", "yesterday", "today", "this", "that", "on", "per", "apiece", "alone", "altogether", "people"})
+_NATIONALITY_PLURAL = re.compile(r"[A-Z][a-z]+(?:ians|ans|ese|is|os|ers)$")
+
+
+def _other_noun(word: str) -> bool:
+    """A number followed by a noun we do not count ("two sides", "One strike", "four regions", "two Navy
+    destroyers") is not an elliptical count."""
+    w = word.lower()
+    if w in _ELLIPSIS_NEXT or w in _ALL_CUES or w.endswith(("ed", "ing")):
+        return False
+    return True
+
+
+def _people_by_nationality(doc: Doc, follow: list[str]) -> bool:
+    """'90 Palestinians were killed', 'two Filipinos and one Vietnamese': a nationality standing for people."""
+    w0 = follow[0]
+    if not w0[:1].isupper():
+        return False
+    if normalize(singular(w0.lower())) not in doc.resources.lexicon.demonyms and not _NATIONALITY_PLURAL.match(w0):
+        return False
+    nxt = follow[1].lower() if len(follow) > 1 else "."
+    return not nxt[0].isalpha() or nxt in _ELLIPSIS_NEXT or nxt in _ALL_CUES
 
 
 _QUAL_RE = r"(?:(?:at\s+least|more\s+than|over|about|around|roughly|nearly|almost|some|up\s+to|another|a\s+further|a\s+record|a\s+total\s+of)\s+)?"
@@ -301,7 +351,8 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
         if not nums:
             last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
             continue
-        refs = place_refs(doc, mentions, s.index)
+        refs = _specific(doc.text, place_refs(doc, mentions, s.index))
+        fallback = _paragraph_place(doc, mentions, s.index) or focus
         source = sentence_source(doc, mentions, s.index)
         heads = [_head(doc, n, mentions) for n in nums]
         for k in range(1, len(nums)):
@@ -313,6 +364,8 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
                 heads[k - 1] = _Head("weapon", weapon=heads[k].weapon, end=nums[k - 1].end)  # "478 of 539 drones"
         first_in_sentence = len(out)
         for k, (num, head) in enumerate(zip(nums, heads)):
+            if head.category == "noun":
+                continue
             clause_lo = heads[k - 1].end if k else s.start
             brk = [clause_lo + m.start() for m in _CLAUSE_BREAK.finditer(doc.text[clause_lo:num.start])]
             lo = brk[-1] if brk else clause_lo
@@ -378,7 +431,7 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             if k + 1 < len(nums) and heads[k + 1].category == "partitive":
                 # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
                 own_refs = [r for r in own_refs if r.start < nums[k + 1].start]
-            places = _places(doc.text, num, head, own_refs, lo, own_hi, list_hi, subset_of, out, focus)
+            places = _places(doc.text, num, head, own_refs, lo, own_hi, list_hi, subset_of, out, fallback)
             for place in places:
                 out.append(Quantity(kind=kind, value=num.value, span=doc.span(num.start, max(num.end, min(head.end, s.end))),
                                     sentence=s.index, qualifier=num.qualifier,
@@ -390,30 +443,101 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
     return _dedupe(out)
 
 
-def _places(text: str, num: _Num, head: _Head, refs: list, lo: int, own_hi: int, list_hi: int,
-            subset_of: int | None, out: list[Quantity], focus: Entity | None) -> list[Entity | None]:
-    """Where a count is: a distributive list, else its clause, else its list, else the sentence, else the focus."""
+def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, own_hi: int, list_hi: int,
+            subset_of: int | None, out: list[Quantity], fallback: Entity | None) -> list[Entity | None]:
+    """Where a count is, by precedence: the places of a distributive list; a place right after it in its
+    clause; the place of the count it is part of; the nearest place before it in its clause; a place later
+    in its clause, then in its list; any place in the sentence; else `fallback` (paragraph, then article).
+    A place named jointly with others ("the Boryspil, Bucha and Fastiv districts") is not the place of a
+    count; the place heading the list is, else none."""
     if head.distributive:
         return [r.entity for r in refs if head.end <= r.start < own_hi] or [None]
+    contrast = _CONTRAST.search(text, head.end, own_hi)
+    own_hi = contrast.start() if contrast else own_hi
     comma = re.search(r",|\band\b", text[head.end:own_hi])
     clause_hi = head.end + comma.start() if comma else own_hi
     fwd = [r for r in refs if head.end <= r.start < clause_hi]
     if fwd:
-        return [fwd[0].entity]
+        return [_single(fwd[0], refs, text)]
     if subset_of is not None or head.category == "partitive":
         return [out[subset_of].place if subset_of is not None else out[-1].place]
     back = [r for r in refs if lo <= r.start < num.start]
     if back:
-        return [back[-1].entity]
+        return [_single(back[-1], refs, text)]
     fwd = [r for r in refs if head.end <= r.start < own_hi]
     if fwd:
-        return [fwd[0].entity]
+        return [_single(fwd[0], refs, text)]
     shared = [r for r in refs if head.end <= r.start < list_hi]
     if shared:
-        return [shared[0].entity]
+        return [_single(shared[0], refs, text)]
     if refs:
-        return [sorted(refs, key=lambda r: (not r.framed, abs(r.start - num.start)))[0].entity]
-    return [focus]
+        return [_single(sorted(refs, key=lambda r: (not r.framed, abs(r.start - num.start)))[0], refs, text)]
+    return [fallback]
+
+
+_LOCATOR_GAP = re.compile(r"(?:\s+(?:village|town|city|district|neighbou?rhood|camp|area|settlement|community|"
+                          r"suburb|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
+_LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", ""), "city": ("region",),
+           "": ("region",)}
+
+
+def _specific(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
+    """Drop a place named only to locate the one before it ("Kurakhove in the Donetsk region", "the
+    Dniprovskyi district of Kherson"): a count there is at the more specific place."""
+    keep = []
+    for i, r in enumerate(refs):
+        prev = refs[i - 1] if i else None
+        if prev is not None and (r.entity.category == "country" or r.entity.feature_type in _LARGER.get(
+                prev.entity.feature_type, ())) and _LOCATOR_GAP.fullmatch(text, prev.end, r.start):
+            continue
+        keep.append(r)
+    return keep
+
+
+def _paragraph_place(doc: Doc, mentions: list[Mention], sentence: int) -> Entity | None:
+    """The place the paragraph is about so far: the last place referred to in its earlier sentences
+    ("Mykolaiv was hit by drones. Officials say two people were killed")."""
+    paragraph = doc.sentences[sentence].paragraph
+    i = sentence - 1
+    while i >= 0 and doc.sentences[i].paragraph == paragraph:
+        refs = _specific(doc.text, place_refs(doc, mentions, i))
+        hit = [r for r in refs if _is_hit_place(doc.text, r)]
+        if hit:
+            return _single(hit[-1], refs, doc.text)  # places named jointly leave the count to the article's focus
+        if refs:
+            return None
+        i -= 1
+    return None
+
+
+_NEAR = re.compile(r"\bnear\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:of\s+)?$", re.I)
+_HIT_SUBJECT = re.compile(r"\s+(?:was|were|is|are|has\s+been|had\s+been|came)\s+(?:\w+\s+)?"
+                          r"(?:hit|struck|attacked|shelled|bombed|targeted|under|pounded|rocked)\b", re.I)
+
+
+def _is_hit_place(text: str, ref: PlaceRef) -> bool:
+    """A place a sentence says was hit: framed as a target ("in the Dniprovskyi district") or the subject of
+    an attack verb ("Mykolaiv was hit"); a reference point ("near Arad") is not."""
+    if _NEAR.search(text, max(0, ref.start - 40), ref.start):
+        return False
+    return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end))
+
+
+_CONTRAST = re.compile(r"\b(?:while|whereas|but)\b")
+_LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+
+
+def _single(ref: PlaceRef, refs: list[PlaceRef], text: str) -> Entity | None:
+    """The place a count is at when `ref` was chosen: `ref` unless it is one of a list of places."""
+    i = refs.index(ref)
+    first = last = i
+    while first > 0 and _LIST_GAP.fullmatch(text, refs[first - 1].end, refs[first].start):
+        first -= 1
+    while last + 1 < len(refs) and _LIST_GAP.fullmatch(text, refs[last].end, refs[last + 1].start):
+        last += 1
+    if first == last:
+        return ref.entity
+    return refs[first - 1].entity if first > 0 else None
 
 
 _PLATFORMS = {"https://w3id.org/conflict-kg/weapon/" + k for k in
@@ -423,6 +547,14 @@ _PLATFORMS = {"https://w3id.org/conflict-kg/weapon/" + k for k in
 def _is_platform(doc: Doc, weapon: Entity) -> bool:
     lex = doc.resources.lexicon
     return weapon.iri in _PLATFORMS or bool(set(ancestors(lex, weapon.iri)) & _PLATFORMS)
+
+
+def _same_scope(a: Entity | None, b: Entity | None) -> bool:
+    """Two places a restated figure may be given for: the same place, one unknown, or a country and a place in it."""
+    if a is None or b is None or a.iri == b.iri:
+        return True
+    return (a.category == "country") != (b.category == "country") and bool(a.country_code) and \
+        a.country_code == b.country_code
 
 
 def _dedupe(quantities: list[Quantity]) -> list[Quantity]:
@@ -435,7 +567,7 @@ def _dedupe(quantities: list[Quantity]) -> list[Quantity]:
         sig = (q.kind, q.value, q.weapon.iri if q.weapon else "", q.object_label, q.subset_of is not None)
         earlier = seen.setdefault(sig, [])
         same_sentence_twin = any(k.sentence == q.sentence and k.kind == q.kind and k.value == q.value for k in keep)
-        if not same_sentence_twin and any(k.place is None or q.place is None or k.place.iri == q.place.iri for k in earlier):
+        if not same_sentence_twin and any(_same_scope(k.place, q.place) for k in earlier):
             continue
         earlier.append(q)
         index_map[i] = len(keep)
