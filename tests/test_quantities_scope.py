@@ -1,0 +1,116 @@
+"""Counts: which numbers are counts, and where each count belongs (clause, sentence, paragraph, article)."""
+from __future__ import annotations
+
+from tests.conftest import read
+
+
+def counts(text: str):
+    return [(q.kind, q.value, q.weapon.label if q.weapon else None, q.place.label if q.place else None,
+             q.object_label or None) for q in read(text).quantities]
+
+
+# ---------------------------------------------------------------------------------- not counts
+
+def test_clock_minutes_and_model_suffixes_are_not_counts():
+    got = counts("09:40 - Shelling hit Kherson overnight. At 14:00 a drone dropped a charge on a bus stop. "
+                 "All 12 Shahed-136/131 drones launched at Mykolaiv were shot down.")
+    values = {v for _, v, _, _, _ in got}
+    assert 0 not in values and 40 not in values and 131 not in values
+    assert any(v == 12 for _, v, _, _, _ in got)
+
+
+def test_ages_set_off_by_commas_after_names_are_not_counts():
+    got = counts("In Poltava the dead were Marta Kovalenko, 61, Petro Savchuk, 47, and Ivan Lysenko, 33. "
+                 "Three other people were wounded, aged between 25 and 88.")
+    values = [v for _, v, _, _, _ in got]
+    assert 61 not in values and 47 not in values and 33 not in values and 88 not in values
+    assert 3 in values
+
+
+def test_storey_words_and_ranges_are_not_counts():
+    got = counts("A missile hit a nine-story building in Sumy. One or two more drones were shot down over the city.")
+    assert all(v not in (1, 2, 9) for _, v, _, _, _ in got)
+
+
+def test_numbers_counting_other_nouns_are_not_counts():
+    got = counts("The two sides agreed to recover the bodies of the dead. One strike hit a market in Idlib, "
+                 "killing four people. Two Navy frigates in the Aegean helped destroy 12 drones.")
+    assert ("killed", 4, None, "Idlib", None) in got
+    values = [v for _, v, _, _, _ in got]
+    assert values.count(2) == 0 and values.count(1) == 0
+
+
+def test_a_nationality_stands_for_people():
+    got = counts("Israeli shelling killed 14 Lebanese in the town of Tyre, and two Syrians were wounded.")
+    assert ("killed", 14, None, "Tyre", None) in got
+    assert any(k == "injured" and v == 2 for k, v, _, _, _ in got)
+
+
+def test_one_of_them_is_a_subset():
+    q = read("Three people were wounded in Dnipro, one of them a teenager.").quantities
+    sub = next(x for x in q if x.value == 1)
+    assert sub.kind == "injured" and q[sub.subset_of].value == 3
+
+
+# ------------------------------------------------------------------------------- repeated figures
+
+def test_the_same_figure_at_another_place_is_another_count():
+    got = counts("One person was killed in Rivne. Later, one person was killed in Uman as well.")
+    assert ("killed", 1, None, "Rivne", None) in got and ("killed", 1, None, "Uman", None) in got
+
+
+def test_a_figure_restated_for_the_country_is_kept_once():
+    got = counts("Russian strikes killed five people in Kharkiv on Monday. "
+                 "The Interior Ministry said five people had been killed across Ukraine.")
+    assert [k for k, v, _, _, _ in got if v == 5] == ["killed"]
+
+
+# ------------------------------------------------------------------------------------- places
+
+def test_an_attackers_possessive_is_not_the_place_of_the_victims():
+    got = counts("KYIV - The toll from Russia's missile attack on Kyiv rose to nine on Sunday. "
+                 "Twenty people were injured, officials said.")
+    assert ("killed", 9, None, "Kyiv", None) in got
+    assert ("injured", 20, None, "Kyiv", None) in got
+
+
+def test_a_countrys_own_city_named_after_its_possessive_is_the_place():
+    got = counts("A missile struck Azerbaijan's second city, Ganja, overnight, killing four and wounding 30.")
+    assert ("killed", 4, None, "Ganja", None) in got and ("injured", 30, None, "Ganja", None) in got
+
+
+def test_places_named_jointly_give_the_heading_place_or_none():
+    got = counts("Kyiv region: the Bucha and Fastiv districts were hit, and three people were killed.")
+    assert ("killed", 3, None, "Kyiv region", None) in got
+    got = counts("Drones hit Lutsk and Rivne overnight, wounding six people.")
+    assert ("injured", 6, None, None, None) in got
+
+
+def test_a_place_that_only_locates_another_is_not_the_place():
+    got = counts("A glide bomb struck a school in Kurakhove in the Donetsk region, injuring nine people.")
+    assert ("injured", 9, None, "Kurakhove", None) in got
+
+
+def test_a_sentence_without_a_place_takes_the_place_hit_earlier_in_its_paragraph():
+    text = ("KHERSON - Shelling killed two people across the Kherson region on Monday.\n\n"
+            "In the afternoon Russian artillery hit streets in Bilozerka. Three men were wounded.\n\n"
+            "Four people were injured, the governor said.")
+    got = counts(text)
+    assert ("injured", 3, None, "Bilozerka", None) in got
+    assert ("injured", 4, None, "Bilozerka", None) not in got
+
+
+def test_a_reference_point_is_not_carried_to_the_next_sentence():
+    got = counts("Iran fired 200 drones at Israel. Shrapnel fell near the town of Arad. Ten people were hurt.")
+    assert ("injured", 10, None, "Arad", None) not in got
+
+
+def test_a_nationwide_toll_is_at_the_country():
+    got = counts("Odesa officials confirmed three dead in the city. The nationwide toll now stands at eight killed.")
+    assert ("killed", 8, None, "Ukraine", None) in got
+
+
+def test_a_bearing_anaphor_is_not_the_place():
+    got = counts("MOSCOW - A drone hit a house in Ramenskoye, a town southeast of the capital. "
+                 "Two other people were hospitalized.")
+    assert ("injured", 2, None, "Moscow", None) not in got
