@@ -146,7 +146,7 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
             continue
         if pw.rstrip(".") in _MONTHS or nw in _MONTHS:
             continue  # a date
-        if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:\d+\s+)?(?:to|and)?\s*$", before[-30:], re.I):
+        if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:(?:\d+|" + _WORD_NUM + r")\s+)?(?:to|and)?\s*$", before[-30:], re.I):
             continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
         if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
             continue  # "one or two more": a range, not an explicit count
@@ -227,11 +227,16 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
         if mm.entity.category == "weapon" and cursor <= mm.span.start < window_end:
             between = text[cursor:mm.span.start]
             if re.fullmatch(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}", between) and \
-                    not re.search(r"\b(?:were|was|had|have|has|of|and|in|on|by)\b", between):
-                return _Head("weapon", weapon=mm.entity, end=mm.span.end)
+                    not _NOT_MODIFIER.search(between):
+                if _PLATFORM_AFTER.match(text, mm.span.end):
+                    return _Head("noun", end=num.end)  # "two small missile ships": the ships carry the missiles
+                return _Head("weapon", weapon=mm.entity, end=mm.span.end, kind=_modifier_kind(between))
     words = re.findall(r"[A-Za-z'\u2019-]+", text[cursor:window_end])
     if part and words and singular(words[0].lower()) in {"weapon", "missile", "drone", "projectile", "target", "munition"}:
         return _Head("weapon", end=cursor + len(words[0]), generic=True)
+    generic = re.match(r"\s*(?:air|aerial)\s+(?:targets|objects)\b", text[cursor:window_end], re.I)
+    if generic:  # "more than 140 air targets were shot down": counted weapons of no named type
+        return _Head("weapon", end=cursor + generic.end(), generic=True)
     if words:
         w0 = words[0].lower()
         if w0 in _PERSON_NOUNS or (len(words) > 1 and words[1].lower() in _PERSON_NOUNS and w0 not in _KIND_WORDS["killed"] | _KIND_WORDS["injured"]):
@@ -301,6 +306,23 @@ def _people_by_nationality(doc: Doc, follow: list[str]) -> bool:
     return not nxt[0].isalpha() or nxt in _ELLIPSIS_NEXT or nxt in _ALL_CUES
 
 
+# words that cannot stand between a number and the weapon it counts ("three wounded after a missile hit")
+_NOT_MODIFIER = re.compile(r"\b(?:were|was|had|have|has|of|and|in|on|by|after|before|when|while|as|a|an|the|at|to|"
+                           r"from|with|over|into|for|killed|wounded|injured|dead|people)\b", re.I)
+_PLATFORM_AFTER = re.compile(r"\s+(?:ships?|boats?|vessels?|carriers?|launchers?|bombers?|jets?|planes?|"
+                             r"submarines?|batteries|battery|crews?|operators?|units?|systems?)\b", re.I)
+
+
+def _modifier_kind(between: str) -> str:
+    """'one downed drone', 'five intercepted missiles': a participle before the weapon says what happened."""
+    for w in re.findall(r"[a-z]+", between.lower()):
+        if w in ("downed", "intercepted", "destroyed", "neutralised", "neutralized"):
+            return "intercepted"
+        if w in ("launched", "fired"):
+            return "launched"
+    return ""
+
+
 _QUAL_RE = r"(?:(?:at\s+least|more\s+than|over|about|around|roughly|nearly|almost|some|up\s+to|another|a\s+further|a\s+record|a\s+total\s+of)\s+)?"
 
 
@@ -318,11 +340,30 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
                 return kind
             if verb in _KIND_WORDS[kind] and verb in _PHRASAL and re.fullmatch(_PHRASAL[verb], w):
                 return kind  # "shot down six", "brought down 10"
-    for off, kind in _kind_cues(text[head.end:hi]):
-        if kind in allowed:
-            return kind
+    after = [(off, kind) for off, kind in _kind_cues(text[head.end:hi]) if kind in allowed]
+    if after:
+        # "two rockets fired toward Jerusalem were shot down": the finite verb, not the participle, says what happened
+        finite = [kind for off, kind in after if _AUXILIARY.search(text, max(head.end, head.end + off - 24), head.end + off)]
+        return finite[0] if finite and not _AUXILIARY.search(text, max(head.end, head.end + after[0][0] - 24),
+                                                               head.end + after[0][0]) else after[0][1]
     found = [kind for off, kind in _kind_cues(before) if kind in allowed]
     return found[-1] if found else None
+
+
+_NOT_LAUNCHED = re.compile(r"\s+(?:more\s+)?(?:fell\s+short|misfired|veered\s+off|went\s+astray|failed\s+to\s+(?:launch|reach)|"
+                           r"(?:were|was)\s+(?:still\s+)?(?:trapped|missing|under\s+the\s+rubble|rescued|evacuated))\b", re.I)
+_LOCAL_END = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\b(?:but|while|whereas)\b")
+# where some of the counted munitions came down: a breakdown of the count, not a count of its own
+_IMPACT = re.compile(r"\s+(?:\w+ly\s+)?(?:crashed|exploded|fell|landed|hit|struck|slammed|came\s+down|missed)\b", re.I)
+_SAME_THINGS = {"object": {"damaged"}, "person": {"killed", "injured"}, "weapon": {"intercepted", "launched"}}
+
+
+def _family(q: Quantity) -> str:
+    return "object" if q.kind == "damaged" else "weapon" if q.kind in ("launched", "intercepted") else "person"
+
+
+_LIST_ITEM_GAP = re.compile(r"[\s,;:\u2014\u2013-]*(?:(?:and|along with|as well as|plus|together with)\s+)?" + _QUAL_RE, re.I)
+_AUXILIARY = re.compile(r"\b(?:was|were|is|are|been|be|being|had|have|has)\s+(?:\w+ly\s+)?$", re.I)
 
 
 def _list_end(doc: Doc, nums: list[_Num], heads: list[_Head], k: int) -> int:
@@ -376,6 +417,8 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             kind: str | None = None
             weapon = head.weapon
             subset_of = None
+            if head.category == "partitive" and _IMPACT.match(doc.text, head.end):
+                continue  # "Two of them exploded in a park", "one of them crashed into a building"
             if head.category == "partitive":
                 ante = out[-1] if len(out) > first_in_sentence else (
                     out[-1] if out and out[-1].sentence == s.index - 1 else None)
@@ -396,8 +439,9 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             elif head.category == "weapon":
                 gap = doc.text[heads[k - 1].end:num.start] if k else ""
                 if k and len(out) > first_in_sentence and out[-1].weapon is not None and out[-1].sentence == s.index \
-                        and re.fullmatch(r"\s*(?:and|along with|as well as|plus|together with)\s+" + _QUAL_RE, gap.split(",")[-1]):
-                    kind = out[-1].kind  # "shot down six Kinzhals ..., along with nine Kalibrs and three Iskanders"
+                        and _LIST_ITEM_GAP.fullmatch(gap):
+                    # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 Kh-101 ..."
+                    kind = out[-1].kind
                 else:
                     kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
                 if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
@@ -405,12 +449,23 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             elif head.category == "object":
                 kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, s.end), {"damaged"})
             elif head.category == "none":
-                kind = _cue(doc, num, head, lo, own_hi, {"killed", "injured", "intercepted"})
-                if kind == "intercepted" and not (sentence_weapons or last_weapon or (out and out[-1].weapon)):
-                    kind = None
-                if kind is None and k > 0 and len(out) > first_in_sentence and (head.distributive or re.search(
-                        r"(?:,|\band)\s*$|^\s*$", doc.text[heads[k - 1].end:num.start])):
-                    kind, weapon = out[-1].kind, out[-1].weapon  # "..., six over the Kursk region and two over ..."
+                if _NOT_LAUNCHED.match(doc.text, head.end):
+                    continue  # "163 fell short inside Gaza"
+                local = _LOCAL_END.search(doc.text, head.end, own_hi)
+                local_hi = local.start() if local else own_hi
+                prev = out[-1] if k > 0 and len(out) > first_in_sentence and (head.distributive or re.search(
+                    r"(?:,|\band|\bto)\s*$|^\s*$", doc.text[heads[k - 1].end:num.start])) else None
+                if prev is not None:
+                    # "18 flats were destroyed and seven more damaged", "six over Kursk and two over Tula",
+                    # "rose from three to six": the bare number counts what the count before it counts
+                    kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(prev)]) or prev.kind
+                    weapon = prev.weapon
+                    head = _Head("none", end=head.end, object_label=prev.object_label, object_iri=prev.object_iri,
+                                 distributive=head.distributive)
+                else:
+                    kind = _cue(doc, num, head, lo, local_hi, {"killed", "injured", "intercepted"})
+                    if kind == "intercepted" and not (sentence_weapons or last_weapon or (out and out[-1].weapon)):
+                        kind = None
                 if kind is None and re.search(r"\btoll\b[^.]{0,60}\bto\s+" + _QUAL_RE + r"$", doc.text[s.start:num.start]):
                     kind = "killed"
             if kind is None:
@@ -520,7 +575,7 @@ def _is_hit_place(text: str, ref: PlaceRef) -> bool:
     an attack verb ("Mykolaiv was hit"); a reference point ("near Arad") is not."""
     if _NEAR.search(text, max(0, ref.start - 40), ref.start):
         return False
-    return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end))
+    return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Odesa: ..."
 
 
 _CONTRAST = re.compile(r"\b(?:while|whereas|but)\b")
