@@ -230,7 +230,8 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                     not _NOT_MODIFIER.search(between):
                 if _PLATFORM_AFTER.match(text, mm.span.end):
                     return _Head("noun", end=num.end)  # "two small missile ships": the ships carry the missiles
-                return _Head("weapon", weapon=mm.entity, end=mm.span.end, kind=_modifier_kind(between))
+                weapon, end = _weapon_phrase(doc, mm, mentions)
+                return _Head("weapon", weapon=weapon, end=end, kind=_modifier_kind(between))
     words = re.findall(r"[A-Za-z'\u2019-]+", text[cursor:window_end])
     if part and words and singular(words[0].lower()) in {"weapon", "missile", "drone", "projectile", "target", "munition"}:
         return _Head("weapon", end=cursor + len(words[0]), generic=True)
@@ -311,6 +312,44 @@ _NOT_MODIFIER = re.compile(r"\b(?:were|was|had|have|has|of|and|in|on|by|after|be
                            r"from|with|over|into|for|killed|wounded|injured|dead|people)\b", re.I)
 _PLATFORM_AFTER = re.compile(r"\s+(?:ships?|boats?|vessels?|carriers?|launchers?|bombers?|jets?|planes?|"
                              r"submarines?|batteries|battery|crews?|operators?|units?|systems?)\b", re.I)
+
+
+_COORD_GAP = re.compile(r"\s*(?:/|,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+(?:other\s+)?)\s*")
+_WEAPON_TAIL = re.compile(r"(?:\s+[a-z-]+){0,2}?\s+(?:missiles?|drones?|rockets?|bombs?|shells?|munitions?)\b")
+
+
+def _weapon_phrase(doc: Doc, first: Mention, mentions: list[Mention]) -> tuple[Entity, int]:
+    """The weapon a count counts and where its phrase ends. Names sharing one head noun ("55 Kh-101, Kh-55
+    and Kalibr cruise missiles", "59 Kh-101/Kh-555/Kh-55 cruise missiles", "54 Shahed-type and other drones")
+    count the common type the head noun names."""
+    text = doc.text
+    last = first
+    for mm in mentions:
+        if mm.span.start >= last.span.end and mm.entity.category == "weapon" and mm.sentence == first.sentence:
+            if mm.span.start > last.span.end + 12 or not _COORD_GAP.fullmatch(text, last.span.end, mm.span.start):
+                break
+            last = mm
+    end = last.span.end
+    tail = _WEAPON_TAIL.match(text, end)
+    if tail:
+        end = tail.end()
+    if last is first:
+        return first.entity, end
+    return _generic_weapon(doc, text[last.span.start:end]) or last.entity, end
+
+
+def _generic_weapon(doc: Doc, phrase: str) -> Entity | None:
+    """The weapon type named by the last words of a phrase ("Kalibr cruise missiles" -> cruise missile)."""
+    lex = doc.resources.lexicon
+    words = [fold(w) for w in re.findall(r"[A-Za-z-]+", phrase)]
+    for n in (2, 1):
+        if len(words) < n:
+            continue
+        key = tuple(normalize(" ".join(words[-n:-1] + [singular(words[-1].lower())])).split())
+        for e in lex.lookup(key):
+            if lex.concepts[e.iri].category == "weapon":
+                return entity_from_concept(doc, lex.concepts[e.iri])
+    return None
 
 
 def _modifier_kind(between: str) -> str:
@@ -427,7 +466,7 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
                 else:
                     local = re.search(r"[,;]|\band\b", doc.text[head.end:own_hi])
                     local_hi = head.end + local.start() if local else own_hi
-                    kind = _cue(doc, num, head, lo, local_hi, set(_KIND_WORDS))  # "it destroyed 144 of them"
+                    kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(ante)])  # "it destroyed 144 of them"
                     if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
                         kind = ante.kind
                         subset_of = out.index(ante)
@@ -438,7 +477,9 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
                 kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
             elif head.category == "weapon":
                 gap = doc.text[heads[k - 1].end:num.start] if k else ""
-                if k and len(out) > first_in_sentence and out[-1].weapon is not None and out[-1].sentence == s.index \
+                if head.kind:
+                    kind = head.kind  # "one downed drone"
+                elif k and len(out) > first_in_sentence and out[-1].weapon is not None and out[-1].sentence == s.index \
                         and _LIST_ITEM_GAP.fullmatch(gap):
                     # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 Kh-101 ..."
                     kind = out[-1].kind
