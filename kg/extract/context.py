@@ -20,6 +20,11 @@ from .mentions import entity_from_concept, entity_from_town
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
 _ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country)\b(?!\s+of\b)(?!'s)")
+# a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
+# or the next verb: "from ten Tu-95MS bombers flying over the Volgodonsk area and over the Caspian Sea"
+_ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
+                            r"killing|killed|wounding|dropped|fired|launched|targeting|attacked|shelled|and\s+then)\b)"
+                            r"[^,;:\u2014\u2013()]*$", re.I)
 _NATIONWIDE = re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I)
 _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
                        r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
@@ -67,6 +72,8 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         before = doc.text[max(s.start, m.span.start - 40):m.span.start]
         if _BEARING.search(before) or _ORIGIN_BEFORE.search(before) or is_title_apposition(doc, m.span.start):
             continue
+        if _ORIGIN_PHRASE.search(doc.text, max(s.start, m.span.start - 120), m.span.start):
+            continue  # "operating from the area of the village of Dubove in Russia's Belgorod region"
         if _TITLE_AFTER.match(doc.text, m.span.end):
             continue  # "Moscow regional governor ...", "Kharkiv mayor ...": part of a title
         if _possessor_only(doc, m, place_starts):
@@ -149,6 +156,9 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
     wanted = {"city": "city", "town": "city", "village": "city", "regional capital": "city", "capital city": "city",
               "region": "region", "oblast": "region", "province": "region"}[noun]
     for m in reversed([m for m in mentions if m.span.start < offset]):
+        if m.entity.category == "place" and _ORIGIN_PHRASE.search(
+                doc.text, max(doc.sentences[m.sentence].start, m.span.start - 120), m.span.start):
+            continue  # a launch area is not what "the city" hit
         if m.entity.category == "place" and m.kind != "metonym" and (m.entity.feature_type or "city") == wanted \
                 and not is_title_apposition(doc, m.span.start) or (
                 m.entity.category == "place" and wanted == "region" and m.entity.feature_type == "region"):

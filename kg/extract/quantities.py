@@ -334,8 +334,23 @@ def _weapon_phrase(doc: Doc, first: Mention, mentions: list[Mention]) -> tuple[E
     if tail:
         end = tail.end()
     if last is first:
-        return first.entity, end
+        return _apposed_type(doc, first, end, mentions), end
     return _generic_weapon(doc, text[last.span.start:end]) or last.entity, end
+
+
+_APPOSITION = re.compile(r"\s*(?:[\u2014\u2013]|--|\(|,\s+(?:namely|i\.e\.))\s*")
+
+
+def _apposed_type(doc: Doc, first: Mention, end: int, mentions: list[Mention]) -> Entity:
+    """'five guided aerial bombs — FAB-500s with UMPK kits': the type named in apposition is the weapon."""
+    gap = _APPOSITION.match(doc.text, end)
+    if not gap:
+        return first.entity
+    for mm in mentions:
+        if mm.span.start == gap.end() and mm.entity.category == "weapon" and \
+                first.entity.iri in ancestors(doc.resources.lexicon, mm.entity.iri):
+            return mm.entity
+    return first.entity
 
 
 def _generic_weapon(doc: Doc, phrase: str) -> Entity | None:
