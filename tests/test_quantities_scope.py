@@ -114,3 +114,57 @@ def test_a_bearing_anaphor_is_not_the_place():
     got = counts("MOSCOW - A drone hit a house in Ramenskoye, a town southeast of the capital. "
                  "Two other people were hospitalized.")
     assert ("injured", 2, None, "Moscow", None) not in got
+
+
+# -------------------------------------------------------------------------------------- kinds
+
+def test_the_finite_verb_beats_a_participle_after_the_weapon():
+    got = counts("On Sunday, three missiles fired toward Odesa were shot down over the sea.")
+    assert [(k, v) for k, v, _, _, _ in got] == [("intercepted", 3)]
+
+
+def test_a_participle_before_the_weapon_gives_the_kind():
+    got = counts("Debris of one downed drone fell on a garage in Bila Tserkva.")
+    assert [k for k, v, _, _, _ in got if v == 1] == ["intercepted"]
+
+
+def test_list_items_keep_the_kind_of_their_head():
+    got = counts("Air defence destroyed 40 of the missiles - 30 Kh-101 and Kalibr cruise missiles and ten "
+                 "Iskander-M ballistic missiles - as well as 25 Shahed-type and other drones.")
+    assert ("intercepted", 30, "cruise missile", None, None) in [(k, v, w, None, None) for k, v, w, _, _ in got]
+    assert {(k, v) for k, v, _, _, _ in got} >= {("intercepted", 40), ("intercepted", 30), ("intercepted", 10),
+                                                  ("intercepted", 25)}
+    assert not any(k == "launched" for k, _, _, _, _ in got)
+
+
+def test_items_after_a_verb_share_it_even_with_a_participle_at_the_end():
+    got = counts("Warships shot down 12 drones, three cruise missiles and one ballistic missile fired at tankers.")
+    assert {(k, v) for k, v, _, _, _ in got} == {("intercepted", 12), ("intercepted", 3), ("intercepted", 1)}
+
+
+def test_a_bare_number_counts_what_the_count_before_it_counts():
+    got = counts("In Sumy, 14 flats were destroyed and nine more damaged. "
+                 "Five private houses caught fire and two were partly destroyed.")
+    assert ("damaged", 9, None, "Sumy", "flat") in got
+    assert any(k == "damaged" and v == 2 and o == "private house" for k, v, _, _, o in got)
+
+
+def test_a_changing_toll_keeps_both_figures():
+    got = counts("In Zhytomyr the number of injured rose from four to eleven, the mayor said.")
+    assert ("injured", 4, None, "Zhytomyr", None) in got and ("injured", 11, None, "Zhytomyr", None) in got
+
+
+def test_shortfalls_impacts_and_ships_are_not_counts():
+    got = counts("Militants fired 90 rockets at Ashdod. Of those, 12 fell short inside the strip, and air defences "
+                 "shot down 60. Two of them exploded in a field. Kalibr missiles were fired from two missile ships.")
+    pairs = {(k, v) for k, v, _, _, _ in got}
+    assert ("launched", 90) in pairs and ("intercepted", 60) in pairs
+    assert not any(v in (12, 2) for _, v, _, _, _ in got)
+
+
+# ------------------------------------------------------------------------------------ origins
+
+def test_a_launch_area_anywhere_in_a_from_phrase_is_not_the_target():
+    got = counts("Su-34 jets operating from the area of the village of Dubove in Russia's Belgorod region dropped "
+                 "six guided aerial bombs on two districts of the city of Sumy.")
+    assert [(k, v, p) for k, v, _, p, _ in got] == [("launched", 6, "Sumy")]
