@@ -80,7 +80,8 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue
         framed = bool(_TARGET_BEFORE.search(before))
         if e.category == "country" and m.kind != "demonym" and not re.search(
-                r"\b(?:in|on|at|against|across|into|over|throughout|inside)\s+(?:the\s+)?$|"
+                r"\b(?:in|on|at|against|across|into|over|throughout|inside|attacked|struck|hit|invaded|targeted|bombed|"
+                r"shelled)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north|south|east|west)\s+)?$|"
                 r"\b(?:regions|parts|cities|areas|corners|oblasts|provinces)\s+of\s+(?:the\s+)?$", before):
             continue  # "the invasion of Ukraine" does not put a count in Ukraine
         refs.append(PlaceRef(m.span.start, m.span.end, e, framed))

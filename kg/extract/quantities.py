@@ -227,7 +227,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
         if mm.entity.category == "weapon" and cursor <= mm.span.start < window_end:
             between = text[cursor:mm.span.start]
             if re.fullmatch(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}", between) and \
-                    not _NOT_MODIFIER.search(between):
+                    not _NOT_MODIFIER.search(between) and not _PLURAL_NOUN.search(between):
                 if _PLATFORM_AFTER.match(text, mm.span.end):
                     return _Head("noun", end=num.end)  # "two small missile ships": the ships carry the missiles
                 weapon, end = _weapon_phrase(doc, mm, mentions)
@@ -310,6 +310,7 @@ def _people_by_nationality(doc: Doc, follow: list[str]) -> bool:
 # words that cannot stand between a number and the weapon it counts ("three wounded after a missile hit")
 _NOT_MODIFIER = re.compile(r"\b(?:were|was|had|have|has|of|and|in|on|by|after|before|when|while|as|a|an|the|at|to|"
                            r"from|with|over|into|for|killed|wounded|injured|dead|people)\b", re.I)
+_PLURAL_NOUN = re.compile(r"\b[a-z]+(?:ies|[^su\s]s)\b")  # "the two armies exchanged heavy artillery fire"
 _PLATFORM_AFTER = re.compile(r"\s+(?:ships?|boats?|vessels?|carriers?|launchers?|bombers?|jets?|planes?|"
                              r"submarines?|batteries|battery|crews?|operators?|units?|systems?)\b", re.I)
 
@@ -404,6 +405,11 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
     return found[-1] if found else None
 
 
+_OF_THOSE = re.compile(r"(?:Of|Among)\s+(?:those|them|these|which)\s*,", re.I)
+# people a count is about but not harmed: "rescued 21 people, including the injured"
+_UNHARMED_VERB = re.compile(r"\b(?:rescued|evacuated|saved|freed|released|detained|arrested|displaced|sheltered|housed|"
+                            r"relocated|moved|resettled|exchanged|swapped|returned|repatriated)\s+" + r"(?:(?:at\s+least|more\s+than|"
+                            r"about|around|some|nearly|over)\s+)?$", re.I)
 _NOT_LAUNCHED = re.compile(r"\s+(?:more\s+)?(?:fell\s+short|misfired|veered\s+off|went\s+astray|failed\s+to\s+(?:launch|reach)|"
                            r"(?:were|was)\s+(?:still\s+)?(?:trapped|missing|under\s+the\s+rubble|rescued|evacuated))\b", re.I)
 _LOCAL_END = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\b(?:but|while|whereas)\b")
@@ -450,6 +456,9 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
         fallback = _paragraph_place(doc, mentions, s.index) or focus
         source = sentence_source(doc, mentions, s.index)
         heads = [_head(doc, n, mentions) for n in nums]
+        if _OF_THOSE.match(s.text) and out and out[-1].sentence == s.index - 1:
+            heads = [_Head("partitive", end=h.end, weapon=h.weapon) if h.category in ("none", "weapon") else h
+                     for h in heads]  # "Of those, 163 fell short and air defences shot down 260"
         for k in range(1, len(nums)):
             before = doc.text[s.start:nums[k].start]
             if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", before, re.I) \
@@ -489,6 +498,8 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             if head.category == "kind":
                 kind = head.kind
             elif head.category == "person":
+                if _UNHARMED_VERB.search(doc.text, max(lo, num.start - 40), num.start):
+                    continue
                 kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
             elif head.category == "weapon":
                 gap = doc.text[heads[k - 1].end:num.start] if k else ""
