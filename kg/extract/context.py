@@ -95,6 +95,12 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         target = resolve_anaphor(doc, mentions, start, a.group("noun"), a.group("demonym"))
         if target is not None:
             refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(before))))
+    for a in _SITE_ANAPHOR.finditer(s.text):
+        start = s.start + a.start()
+        target = _resolve_site(doc, mentions, start, a.group("noun").lower())
+        if target is not None:
+            refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(
+                doc.text[max(s.start, start - 40):start]))))
     for a in _NATIONWIDE.finditer(s.text):
         start = s.start + a.start()
         target = resolve_anaphor(doc, mentions, start, "country", None)
@@ -128,6 +134,24 @@ def _possessor_only(doc: Doc, m: Mention, place_starts: list[int]) -> bool:
         return False
     gap = _OWNED_PLACE_GAP.fullmatch(doc.text, p.end(), place_starts[i])
     return gap is not None
+
+
+# "the hospital", "the camp": the named site of that kind mentioned last
+_SITE_WORDS = {"hospital": ("hospital", "medical center", "medical centre", "clinic"), "camp": ("camp",),
+               "airport": ("airport", "airfield"), "airfield": ("airfield", "airport"), "refinery": ("refinery",),
+               "plant": ("plant", "power station"), "base": ("base",), "port": ("port",), "market": ("market",),
+               "mall": ("mall", "shopping centre", "shopping center"), "theater": ("theater", "theatre"),
+               "theatre": ("theatre", "theater"), "station": ("station",)}
+_SITE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?P<noun>" + "|".join(_SITE_WORDS) + r")\b(?!\s+of\b)")
+
+
+def _resolve_site(doc: Doc, mentions: list[Mention], offset: int, noun: str) -> Entity | None:
+    words = _SITE_WORDS[noun]
+    for m in reversed([m for m in mentions if m.span.start < offset]):
+        if m.entity.category == "place" and m.kind in ("name", "alias") and any(
+                w in (m.span.text + " " + m.entity.label).lower() for w in words):
+            return m.entity
+    return None
 
 
 def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, demonym: str | None) -> Entity | None:

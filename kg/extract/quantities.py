@@ -453,7 +453,8 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
             continue
         refs = _specific(doc.text, place_refs(doc, mentions, s.index))
-        fallback = _paragraph_place(doc, mentions, s.index) or focus
+        fallback = _war_country(doc, focus) if _WAR_TOTAL.match(s.text) else (
+            _paragraph_place(doc, mentions, s.index) or focus)
         source = sentence_source(doc, mentions, s.index)
         heads = [_head(doc, n, mentions) for n in nums]
         if _OF_THOSE.match(s.text) and out and out[-1].sentence == s.index - 1:
@@ -614,6 +615,18 @@ def _specific(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
             continue
         keep.append(r)
     return keep
+
+
+# a toll of the whole war is the country's, not the place of the article's strike
+_WAR_TOTAL = re.compile(r"(?:The|This|Since\s+the\s+start\s+of\s+the)\s+(?:[\w-]+\s+){0,2}?(?:war|conflict)\b", re.I)
+
+
+def _war_country(doc: Doc, focus: Entity | None) -> Entity | None:
+    lex = doc.resources.lexicon
+    if focus is None or focus.category == "country":
+        return focus
+    iri = lex.countries_by_code.get(focus.country_code)
+    return entity_from_concept(doc, lex.concepts[iri]) if iri else focus
 
 
 def _paragraph_place(doc: Doc, mentions: list[Mention], sentence: int) -> Entity | None:
