@@ -168,3 +168,36 @@ def test_a_launch_area_anywhere_in_a_from_phrase_is_not_the_target():
     got = counts("Su-34 jets operating from the area of the village of Dubove in Russia's Belgorod region dropped "
                  "six guided aerial bombs on two districts of the city of Sumy.")
     assert [(k, v, p) for k, v, _, p, _ in got] == [("launched", 6, "Sumy")]
+
+
+def test_a_country_after_an_attack_verb_and_a_direction_is_the_place():
+    got = counts("The war began when militants attacked southern Israel, killing about 800 people.")
+    assert ("killed", 800, None, "Israel", None) in got
+
+
+def test_of_those_counts_part_of_the_count_before():
+    got = counts("Militants fired 500 rockets at Israel on Monday. Of those, 90 fell short inside Gaza, "
+                 "and air defences shot down 300.")
+    assert ("intercepted", 300, "rocket", "Israel", None) in got
+
+
+def test_people_rescued_or_evacuated_are_not_casualties():
+    got = counts("A coast guard cutter rescued 17 sailors, including the injured, and evacuated 40 residents.")
+    assert got == []
+
+
+def test_a_plural_noun_before_a_weapon_is_what_the_number_counts():
+    got = counts("Along the border the two armies exchanged heavy artillery fire overnight.")
+    assert got == []
+
+
+def test_the_hospital_is_the_named_hospital():
+    got = counts("A rocket hit the Rambam Hospital in Haifa. Officials said 14 people were hurt at the hospital.")
+    places = {p for k, v, _, p, _ in got if v == 14}
+    assert places and "Haifa" not in places
+
+
+def test_a_toll_of_the_whole_war_is_the_countrys():
+    got = counts("Shells hit a market in Kharkiv, killing six. The war has killed more than 12,000 civilians, "
+                 "according to the UN.")
+    assert ("killed", 12000, None, "Ukraine", None) in got
