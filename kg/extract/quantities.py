@@ -386,6 +386,21 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
     after its head within [head.end, hi), else the nearest before it within [lo, num.start)."""
     text = doc.text
     before = text[lo:num.start]
+    kind = _adjacent_cue(before, allowed)
+    if kind:
+        return kind
+    after = [(off, kind) for off, kind in _kind_cues(text[head.end:hi]) if kind in allowed]
+    if after:
+        # "two rockets fired toward Jerusalem were shot down": the finite verb, not the participle, says what happened
+        finite = [kind for off, kind in after if _AUXILIARY.search(text, max(head.end, head.end + off - 24), head.end + off)]
+        return finite[0] if finite and not _AUXILIARY.search(text, max(head.end, head.end + after[0][0] - 24),
+                                                               head.end + after[0][0]) else after[0][1]
+    found = [kind for off, kind in _kind_cues(before) if kind in allowed]
+    return found[-1] if found else None
+
+
+def _adjacent_cue(before: str, allowed: set[str]) -> str | None:
+    """The kind of a verb right before a number: 'killing at least 30', 'shot down six'."""
     adjacent = re.search(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + _QUAL_RE + r"$", before)
     if adjacent:
         w = adjacent.group(2).lower()
@@ -395,14 +410,7 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
                 return kind
             if verb in _KIND_WORDS[kind] and verb in _PHRASAL and re.fullmatch(_PHRASAL[verb], w):
                 return kind  # "shot down six", "brought down 10"
-    after = [(off, kind) for off, kind in _kind_cues(text[head.end:hi]) if kind in allowed]
-    if after:
-        # "two rockets fired toward Jerusalem were shot down": the finite verb, not the participle, says what happened
-        finite = [kind for off, kind in after if _AUXILIARY.search(text, max(head.end, head.end + off - 24), head.end + off)]
-        return finite[0] if finite and not _AUXILIARY.search(text, max(head.end, head.end + after[0][0] - 24),
-                                                               head.end + after[0][0]) else after[0][1]
-    found = [kind for off, kind in _kind_cues(before) if kind in allowed]
-    return found[-1] if found else None
+    return None
 
 
 _OF_THOSE = re.compile(r"(?:Of|Among)\s+(?:those|them|these|which)\s*,", re.I)
@@ -506,8 +514,10 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
                 gap = doc.text[heads[k - 1].end:num.start] if k else ""
                 if head.kind:
                     kind = head.kind  # "one downed drone"
+                elif _adjacent_cue(doc.text[lo:num.start], {"intercepted", "launched"}):
+                    kind = _adjacent_cue(doc.text[lo:num.start], {"intercepted", "launched"})
                 elif k and len(out) > first_in_sentence and out[-1].weapon is not None and out[-1].sentence == s.index \
-                        and _LIST_ITEM_GAP.fullmatch(gap):
+                        and _LIST_ITEM_GAP.fullmatch(re.split(r",(?=[^,]*$)", gap)[-1]):
                     # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 Kh-101 ..."
                     kind = out[-1].kind
                 else:
