@@ -154,6 +154,17 @@ def _resolve_site(doc: Doc, mentions: list[Mention], offset: int, noun: str) -> 
     return None
 
 
+_ACTS_AFTER = re.compile(r"\s+(?:said|says|did|does|has|have|had|will|would|accused|denied|claimed|blamed|warned|"
+                         r"responded|rejected)\b")
+_ACTS_BEFORE = re.compile(r"\bby\s+$")
+
+
+def _acts(doc: Doc, m: Mention) -> bool:
+    """A capital standing for its government ("an attempt by Kyiv", "Kyiv did not comment") is not a place."""
+    return bool(_ACTS_AFTER.match(doc.text, m.span.end) or _ACTS_BEFORE.search(doc.text, max(0, m.span.start - 8), m.span.start)
+                or (_POSSESSIVE.match(doc.text, m.span.end) and _AGENT_NOUN.match(doc.text, _POSSESSIVE.match(doc.text, m.span.end).end())))
+
+
 def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, demonym: str | None) -> Entity | None:
     """'the city' -> the last city named before; 'the Russian capital' -> Moscow; 'the region' -> last region."""
     lex = doc.resources.lexicon
@@ -169,7 +180,7 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
                 return entity_from_town(doc, town)
         capitals = set(lex.capitals)
         for m in reversed([m for m in mentions if m.span.start < offset]):
-            if m.entity.category == "place" and normalize(m.entity.label) in capitals:
+            if m.entity.category == "place" and normalize(m.entity.label) in capitals and not _acts(doc, m):
                 return m.entity
         return None
     if noun == "country":  # "across the country": the country of the last place named (not a country acting)

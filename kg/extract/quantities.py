@@ -144,7 +144,7 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
         if pw in ("no.", "no", "number", "train", "flight", "route", "bus", "unit", "brigade", "aged", "age", "ages",
                   "page", "article", "resolution", "channel", "platform", "gate", "building", "block", "house"):
             continue
-        if pw.rstrip(".") in _MONTHS or nw in _MONTHS:
+        if (pw.rstrip(".") in _MONTHS and re.search(r"[A-Za-z.]\s+$", before)) or nw in _MONTHS:
             continue  # a date
         if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:(?:\d+|" + _WORD_NUM + r")\s+)?(?:to|and)?\s*$", before[-30:], re.I):
             continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
@@ -532,7 +532,7 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
                 local = _LOCAL_END.search(doc.text, head.end, own_hi)
                 local_hi = local.start() if local else own_hi
                 prev = out[-1] if k > 0 and len(out) > first_in_sentence and (head.distributive or re.search(
-                    r"(?:,|\band|\bto)\s*$|^\s*$", doc.text[heads[k - 1].end:num.start])) else None
+                    r"(?:[,:]|\band|\bto)\s*$|^\s*$", doc.text[heads[k - 1].end:num.start])) else None
                 if prev is not None:
                     # "18 flats were destroyed and seven more damaged", "six over Kursk and two over Tula",
                     # "rose from three to six": the bare number counts what the count before it counts
