@@ -527,8 +527,8 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             elif head.category == "object":
                 kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, s.end), {"damaged"})
             elif head.category == "none":
-                if _NOT_LAUNCHED.match(doc.text, head.end):
-                    continue  # "163 fell short inside Gaza"
+                if _NOT_LAUNCHED.match(doc.text, head.end) or _IMPACT.match(doc.text, head.end):
+                    continue  # "163 fell short inside Gaza", "three struck warehouses and one hit a garage"
                 local = _LOCAL_END.search(doc.text, head.end, own_hi)
                 local_hi = local.start() if local else own_hi
                 prev = out[-1] if k > 0 and len(out) > first_in_sentence and (head.distributive or re.search(
