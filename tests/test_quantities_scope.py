@@ -201,3 +201,37 @@ def test_a_toll_of_the_whole_war_is_the_countrys():
     got = counts("Shells hit a market in Kharkiv, killing six. The war has killed more than 12,000 civilians, "
                  "according to the UN.")
     assert ("killed", 12000, None, "Ukraine", None) in got
+
+
+def test_people_taken_to_hospital_are_injured():
+    got = counts("In Rivne, twelve people were taken to hospital after the strike.")
+    assert ("injured", 12, None, "Rivne", None) in got
+
+
+def test_all_of_a_salvo_downed_counts_it_launched_and_intercepted():
+    got = counts("All 24 Shahed drones launched overnight were shot down, the air force said.")
+    assert {(k, v) for k, v, _, _, _ in got} == {("launched", 24), ("intercepted", 24)}
+
+
+def test_a_figure_spread_over_several_places_is_not_a_repeat_of_one_place():
+    got = counts("Eleven drones were downed over Kursk. Later the governor said 11 drones were downed over the "
+                 "Lgov, Rylsk and Sudzha districts.")
+    assert [v for k, v, _, _, _ in got].count(11) == 2
+
+
+def test_where_some_munitions_came_down_is_a_breakdown():
+    got = counts("Five cruise missiles hit Lutsk; three struck warehouses and two hit a railway depot.")
+    assert {(k, v) for k, v, _, _, _ in got} == {("launched", 5)}
+
+
+def test_the_capital_is_not_a_capital_standing_for_its_government():
+    got = counts("MOSCOW - Drones were downed near Moscow overnight in an attack by Kyiv, officials said. "
+                 "Three were destroyed over the capital itself.")
+    assert ("intercepted", 3, "drone", "Moscow", None) in got
+
+
+def test_a_colon_opens_a_list_and_a_month_before_a_comma_is_no_date():
+    got = counts("Most of the drones, 40 in all, were downed over two regions bordering Ukraine: 25 over the Kursk "
+                 "region, where fighting has raged since August, 15 over the Bryansk region.")
+    assert ("intercepted", 25, "drone", "Kursk region", None) in got
+    assert ("intercepted", 15, "drone", "Bryansk region", None) in got

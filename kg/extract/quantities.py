@@ -232,6 +232,8 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                     return _Head("noun", end=num.end)  # "two small missile ships": the ships carry the missiles
                 weapon, end = _weapon_phrase(doc, mm, mentions)
                 return _Head("weapon", weapon=weapon, end=end, kind=_modifier_kind(between))
+    if _IMPACT.match(text, num.end):
+        return _Head("noun", end=num.end)  # "three struck warehouses": where some munitions came down
     words = re.findall(r"[A-Za-z'\u2019-]+", text[cursor:window_end])
     if part and words and singular(words[0].lower()) in {"weapon", "missile", "drone", "projectile", "target", "munition"}:
         return _Head("weapon", end=cursor + len(words[0]), generic=True)
@@ -316,7 +318,7 @@ _PLATFORM_AFTER = re.compile(r"\s+(?:ships?|boats?|vessels?|carriers?|launchers?
 
 
 _COORD_GAP = re.compile(r"\s*(?:/|,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+(?:other\s+)?)\s*")
-_WEAPON_TAIL = re.compile(r"(?:\s+[a-z-]+){0,2}?\s+(?:missiles?|drones?|rockets?|bombs?|shells?|munitions?)\b")
+_WEAPON_TAIL = re.compile(r"(?:/[\w-]+)*(?:(?:\s+[a-z-]+){0,2}?\s+(?:missiles?|drones?|rockets?|bombs?|shells?|munitions?)\b)?")
 
 
 def _weapon_phrase(doc: Doc, first: Mention, mentions: list[Mention]) -> tuple[Entity, int]:
@@ -413,6 +415,11 @@ def _adjacent_cue(before: str, allowed: set[str]) -> str | None:
     return None
 
 
+_TO_HOSPITAL = re.compile(r"\s*(?:\w+\s+)?(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:taken|admitted|rushed|"
+                          r"brought)\s+to\s+(?:a\s+|the\s+)?hospitals?\b", re.I)
+# "All 35 drones launched overnight were shot down": the whole salvo is counted twice, launched and downed
+_ALL_BEFORE = re.compile(r"\b[Aa]ll\s+(?:of\s+the\s+)?$")
+_LAUNCH_PARTICIPLE = re.compile(r"\s+(?:launched|fired)\b")
 _OF_THOSE = re.compile(r"(?:Of|Among)\s+(?:those|them|these|which)\s*,", re.I)
 # people a count is about but not harmed: "rescued 21 people, including the injured"
 _UNHARMED_VERB = re.compile(r"\b(?:rescued|evacuated|saved|freed|released|detained|arrested|displaced|sheltered|housed|"
@@ -453,6 +460,7 @@ def _clause_end(doc: Doc, start: int, end: int) -> int:
 def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> list[Quantity]:
     """All explicit counts in the article; `focus` is the place a count falls back to (context.focus_place)."""
     out: list[Quantity] = []
+    placed: set[int] = set()  # counts with no place although their sentence names places (spread over several)
     last_weapon: Entity | None = None
     for s in doc.sentences:
         sentence_weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
@@ -510,6 +518,8 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
                 if _UNHARMED_VERB.search(doc.text, max(lo, num.start - 40), num.start):
                     continue
                 kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
+                if kind is None and _TO_HOSPITAL.match(doc.text, head.end):
+                    kind = "injured"  # "Forty people were taken to hospital"
             elif head.category == "weapon":
                 gap = doc.text[heads[k - 1].end:num.start] if k else ""
                 if head.kind:
@@ -565,6 +575,13 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
                 # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
                 own_refs = [r for r in own_refs if r.start < nums[k + 1].start]
             places = _places(doc.text, num, head, own_refs, lo, own_hi, list_hi, subset_of, out, fallback)
+            if not places[0] and refs:
+                placed.add(len(out))
+            if kind == "intercepted" and head.category == "weapon" and _ALL_BEFORE.search(doc.text, lo, num.start) \
+                    and _LAUNCH_PARTICIPLE.match(doc.text, head.end):
+                out.append(Quantity(kind="launched", value=num.value, span=doc.span(num.start, head.end),
+                                    sentence=s.index, qualifier=num.qualifier, weapon=weapon, place=places[0],
+                                    claimant=source))
             for place in places:
                 out.append(Quantity(kind=kind, value=num.value, span=doc.span(num.start, max(num.end, min(head.end, s.end))),
                                     sentence=s.index, qualifier=num.qualifier,
@@ -573,7 +590,7 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
                                     object_iri=head.object_iri if kind == "damaged" else "", claimant=source,
                                     subset_of=subset_of))
         last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
-    return _dedupe(out)
+    return _dedupe(out, placed)
 
 
 def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, own_hi: int, list_hi: int,
@@ -702,19 +719,20 @@ def _same_scope(a: Entity | None, b: Entity | None) -> bool:
         a.country_code == b.country_code
 
 
-def _dedupe(quantities: list[Quantity]) -> list[Quantity]:
+def _dedupe(quantities: list[Quantity], placed: set[int]) -> list[Quantity]:
     """A figure repeated later ("one dead" ... "one body was recovered") is kept once; the same figure at
     another named place ("one killed in Lutsk" ... "one killed in Vladikavkaz") is another count."""
-    seen: dict[tuple, list[Quantity]] = {}
+    seen: dict[tuple, list[int]] = {}
     keep: list[Quantity] = []
     index_map: dict[int, int] = {}
     for i, q in enumerate(quantities):
         sig = (q.kind, q.value, q.weapon.iri if q.weapon else "", q.object_label, q.subset_of is not None)
         earlier = seen.setdefault(sig, [])
         same_sentence_twin = any(k.sentence == q.sentence and k.kind == q.kind and k.value == q.value for k in keep)
-        if not same_sentence_twin and any(_same_scope(k.place, q.place) for k in earlier):
+        if not same_sentence_twin and any(_same_scope(quantities[k].place, q.place) and not (
+                (k in placed) != (i in placed) and (quantities[k].place or q.place)) for k in earlier):
             continue
-        earlier.append(q)
+        earlier.append(i)
         index_map[i] = len(keep)
         keep.append(q)
     for q in keep:
