@@ -235,3 +235,10 @@ def test_a_colon_opens_a_list_and_a_month_before_a_comma_is_no_date():
                  "region, where fighting has raged since August, 15 over the Bryansk region.")
     assert ("intercepted", 25, "drone", "Kursk region", None) in got
     assert ("intercepted", 15, "drone", "Bryansk region", None) in got
+
+
+def test_struck_targets_count_as_damaged_but_not_where_they_were():
+    got = counts("Coalition jets struck rebel bases across Yemen overnight, hitting more than 50 targets at "
+                 "12 locations.")
+    assert ("damaged", 50, None, "Yemen", "target") in got
+    assert not any(v == 12 for _, v, _, _, _ in got)

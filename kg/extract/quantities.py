@@ -52,7 +52,7 @@ _KIND_WORDS = {
     "damaged": {"damaged", "destroyed", "wrecked", "hit", "burned", "burnt", "ablaze", "collapsed", "shattered",
                 "razed", "levelled", "leveled", "damage", "caught", "struck", "flattened", "gutted", "affected",
                 "spread", "demolished", "ruined", "blown", "damaging", "destroying", "wrecking", "levelling",
-                "leveling", "burning"},
+                "leveling", "burning", "hitting", "striking"},
 }
 _ALL_CUES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 _PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out",
@@ -267,6 +267,11 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                     if any(lex.concepts[e.iri].category == "object" for e in lex.lookup(other)):
                         label = f"{label} and {singular(conj.group(2))}"
                 return _Head("object", object_label=label, object_iri=entries[0].iri, end=cursor)
+    target = _TARGETS.match(text, cursor)
+    if target and not _LOCATIVE_BEFORE.search(text, max(s.start, num.start - 20), num.start):
+        # "hitting more than 60 targets", "nine sites had been hit": struck targets count as damaged
+        label = " ".join(target.group(0).split()[:-1] + [singular(target.group("noun").lower())]).lower()
+        return _Head("object", object_label=label, end=cursor)
     follow = _TOKEN.findall(text[cursor:window_end])
     if follow and follow[0][0].isalpha():
         if _people_by_nationality(doc, follow):
@@ -276,6 +281,9 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     return _Head("none", end=num.end)
 
 
+_TARGETS = re.compile(r"(?:[a-z-]+\s+){0,2}?(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
+_LOCATIVE_BEFORE = re.compile(r"\b(?:at|in|across|over|from|of|among)\s+" + r"(?:(?:at\s+least|more\s+than|about|around|some)\s+)?$",
+                              re.I)
 _TOKEN = re.compile(r"[A-Za-z'\u2019-]+|[^\sA-Za-z]")
 # what may follow a number that stands alone ("shot down 260,", "14 over Kursk", "two more were hurt")
 _ELLIPSIS_NEXT = frozenset({
@@ -685,7 +693,7 @@ def _is_hit_place(text: str, ref: PlaceRef) -> bool:
     return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Odesa: ..."
 
 
-_CONTRAST = re.compile(r"\b(?:while|whereas|but)\b")
+_CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b")  # a relative clause tells of something else
 _LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
 
 
