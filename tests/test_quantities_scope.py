@@ -242,3 +242,9 @@ def test_struck_targets_count_as_damaged_but_not_where_they_were():
                  "12 locations.")
     assert ("damaged", 50, None, "Yemen", "target") in got
     assert not any(v == 12 for _, v, _, _, _ in got)
+
+
+def test_a_contrasting_clause_and_a_reference_point_do_not_place_a_count():
+    got = counts("Hezbollah fired 150 rockets at Israel. The group later said 200 rockets had been fired, while "
+                 "drones flew toward a base near Haifa.")
+    assert ("launched", 200, "rocket", "Haifa", None) not in got

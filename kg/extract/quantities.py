@@ -610,8 +610,9 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     count; the place heading the list is, else none."""
     if head.distributive:
         return [r.entity for r in refs if head.end <= r.start < own_hi] or [None]
-    contrast = _CONTRAST.search(text, head.end, own_hi)
-    own_hi = contrast.start() if contrast else own_hi
+    contrast = _CONTRAST.search(text, head.end, max(own_hi, list_hi))
+    if contrast:
+        own_hi, list_hi = min(own_hi, contrast.start()), min(list_hi, contrast.start())
     comma = re.search(r",|\band\b", text[head.end:own_hi])
     clause_hi = head.end + comma.start() if comma else own_hi
     fwd = [r for r in refs if head.end <= r.start < clause_hi]
@@ -628,8 +629,10 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     shared = [r for r in refs if head.end <= r.start < list_hi]
     if shared:
         return [_single(shared[0], refs, text)]
-    if refs:
-        return [_single(sorted(refs, key=lambda r: (not r.framed, abs(r.start - num.start)))[0], refs, text)]
+    # elsewhere in the sentence: not a reference point ("the base near Tel Aviv")
+    anywhere = [r for r in refs if not _NEAR.search(text, max(0, r.start - 40), r.start)]
+    if anywhere:
+        return [_single(sorted(anywhere, key=lambda r: (not r.framed, abs(r.start - num.start)))[0], refs, text)]
     return [fallback]
 
 
