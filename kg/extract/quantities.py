@@ -465,140 +465,213 @@ def _clause_end(doc: Doc, start: int, end: int) -> int:
     return start + m.start() if m else end
 
 
+@dataclass
+class _Sentence:
+    """What the counts of one sentence are read against."""
+
+    doc: Doc
+    index: int
+    start: int
+    end: int
+    nums: list[_Num]
+    heads: list[_Head]
+    out: list[Quantity]  # every count so far in the article
+    first: int  # index in `out` of this sentence's first count
+    weapons: list[Mention]
+    last_weapon: Entity | None  # the last weapon named before this sentence
+
+    def prev(self) -> Quantity | None:
+        """The count before, if it is in this sentence."""
+        return self.out[-1] if len(self.out) > self.first else None
+
+
 def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> list[Quantity]:
     """All explicit counts in the article; `focus` is the place a count falls back to (context.focus_place)."""
     out: list[Quantity] = []
     placed: set[int] = set()  # counts with no place although their sentence names places (spread over several)
     last_weapon: Entity | None = None
+    refs_cache: dict[int, list[PlaceRef]] = {}
     for s in doc.sentences:
-        sentence_weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
+        weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
         nums = _numbers(doc, s.index, mentions)
-        if not nums:
-            last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
+        if nums:
+            ctx = _Sentence(doc, s.index, s.start, s.end, nums, _sentence_heads(doc, s.index, nums, mentions, out), out,
+                            len(out), weapons, last_weapon)
+            _read_counts(ctx, mentions, focus, refs_cache, placed)
+        last_weapon = weapons[-1].entity if weapons else last_weapon
+    return _dedupe(out, placed)
+
+
+def _sentence_heads(doc: Doc, sentence: int, nums: list[_Num], mentions: list[Mention], out: list[Quantity]) -> list[_Head]:
+    """What each number counts, with subsets marked: "14 people, including 3 children", "478 of 539 drones"."""
+    s = doc.sentences[sentence]
+    heads = [_head(doc, n, mentions) for n in nums]
+    if _OF_THOSE.match(s.text) and out and out[-1].sentence == sentence - 1:
+        heads = [_Head("partitive", end=h.end, weapon=h.weapon) if h.category in ("none", "weapon") else h
+                 for h in heads]  # "Of those, 163 fell short and air defences shot down 260"
+    for k in range(1, len(nums)):
+        before = doc.text[s.start:nums[k].start]
+        if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", before, re.I) \
+                and heads[k].category in ("none", "weapon", "person", "kind"):
+            heads[k] = _Head("partitive", end=heads[k].end, weapon=heads[k].weapon)
+        if re.fullmatch(r"\s+of\s+(?:the\s+)?", doc.text[nums[k - 1].end:nums[k].start]) and heads[k].category == "weapon":
+            heads[k - 1] = _Head("weapon", weapon=heads[k].weapon, end=nums[k - 1].end)
+    return heads
+
+
+def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, refs_cache: dict[int, list[PlaceRef]],
+                 placed: set[int]) -> None:
+    """Append the counts of one sentence to ctx.out."""
+    doc, text = ctx.doc, ctx.doc.text
+    refs = _refs(doc, mentions, ctx.index, refs_cache)
+    stext = text[ctx.start:ctx.end]
+    fallback = _war_country(doc, focus) if _WAR_TOTAL.match(stext) else (
+        _paragraph_place(doc, mentions, ctx.index, refs_cache) or focus)
+    source = sentence_source(doc, mentions, ctx.index)
+    for k, (num, head) in enumerate(zip(ctx.nums, ctx.heads)):
+        if head.category == "noun":
             continue
-        refs = _specific(doc.text, place_refs(doc, mentions, s.index))
-        fallback = _war_country(doc, focus) if _WAR_TOTAL.match(s.text) else (
-            _paragraph_place(doc, mentions, s.index) or focus)
-        source = sentence_source(doc, mentions, s.index)
-        heads = [_head(doc, n, mentions) for n in nums]
-        if _OF_THOSE.match(s.text) and out and out[-1].sentence == s.index - 1:
-            heads = [_Head("partitive", end=h.end, weapon=h.weapon) if h.category in ("none", "weapon") else h
-                     for h in heads]  # "Of those, 163 fell short and air defences shot down 260"
-        for k in range(1, len(nums)):
-            before = doc.text[s.start:nums[k].start]
-            if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", before, re.I) \
-                    and heads[k].category in ("none", "weapon", "person", "kind"):
-                heads[k] = _Head("partitive", end=heads[k].end, weapon=heads[k].weapon)  # "14 people, including 3 children"
-            if re.fullmatch(r"\s+of\s+(?:the\s+)?", doc.text[nums[k - 1].end:nums[k].start]) and heads[k].category == "weapon":
-                heads[k - 1] = _Head("weapon", weapon=heads[k].weapon, end=nums[k - 1].end)  # "478 of 539 drones"
-        first_in_sentence = len(out)
-        for k, (num, head) in enumerate(zip(nums, heads)):
-            if head.category == "noun":
-                continue
-            clause_lo = heads[k - 1].end if k else s.start
-            brk = [clause_lo + m.start() for m in _CLAUSE_BREAK.finditer(doc.text[clause_lo:num.start])]
-            lo = brk[-1] if brk else clause_lo
-            j = _list_end(doc, nums, heads, k)
-            list_hi = nums[j + 1].start if j + 1 < len(nums) else s.end
-            list_hi = _clause_end(doc, heads[j].end, list_hi)
-            own_hi = _clause_end(doc, head.end, nums[k + 1].start if k + 1 < len(nums) else s.end)
-            kind: str | None = None
-            weapon = head.weapon
-            subset_of = None
-            if head.category == "partitive" and _IMPACT.match(doc.text, head.end):
-                continue  # "Two of them exploded in a park", "one of them crashed into a building"
-            if head.category == "partitive":
-                ante = out[-1] if len(out) > first_in_sentence else (
-                    out[-1] if out and out[-1].sentence == s.index - 1 else None)
-                if ante is None:
-                    head = _Head("person", end=head.end)
-                else:
-                    local = re.search(r"[,;]|\band\b", doc.text[head.end:own_hi])
-                    local_hi = head.end + local.start() if local else own_hi
-                    kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(ante)])  # "it destroyed 144 of them"
-                    if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
-                        kind = ante.kind
-                        subset_of = out.index(ante)
-                    weapon = head.weapon or ante.weapon
-            if head.category == "kind":
-                kind = head.kind
-            elif head.category == "person":
-                if _UNHARMED_VERB.search(doc.text, max(lo, num.start - 40), num.start):
-                    continue
-                kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
-                if kind is None and _TO_HOSPITAL.match(doc.text, head.end):
-                    kind = "injured"  # "Forty people were taken to hospital"
-            elif head.category == "weapon":
-                gap = doc.text[heads[k - 1].end:num.start] if k else ""
-                if head.kind:
-                    kind = head.kind  # "one downed drone"
-                elif _adjacent_cue(doc.text[lo:num.start], {"intercepted", "launched"}):
-                    kind = _adjacent_cue(doc.text[lo:num.start], {"intercepted", "launched"})
-                elif k and len(out) > first_in_sentence and out[-1].weapon is not None and out[-1].sentence == s.index \
-                        and _LIST_ITEM_GAP.fullmatch(re.split(r",(?=[^,]*$)", gap)[-1]):
-                    # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 Kh-101 ..."
-                    kind = out[-1].kind
-                else:
-                    kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
-                if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
-                    kind = None  # "two Su-34 jets dropped bombs": aircraft carry weapons, they are not launched
-            elif head.category == "object":
-                kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, s.end), {"damaged"})
-            elif head.category == "none":
-                if _NOT_LAUNCHED.match(doc.text, head.end) or _IMPACT.match(doc.text, head.end):
-                    continue  # "163 fell short inside Gaza", "three struck warehouses and one hit a garage"
-                local = _LOCAL_END.search(doc.text, head.end, own_hi)
-                local_hi = local.start() if local else own_hi
-                prev = out[-1] if k > 0 and len(out) > first_in_sentence and (head.distributive or re.search(
-                    r"(?:[,:]|\band|\bto)\s*$|^\s*$", doc.text[heads[k - 1].end:num.start])) else None
-                if prev is not None:
-                    # "18 flats were destroyed and seven more damaged", "six over Kursk and two over Tula",
-                    # "rose from three to six": the bare number counts what the count before it counts
-                    kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(prev)]) or prev.kind
-                    weapon = prev.weapon
-                    head = _Head("none", end=head.end, object_label=prev.object_label, object_iri=prev.object_iri,
-                                 distributive=head.distributive)
-                else:
-                    kind = _cue(doc, num, head, lo, local_hi, {"killed", "injured", "intercepted"})
-                    if kind == "intercepted" and not (sentence_weapons or last_weapon or (out and out[-1].weapon)):
-                        kind = None
-                if kind is None and re.search(r"\btoll\b[^.]{0,60}\bto\s+" + _QUAL_RE + r"$", doc.text[s.start:num.start]):
-                    kind = "killed"
-            if kind is None:
-                continue
-            if kind in ("launched", "intercepted") and weapon is None and not head.generic:
-                before = [m.entity for m in sentence_weapons if m.span.end <= num.start]
-                after = [m.entity for m in sentence_weapons if num.end <= m.span.start < own_hi]
-                weapon = (before[-1] if before else after[0] if after else
-                          (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else last_weapon))
-            own_refs = refs
-            national = source is not None and source.category == "organization" and source.country_code and \
-                kind in ("launched", "intercepted") and not refs
-            if national:  # "Ukraine's air force said Russia launched 105 drones": a nationwide figure
-                country = doc.resources.lexicon.countries_by_code.get(source.country_code)
-                if country:
-                    own_refs = [PlaceRef(num.start, num.end,
-                                         entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
-            if k + 1 < len(nums) and heads[k + 1].category == "partitive":
-                # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
-                own_refs = [r for r in own_refs if r.start < nums[k + 1].start]
-            places = _places(doc.text, num, head, own_refs, lo, own_hi, list_hi, subset_of, out, fallback)
-            if not places[0] and refs:
-                placed.add(len(out))
-            if kind == "intercepted" and head.category == "weapon" and _ALL_BEFORE.search(doc.text, lo, num.start) \
-                    and _LAUNCH_PARTICIPLE.match(doc.text, head.end):
-                out.append(Quantity(kind="launched", value=num.value, span=doc.span(num.start, head.end),
-                                    sentence=s.index, qualifier=num.qualifier, weapon=weapon, place=places[0],
-                                    claimant=source))
-            for place in places:
-                out.append(Quantity(kind=kind, value=num.value, span=doc.span(num.start, max(num.end, min(head.end, s.end))),
-                                    sentence=s.index, qualifier=num.qualifier,
+        lo, own_hi, list_hi = _scope(ctx, k)
+        read = _kind(ctx, k, lo, own_hi, list_hi)
+        if read is None:
+            continue
+        kind, weapon, head, subset_of = read
+        if kind in ("launched", "intercepted") and weapon is None and not head.generic:
+            weapon = _weapon_nearby(ctx, num, own_hi)
+        own_refs = _national(doc, source, num, kind) if not refs else refs
+        if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive":
+            # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
+            own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
+        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, fallback)
+        span = doc.span(num.start, max(num.end, min(head.end, ctx.end)))
+        if kind == "intercepted" and head.category == "weapon" and _ALL_BEFORE.search(text, lo, num.start) \
+                and _LAUNCH_PARTICIPLE.match(text, head.end):
+            ctx.out.append(Quantity(kind="launched", value=num.value, span=span, sentence=ctx.index,
+                                    qualifier=num.qualifier, weapon=weapon, place=places[0], claimant=source))
+        for place in places:
+            if place is None and refs:
+                placed.add(len(ctx.out))
+            ctx.out.append(Quantity(kind=kind, value=num.value, span=span, sentence=ctx.index, qualifier=num.qualifier,
                                     weapon=weapon if kind in ("launched", "intercepted") else None,
                                     place=place, object_label=head.object_label if kind == "damaged" else "",
                                     object_iri=head.object_iri if kind == "damaged" else "", claimant=source,
                                     subset_of=subset_of))
-        last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
-    return _dedupe(out, placed)
+
+
+def _refs(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, list[PlaceRef]]) -> list[PlaceRef]:
+    if sentence not in cache:
+        cache[sentence] = _specific(doc.text, place_refs(doc, mentions, sentence))
+    return cache[sentence]
+
+
+def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
+    """Where number k's clause starts, where its own clause ends, and where the list it is in ends."""
+    doc, num, head = ctx.doc, ctx.nums[k], ctx.heads[k]
+    clause_lo = ctx.heads[k - 1].end if k else ctx.start
+    brk = [clause_lo + m.start() for m in _CLAUSE_BREAK.finditer(doc.text[clause_lo:num.start])]
+    lo = brk[-1] if brk else clause_lo
+    j = _list_end(doc, ctx.nums, ctx.heads, k)
+    list_hi = ctx.nums[j + 1].start if j + 1 < len(ctx.nums) else ctx.end
+    list_hi = _clause_end(doc, ctx.heads[j].end, list_hi)
+    own_hi = _clause_end(doc, head.end, ctx.nums[k + 1].start if k + 1 < len(ctx.nums) else ctx.end)
+    return lo, own_hi, list_hi
+
+
+def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
+        -> tuple[str, Entity | None, _Head, int | None] | None:
+    """(kind, weapon, head, index of the count it is part of) for number k, or None when it is no count."""
+    doc, text, num, head = ctx.doc, ctx.doc.text, ctx.nums[k], ctx.heads[k]
+    kind: str | None = None
+    weapon, subset_of = head.weapon, None
+    if head.category == "partitive":
+        if _IMPACT.match(text, head.end):
+            return None  # "Two of them exploded in a park", "one of them crashed into a building"
+        out = ctx.out
+        ante = out[-1] if ctx.prev() or (out and out[-1].sentence == ctx.index - 1) else None
+        if ante is None:
+            head = _Head("person", end=head.end)
+        else:
+            local = re.search(r"[,;]|\band\b", text[head.end:own_hi])
+            local_hi = head.end + local.start() if local else own_hi
+            kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(ante)])  # "it destroyed 144 of them"
+            if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
+                kind = ante.kind
+                subset_of = out.index(ante)
+            weapon = head.weapon or ante.weapon
+    if head.category == "kind":
+        kind = head.kind
+    elif head.category == "person":
+        if _UNHARMED_VERB.search(text, max(lo, num.start - 40), num.start):
+            return None
+        kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
+        if kind is None and _TO_HOSPITAL.match(text, head.end):
+            kind = "injured"  # "Forty people were taken to hospital"
+    elif head.category == "weapon":
+        kind = _weapon_kind(ctx, k, lo, list_hi)
+    elif head.category == "object":
+        kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, ctx.end), {"damaged"})
+    elif head.category == "none":
+        if _NOT_LAUNCHED.match(text, head.end) or _IMPACT.match(text, head.end):
+            return None  # "163 fell short inside Gaza", "three struck warehouses and one hit a garage"
+        local = _LOCAL_END.search(text, head.end, own_hi)
+        local_hi = local.start() if local else own_hi
+        prev = ctx.prev() if k > 0 and (head.distributive or re.search(
+            r"(?:[,:]|\band|\bto)\s*$|^\s*$", text[ctx.heads[k - 1].end:num.start])) else None
+        if prev is not None:
+            # "18 flats were destroyed and seven more damaged", "six over Kursk and two over Tula",
+            # "rose from three to six": the bare number counts what the count before it counts
+            kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(prev)]) or prev.kind
+            weapon = prev.weapon
+            head = _Head("none", end=head.end, object_label=prev.object_label, object_iri=prev.object_iri,
+                         distributive=head.distributive)
+        else:
+            kind = _cue(doc, num, head, lo, local_hi, {"killed", "injured", "intercepted"})
+            if kind == "intercepted" and not (ctx.weapons or ctx.last_weapon or (ctx.out and ctx.out[-1].weapon)):
+                kind = None
+        if kind is None and re.search(r"\btoll\b[^.]{0,60}\bto\s+" + _QUAL_RE + r"$", text[ctx.start:num.start]):
+            kind = "killed"
+    return (kind, weapon, head, subset_of) if kind else None
+
+
+def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
+    """Launched or intercepted, for a count of weapons; None for aircraft that carry them."""
+    doc, text, num, head = ctx.doc, ctx.doc.text, ctx.nums[k], ctx.heads[k]
+    gap = text[ctx.heads[k - 1].end:num.start] if k else ""
+    prev = ctx.prev()
+    adjacent = _adjacent_cue(text[lo:num.start], {"intercepted", "launched"})
+    if head.kind:
+        kind = head.kind  # "one downed drone"
+    elif adjacent:
+        kind = adjacent
+    elif k and prev is not None and prev.weapon is not None and _LIST_ITEM_GAP.fullmatch(re.split(r",(?=[^,]*$)", gap)[-1]):
+        kind = prev.kind  # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 ..."
+    else:
+        kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
+    if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
+        return None  # "two Su-34 jets dropped bombs": aircraft carry weapons, they are not launched
+    return kind
+
+
+def _weapon_nearby(ctx: _Sentence, num: _Num, own_hi: int) -> Entity | None:
+    """The weapon a bare launch or interception count is about: named before it in the sentence, else
+    after it in its clause, else the weapon of the count before, else the last weapon named."""
+    before = [m.entity for m in ctx.weapons if m.span.end <= num.start]
+    after = [m.entity for m in ctx.weapons if num.end <= m.span.start < own_hi]
+    out = ctx.out
+    return (before[-1] if before else after[0] if after else
+            (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else ctx.last_weapon))
+
+
+def _national(doc: Doc, source: Entity | None, num: _Num, kind: str) -> list[PlaceRef]:
+    """'Ukraine's air force said Russia launched 105 drones': a launch figure from a national body with no
+    place named is the country's."""
+    if source is None or source.category != "organization" or not source.country_code or \
+            kind not in ("launched", "intercepted"):
+        return []
+    country = doc.resources.lexicon.countries_by_code.get(source.country_code)
+    if not country:
+        return []
+    return [PlaceRef(num.start, num.end, entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
 
 
 def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, own_hi: int, list_hi: int,
@@ -667,13 +740,13 @@ def _war_country(doc: Doc, focus: Entity | None) -> Entity | None:
     return entity_from_concept(doc, lex.concepts[iri]) if iri else focus
 
 
-def _paragraph_place(doc: Doc, mentions: list[Mention], sentence: int) -> Entity | None:
+def _paragraph_place(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, list[PlaceRef]]) -> Entity | None:
     """The place the paragraph is about so far: the last place referred to in its earlier sentences
     ("Mykolaiv was hit by drones. Officials say two people were killed")."""
     paragraph = doc.sentences[sentence].paragraph
     i = sentence - 1
     while i >= 0 and doc.sentences[i].paragraph == paragraph:
-        refs = _specific(doc.text, place_refs(doc, mentions, i))
+        refs = _refs(doc, mentions, i, cache)
         hit = [r for r in refs if _is_hit_place(doc.text, r)]
         if hit:
             return _single(hit[-1], refs, doc.text)  # places named jointly leave the count to the article's focus
