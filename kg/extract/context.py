@@ -1,8 +1,9 @@
 """Context shared by the quantity, event and quote extractors.
 
-- place references in a sentence: place mentions that are not origins ("from"), bearings ("southwest
-  of"), or parts of a person's title ("governor of the X region"), plus anaphors ("the city", "the
-  region", "the Russian capital") resolved to the place they stand for;
+- place references in a sentence: place mentions that are not origins (anywhere in a "from ..." phrase),
+  bearings ("southwest of"), parts of a person's title ("governor of the X region") or attackers'
+  possessives ("Russia's attack on Kyiv"), plus anaphors ("the city", "the region", "the Russian capital",
+  "the hospital", "the nationwide toll") resolved to the place they stand for;
 - who says a sentence: "according to X", "X said ...", "..., X said", "he said" (the last person named);
 - the article's focus place: where its first attack happened.
 """

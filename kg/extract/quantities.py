@@ -1,12 +1,19 @@
 """Explicit counts: how many weapons were launched or intercepted, people killed or injured, objects damaged.
 
 For each number in a sentence (digits or words; "a single", "two dozen"), skipping years, dates, clock
-times, ages, distances and identifiers, we find what it counts (the head after it: a weapon, a person
-noun, a damaged-object noun, or a participle such as "wounded") and which kind of count it is (the
-nearest cue word in its clause: killed, wounded, shot down, fired, damaged...). "N of them" makes a
-subset of the count before; "N each over A and B" makes one count per place; a bare number in a list
-("six over the Kursk region") continues the count before it. Place, weapon and claimant come from the
-clause, then the sentence, then the article's focus.
+times, ages, ranges, model numbers and identifiers, we find what it counts (the head after it: a weapon,
+a person noun or nationality, a damaged-object noun, or a participle such as "wounded"; a number counting
+any other noun, "two sides", "One strike", is no count) and which kind of count it is (a verb right before
+it, else the finite verb of its clause, else the nearest cue). "N of them" makes a subset of the count
+before; list items keep the kind of their head; a bare number coordinated with a count ("and seven more
+damaged", "six over Kursk") counts the same things. Breakdowns of where munitions fell and people rescued
+are not counts.
+
+Where a count is, by precedence: a place right after it in its clause, the place of the count it is part
+of, the nearest place before it in its clause, a place later in its clause or list, any place in the
+sentence that is not a reference point; else the place hit earlier in the paragraph, else the article's
+focus (the country for whole-war tolls). Places named jointly leave a count without a place; a place
+named only to locate another ("X in the Y region") gives way to it.
 """
 from __future__ import annotations
 
