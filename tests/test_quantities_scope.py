@@ -248,3 +248,8 @@ def test_a_contrasting_clause_and_a_reference_point_do_not_place_a_count():
     got = counts("Hezbollah fired 150 rockets at Israel. The group later said 200 rockets had been fired, while "
                  "drones flew toward a base near Haifa.")
     assert ("launched", 200, "rocket", "Haifa", None) not in got
+
+
+def test_damage_recorded_at_sites_counts_the_sites():
+    got = counts("Damage was recorded at 14 sites in the city of Dnipro.")
+    assert ("damaged", 14, None, "Dnipro", "site") in got

@@ -275,7 +275,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                         label = f"{label} and {singular(conj.group(2))}"
                 return _Head("object", object_label=label, object_iri=entries[0].iri, end=cursor)
     target = _TARGETS.match(text, cursor)
-    if target and not _LOCATIVE_BEFORE.search(text, max(s.start, num.start - 20), num.start):
+    if target and not _LOCATIVE_BEFORE.search(text, max(s.start, num.start - 40), num.start):
         # "hitting more than 60 targets", "nine sites had been hit": struck targets count as damaged
         label = " ".join(target.group(0).split()[:-1] + [singular(target.group("noun").lower())]).lower()
         return _Head("object", object_label=label, end=cursor)
@@ -289,8 +289,9 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
 
 
 _TARGETS = re.compile(r"(?:[a-z-]+\s+){0,2}?(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
-_LOCATIVE_BEFORE = re.compile(r"\b(?:at|in|across|over|from|of|among)\s+" + r"(?:(?:at\s+least|more\s+than|about|around|some)\s+)?$",
-                              re.I)
+# "60 targets at 16 locations": the second number says where the first count was
+_LOCATIVE_BEFORE = re.compile(r"\b(?:targets?|sites?|locations?|positions?|facilities)\s+(?:at|in|across|over|among)\s+"
+                              r"(?:(?:at\s+least|more\s+than|about|around|some)\s+)?$", re.I)
 _TOKEN = re.compile(r"[A-Za-z'\u2019-]+|[^\sA-Za-z]")
 # what may follow a number that stands alone ("shot down 260,", "14 over Kursk", "two more were hurt")
 _ELLIPSIS_NEXT = frozenset({
