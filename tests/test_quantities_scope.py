@@ -253,3 +253,13 @@ def test_a_contrasting_clause_and_a_reference_point_do_not_place_a_count():
 def test_damage_recorded_at_sites_counts_the_sites():
     got = counts("Damage was recorded at 14 sites in the city of Dnipro.")
     assert ("damaged", 14, None, "Dnipro", "site") in got
+
+
+def test_an_earlier_reported_figure_keeps_the_kind_of_the_toll():
+    got = counts("The number of dead in Uman rose to 23, officials said; earlier they had reported 17.")
+    assert ("killed", 23, None, "Uman", None) in got and ("killed", 17, None, "Uman", None) in got
+
+
+def test_where_part_of_a_salvo_landed_is_not_another_launch():
+    got = counts("Rebels fired three anti-ship missiles at a tanker on Monday. One missile hit the ship.")
+    assert [(k, v) for k, v, _, _, _ in got] == [("launched", 3)]

@@ -636,9 +636,27 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
             kind = _cue(doc, num, head, lo, local_hi, {"killed", "injured", "intercepted"})
             if kind == "intercepted" and not (ctx.weapons or ctx.last_weapon or (ctx.out and ctx.out[-1].weapon)):
                 kind = None
-        if kind is None and re.search(r"\btoll\b[^.]{0,60}\bto\s+" + _QUAL_RE + r"$", text[ctx.start:num.start]):
-            kind = "killed"
+        if kind is None and (_TOLL_TO.search(text, ctx.start, num.start) or _REPORTED.search(text, lo, num.start)):
+            kind = _last_casualty_kind(ctx)  # "the toll rose to 14", "earlier they had reported 18"
     return (kind, weapon, head, subset_of) if kind else None
+
+
+_TOLL_TO = re.compile(r"\b(?:toll|number|figure|count|tally)\b[^.;]{0,60}\b(?:to|at)\s+" + _QUAL_RE + r"$", re.I)
+_REPORTED = re.compile(r"\b(?:reported|counted|recorded|confirmed|gave)\s+" + _QUAL_RE + r"$", re.I)
+
+
+def _last_casualty_kind(ctx: _Sentence) -> str | None:
+    """The kind of the toll a bare figure updates: the last killed/injured count in this or the sentence
+    before, else killed when the sentence speaks of a toll."""
+    stext = ctx.doc.text[ctx.start:ctx.end]
+    if re.search(r"\bnumber\s+of\s+(?:people\s+)?(?:injured|wounded|hurt)\b", stext, re.I):
+        return "injured"
+    for q in reversed(ctx.out):
+        if q.sentence < ctx.index - 1:
+            break
+        if q.kind in ("killed", "injured"):
+            return q.kind
+    return "killed" if re.search(r"\b(?:toll|dead|killed)\b", stext, re.I) else None
 
 
 def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
@@ -657,6 +675,9 @@ def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
         kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
     if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
         return None  # "two Su-34 jets dropped bombs": aircraft carry weapons, they are not launched
+    if kind == "launched" and _IMPACT.match(text, head.end) and any(
+            q.kind == "launched" and q.value > num.value and q.sentence >= ctx.index - 3 for q in ctx.out[:ctx.first]):
+        return None  # "... fired two missiles. One missile hit the ship": where part of a salvo landed
     return kind
 
 
