@@ -263,3 +263,9 @@ def test_an_earlier_reported_figure_keeps_the_kind_of_the_toll():
 def test_where_part_of_a_salvo_landed_is_not_another_launch():
     got = counts("Rebels fired three anti-ship missiles at a tanker on Monday. One missile hit the ship.")
     assert [(k, v) for k, v, _, _, _ in got] == [("launched", 3)]
+
+
+def test_a_salvo_with_no_place_goes_where_the_last_salvo_was_aimed():
+    got = counts("KHARKIV - A glide bomb hit a market in Kharkiv, wounding five.\n\n"
+                 "Russia fired 30 missiles at Ukraine overnight.\n\nRussia also used 20 Shahed drones, officials said.")
+    assert ("launched", 20, "Shahed", "Ukraine", None) in got

@@ -550,7 +550,11 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
         if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive":
             # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
             own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
-        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, fallback)
+        own_fallback = fallback
+        if kind == "launched" and not own_refs:
+            # a salvo with no place named goes where the article's last salvo was aimed
+            own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
+        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback)
         span = doc.span(num.start, max(num.end, min(head.end, ctx.end)))
         if kind == "intercepted" and head.category == "weapon" and _ALL_BEFORE.search(text, lo, num.start) \
                 and _LAUNCH_PARTICIPLE.match(text, head.end):
