@@ -269,3 +269,8 @@ def test_a_salvo_with_no_place_goes_where_the_last_salvo_was_aimed():
     got = counts("KHARKIV - A glide bomb hit a market in Kharkiv, wounding five.\n\n"
                  "Russia fired 30 missiles at Ukraine overnight.\n\nRussia also used 20 Shahed drones, officials said.")
     assert ("launched", 20, "Shahed", "Ukraine", None) in got
+
+
+def test_a_countrys_military_sites_are_in_the_country():
+    got = counts("Israeli strikes on Iran's nuclear and military sites killed 40 people.")
+    assert ("killed", 40, None, "Iran", None) in got

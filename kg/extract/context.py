@@ -115,7 +115,9 @@ _POSSESSIVE = re.compile(r"(?:'s|\u2019s)\s+")
 # what a possessor owns when it is the attacker: "Russia's drone and missile attack on Kyiv", "Iran's forces"
 _AGENT_NOUN = re.compile(r"(?:[\w-]+\s+){0,4}?(?:attacks?|strikes?|assaults?|offensive|invasion|war|barrages?|"
                          r"bombardment|shelling|raids?|forces|troops|army|military|missiles?|drones?|rockets?|"
-                         r"warplanes|aircraft|air\s+force|navy|government|leadership)\b", re.I)
+                         r"warplanes|aircraft|air\s+force|navy|government|leadership)\b"
+                         r"(?!\s+(?:sites?|bases?|facilit(?:y|ies)|infrastructure|targets?|installations?|positions?|"
+                         r"depots?|airfields?|industry|plants?|factor(?:y|ies)|programme|program))", re.I)
 # between a country's possessive and the place it owns: "Russia's Bryansk region", "Azerbaijan's second city, Ganja"
 _OWNED_PLACE_GAP = re.compile(r"(?:[a-z-]+\s+){0,3}(?:[a-z-]+,\s+)?")
 
