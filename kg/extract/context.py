@@ -1,13 +1,15 @@
 """Context shared by the quantity, event and quote extractors.
 
-- place references in a sentence: place mentions that are not origins ("from"), bearings ("southwest
-  of"), or parts of a person's title ("governor of the X region"), plus anaphors ("the city", "the
-  region", "the Russian capital") resolved to the place they stand for;
+- place references in a sentence: place mentions that are not origins (anywhere in a "from ..." phrase),
+  bearings ("southwest of"), parts of a person's title ("governor of the X region") or attackers'
+  possessives ("Russia's attack on Kyiv"), plus anaphors ("the city", "the region", "the Russian capital",
+  "the hospital", "the nationwide toll") resolved to the place they stand for;
 - who says a sentence: "according to X", "X said ...", "..., X said", "he said" (the last person named);
 - the article's focus place: where its first attack happened.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -19,6 +21,12 @@ from .mentions import entity_from_concept, entity_from_town
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
 _ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country)\b(?!\s+of\b)(?!'s)")
+# a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
+# or the next verb: "from ten Tu-95MS bombers flying over the Volgodonsk area and over the Caspian Sea"
+_ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
+                            r"killing|killed|wounding|dropped|fired|launched|targeting|attacked|shelled|and\s+then)\b)"
+                            r"[^,;:\u2014\u2013()]*$", re.I)
+_NATIONWIDE = re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I)
 _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
                        r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
 _TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
@@ -51,6 +59,7 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
     s = doc.sentences[sentence]
     refs: list[PlaceRef] = []
     dateline_end = _dateline_end(doc)
+    place_starts = [x.span.start for x in mentions if x.sentence == sentence and x.entity.category == "place"]
     for m in mentions:
         if m.span.start < dateline_end:
             continue  # "KYIV —" says where the reporter was, not what was hit
@@ -64,14 +73,17 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         before = doc.text[max(s.start, m.span.start - 40):m.span.start]
         if _BEARING.search(before) or _ORIGIN_BEFORE.search(before) or is_title_apposition(doc, m.span.start):
             continue
+        if _ORIGIN_PHRASE.search(doc.text, max(s.start, m.span.start - 120), m.span.start):
+            continue  # "operating from the area of the village of Dubove in Russia's Belgorod region"
         if _TITLE_AFTER.match(doc.text, m.span.end):
             continue  # "Moscow regional governor ...", "Kharkiv mayor ...": part of a title
-        if doc.text[m.span.end:m.span.end + 3] in ("'s ", "\u2019s ") and e.category == "country" and any(
-                x.entity.category == "place" and 0 <= x.span.start - m.span.end <= 8 for x in mentions):
-            continue  # "Russia's Bryansk region": the region is the place ("Ukraine's energy grid": the country is)
+        if _possessor_only(doc, m, place_starts):
+            continue
         framed = bool(_TARGET_BEFORE.search(before))
         if e.category == "country" and m.kind != "demonym" and not re.search(
-                r"\b(?:in|on|at|against|across|into|over|throughout|inside)\s+(?:the\s+)?$", before):
+                r"\b(?:in|on|at|against|across|into|over|throughout|inside|attacked|struck|hit|invaded|targeted|bombed|"
+                r"shelled)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north|south|east|west)\s+)?$|"
+                r"\b(?:regions|parts|cities|areas|corners|oblasts|provinces)\s+of\s+(?:the\s+)?$", before):
             continue  # "the invasion of Ukraine" does not put a count in Ukraine
         refs.append(PlaceRef(m.span.start, m.span.end, e, framed))
     for a in _ANAPHOR.finditer(s.text):
@@ -79,13 +91,81 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue  # "the Kursk region" is a name, not an anaphor
         start = s.start + a.start()
         before = doc.text[max(s.start, start - 40):start]
-        if _ORIGIN_BEFORE.search(before) or is_title_apposition(doc, start):
-            continue
+        if _ORIGIN_BEFORE.search(before) or _BEARING.search(before) or is_title_apposition(doc, start):
+            continue  # "southeast of the capital" locates something else
         target = resolve_anaphor(doc, mentions, start, a.group("noun"), a.group("demonym"))
         if target is not None:
             refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(before))))
+    for a in _SITE_ANAPHOR.finditer(s.text):
+        start = s.start + a.start()
+        target = _resolve_site(doc, mentions, start, a.group("noun").lower())
+        if target is not None:
+            refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(
+                doc.text[max(s.start, start - 40):start]))))
+    for a in _NATIONWIDE.finditer(s.text):
+        start = s.start + a.start()
+        target = resolve_anaphor(doc, mentions, start, "country", None)
+        if target is not None:
+            refs.append(PlaceRef(start, s.start + a.end(), target, True))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s)\s+")
+# what a possessor owns when it is the attacker: "Russia's drone and missile attack on Kyiv", "Iran's forces"
+_AGENT_NOUN = re.compile(r"(?:[\w-]+\s+){0,4}?(?:attacks?|strikes?|assaults?|offensive|invasion|war|barrages?|"
+                         r"bombardment|shelling|raids?|forces|troops|army|military|missiles?|drones?|rockets?|"
+                         r"warplanes|aircraft|air\s+force|navy|government|leadership)\b"
+                         r"(?!\s+(?:sites?|bases?|facilit(?:y|ies)|infrastructure|targets?|installations?|positions?|"
+                         r"depots?|airfields?|industry|plants?|factor(?:y|ies)|programme|program))", re.I)
+# between a country's possessive and the place it owns: "Russia's Bryansk region", "Azerbaijan's second city, Ganja"
+_OWNED_PLACE_GAP = re.compile(r"(?:[a-z-]+\s+){0,3}(?:[a-z-]+,\s+)?")
+
+
+def _possessor_only(doc: Doc, m: Mention, place_starts: list[int]) -> bool:
+    """A possessive that names the attacker, or a country whose own place is named right after it:
+    the count belongs elsewhere ("Ukraine's energy grid" still puts it in the country)."""
+    p = _POSSESSIVE.match(doc.text, m.span.end)
+    if not p:
+        return False
+    if _AGENT_NOUN.match(doc.text, p.end()):
+        return True
+    if m.entity.category != "country":
+        return False
+    i = bisect.bisect_left(place_starts, p.end())
+    if i == len(place_starts):
+        return False
+    gap = _OWNED_PLACE_GAP.fullmatch(doc.text, p.end(), place_starts[i])
+    return gap is not None
+
+
+# "the hospital", "the camp": the named site of that kind mentioned last
+_SITE_WORDS = {"hospital": ("hospital", "medical center", "medical centre", "clinic"), "camp": ("camp",),
+               "airport": ("airport", "airfield"), "airfield": ("airfield", "airport"), "refinery": ("refinery",),
+               "plant": ("plant", "power station"), "base": ("base",), "port": ("port",), "market": ("market",),
+               "mall": ("mall", "shopping centre", "shopping center"), "theater": ("theater", "theatre"),
+               "theatre": ("theatre", "theater"), "station": ("station",)}
+_SITE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?P<noun>" + "|".join(_SITE_WORDS) + r")\b(?!\s+of\b)")
+
+
+def _resolve_site(doc: Doc, mentions: list[Mention], offset: int, noun: str) -> Entity | None:
+    words = _SITE_WORDS[noun]
+    for m in reversed([m for m in mentions if m.span.start < offset]):
+        if m.entity.category == "place" and m.kind in ("name", "alias") and any(
+                w in (m.span.text + " " + m.entity.label).lower() for w in words):
+            return m.entity
+    return None
+
+
+_ACTS_AFTER = re.compile(r"\s+(?:said|says|did|does|has|have|had|will|would|accused|denied|claimed|blamed|warned|"
+                         r"responded|rejected)\b")
+_ACTS_BEFORE = re.compile(r"\bby\s+$")
+
+
+def _acts(doc: Doc, m: Mention) -> bool:
+    """A capital standing for its government ("an attempt by Kyiv", "Kyiv did not comment") is not a place."""
+    return bool(_ACTS_AFTER.match(doc.text, m.span.end) or _ACTS_BEFORE.search(doc.text, max(0, m.span.start - 8), m.span.start)
+                or (_POSSESSIVE.match(doc.text, m.span.end) and _AGENT_NOUN.match(doc.text, _POSSESSIVE.match(doc.text, m.span.end).end())))
 
 
 def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, demonym: str | None) -> Entity | None:
@@ -103,7 +183,7 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
                 return entity_from_town(doc, town)
         capitals = set(lex.capitals)
         for m in reversed([m for m in mentions if m.span.start < offset]):
-            if m.entity.category == "place" and normalize(m.entity.label) in capitals:
+            if m.entity.category == "place" and normalize(m.entity.label) in capitals and not _acts(doc, m):
                 return m.entity
         return None
     if noun == "country":  # "across the country": the country of the last place named (not a country acting)
@@ -115,6 +195,9 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
     wanted = {"city": "city", "town": "city", "village": "city", "regional capital": "city", "capital city": "city",
               "region": "region", "oblast": "region", "province": "region"}[noun]
     for m in reversed([m for m in mentions if m.span.start < offset]):
+        if m.entity.category == "place" and _ORIGIN_PHRASE.search(
+                doc.text, max(doc.sentences[m.sentence].start, m.span.start - 120), m.span.start):
+            continue  # a launch area is not what "the city" hit
         if m.entity.category == "place" and m.kind != "metonym" and (m.entity.feature_type or "city") == wanted \
                 and not is_title_apposition(doc, m.span.start) or (
                 m.entity.category == "place" and wanted == "region" and m.entity.feature_type == "region"):

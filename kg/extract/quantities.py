@@ -1,12 +1,19 @@
 """Explicit counts: how many weapons were launched or intercepted, people killed or injured, objects damaged.
 
 For each number in a sentence (digits or words; "a single", "two dozen"), skipping years, dates, clock
-times, ages, distances and identifiers, we find what it counts (the head after it: a weapon, a person
-noun, a damaged-object noun, or a participle such as "wounded") and which kind of count it is (the
-nearest cue word in its clause: killed, wounded, shot down, fired, damaged...). "N of them" makes a
-subset of the count before; "N each over A and B" makes one count per place; a bare number in a list
-("six over the Kursk region") continues the count before it. Place, weapon and claimant come from the
-clause, then the sentence, then the article's focus.
+times, ages, ranges, model numbers and identifiers, we find what it counts (the head after it: a weapon,
+a person noun or nationality, a damaged-object noun, or a participle such as "wounded"; a number counting
+any other noun, "two sides", "One strike", is no count) and which kind of count it is (a verb right before
+it, else the finite verb of its clause, else the nearest cue). "N of them" makes a subset of the count
+before; list items keep the kind of their head; a bare number coordinated with a count ("and seven more
+damaged", "six over Kursk") counts the same things. Breakdowns of where munitions fell and people rescued
+are not counts.
+
+Where a count is, by precedence: a place right after it in its clause, the place of the count it is part
+of, the nearest place before it in its clause, a place later in its clause or list, any place in the
+sentence that is not a reference point; else the place hit earlier in the paragraph, else the article's
+focus (the country for whole-war tolls). Places named jointly leave a count without a place; a place
+named only to locate another ("X in the Y region") gives way to it.
 """
 from __future__ import annotations
 
@@ -34,7 +41,11 @@ _PERSON_NOUNS = {"people", "persons", "person", "civilians", "civilian", "childr
                  "police", "officers", "officer", "medics", "doctors", "victims", "teenagers", "teenager", "adults",
                  "boys", "girls", "boy", "girl", "babies", "baby", "infants", "pensioners", "staff", "journalists",
                  "others", "individuals", "volunteers", "patients", "students", "members", "fighters", "bodies",
-                 "body", "deaths", "death", "lives", "casualties", "elderly"}
+                 "body", "deaths", "death", "lives", "casualties", "elderly", "sailors", "sailor", "seafarers",
+                 "crew", "crewmen", "commanders", "commander", "militants", "guards", "pilots", "nurses", "paramedics",
+                 "worshippers", "pilgrims", "shoppers", "customers", "guests", "fishermen", "farmers", "miners",
+                 "relatives", "family", "families", "mourners", "displaced", "refugees", "daughters", "sons",
+                 "mothers", "fathers", "generals", "officials", "drivers", "villagers"}
 _KIND_WORDS = {
     "killed": {"killed", "killing", "kills", "kill", "dead", "died", "die", "dies", "death", "deaths", "toll",
                "bodies", "body", "fatalities", "perished", "fatally", "slain", "lifeless", "lost"},
@@ -48,8 +59,9 @@ _KIND_WORDS = {
     "damaged": {"damaged", "destroyed", "wrecked", "hit", "burned", "burnt", "ablaze", "collapsed", "shattered",
                 "razed", "levelled", "leveled", "damage", "caught", "struck", "flattened", "gutted", "affected",
                 "spread", "demolished", "ruined", "blown", "damaging", "destroying", "wrecking", "levelling",
-                "leveling", "burning"},
+                "leveling", "burning", "hitting", "striking"},
 }
+_ALL_CUES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 _PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out",
             "lost": r"(?:their|his|her)\s+lives?"}
 # "lost" counts a death only as "lost their lives"; drones that "were lost" (to jamming) were neutralised
@@ -67,7 +79,7 @@ _QUALIFIERS = [("at least", "at least"), ("more than", "more than"), ("over", "m
                ("a further", "further"), ("another", "further"), ("a record", ""), ("a total of", "")]
 _WORD_NUM = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _NUMBER = re.compile(
-    r"(?<![\w.,-])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w:])(?:\s+(?P<scale>thousand|hundred))?"
+    r"(?<![\w.,/:-])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w:])(?:\s+(?P<scale>thousand|hundred))?"
     r"|(?P<single>an?\s+single|a\s+lone|a\s+dozen)"
     r"|(?P<words>" + _WORD_NUM + r"(?:[\s-]+" + _WORD_NUM + r")?(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?" + _WORD_NUM + r")?)?(?:\s+dozen)?))\b",
     re.I)
@@ -134,19 +146,22 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
         pw = prev_words[-1] if prev_words else ""
         if m.group("digits") and len(m.group("digits")) == 4 and 1900 <= value <= 2100 and "," not in m.group("digits"):
             continue  # a year
-        if nw in _UNITS or after[:1] in ("%", ":") or re.match(r"\s*(?:a\.m|p\.m|per\s*cent|-year|-storey|th\b)", after, re.I):
+        if nw in _UNITS or after[:1] in ("%", ":", "/") or re.match(r"\s*(?:a\.m|p\.m|per\s*cent|-year|-stor(?:e?y|ied)|th\b)", after, re.I):
             continue
         if pw in ("no.", "no", "number", "train", "flight", "route", "bus", "unit", "brigade", "aged", "age", "ages",
                   "page", "article", "resolution", "channel", "platform", "gate", "building", "block", "house"):
             continue
-        if pw.rstrip(".") in _MONTHS or nw in _MONTHS:
+        if (pw.rstrip(".") in _MONTHS and re.search(r"[A-Za-z.]\s+$", before)) or nw in _MONTHS:
             continue  # a date
-        if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+)?(?:\d+\s+)?(?:to|and)?\s*$", before[-30:], re.I):
-            continue  # "ranged in age from 21 to 95"
-        if re.match(r",\s", after) and re.search(r"[A-Z][a-z]+,\s*$", before[-30:]) and re.match(r",\s+(?:who|whose|said|a|an|the|from|was|is|has|had|lives|works)\b", after):
-            continue  # "Halyna Moroz, 58, whose flat..."
-        if m.group("words") and m.group(0).lower() == "one" and re.match(r"\s+(?:of|another|side|day|time|way|thing|sign)\b", after):
-            continue
+        if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:(?:\d+|" + _WORD_NUM + r")\s+)?(?:to|and)?\s*$", before[-30:], re.I):
+            continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
+        if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+            continue  # "one or two more": a range, not an explicit count
+        if _is_apposed_age(before, after):
+            continue  # "Halyna Moroz, 58, whose flat...", "..., Iryna Demydova, 52, and ..."
+        if m.group("words") and m.group(0).lower() == "one" and re.match(
+                r"\s+(?:of(?!\s+(?:them|those|whom|which)\b)|another|side|day|time|way|thing|sign)\b|-way\b", after):
+            continue  # "one of the deadliest", "one-way drones"; "one of them" is a subset count
         qualifier = ""
         low_before = before.lower().rstrip()
         for phrase, q in _QUALIFIERS:
@@ -155,6 +170,17 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
                 break
         out.append(_Num(a, b, value, qualifier, sentence))
     return out
+
+
+_RANGE_AFTER = re.compile(r"\s+or\s+(?:\d+|" + _WORD_NUM + r")\b", re.I)
+_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+or\s+$", re.I)
+
+
+def _is_apposed_age(before: str, after: str) -> bool:
+    """A number set off by commas right after a name is an age: 'Olena, 54, who ...', 'X, 52, and Y, 54.'"""
+    if not re.search(r"[A-Z][a-z]+,\s*$", before[-30:]):
+        return False
+    return bool(re.match(r",\s+(?:who|whose|said|a|an|the|from|was|is|has|had|lives|works)\b|,\s+(?:and\s+)?[A-Z][a-z]+\s+[A-Z]|\s*[.;)]", after))
 
 
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -208,11 +234,19 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
         if mm.entity.category == "weapon" and cursor <= mm.span.start < window_end:
             between = text[cursor:mm.span.start]
             if re.fullmatch(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}", between) and \
-                    not re.search(r"\b(?:were|was|had|have|has|of|and|in|on|by)\b", between):
-                return _Head("weapon", weapon=mm.entity, end=mm.span.end)
+                    not _NOT_MODIFIER.search(between) and not _PLURAL_NOUN.search(between):
+                if _PLATFORM_AFTER.match(text, mm.span.end):
+                    return _Head("noun", end=num.end)  # "two small missile ships": the ships carry the missiles
+                weapon, end = _weapon_phrase(doc, mm, mentions)
+                return _Head("weapon", weapon=weapon, end=end, kind=_modifier_kind(between))
+    if _IMPACT.match(text, num.end):
+        return _Head("noun", end=num.end)  # "three struck warehouses": where some munitions came down
     words = re.findall(r"[A-Za-z'\u2019-]+", text[cursor:window_end])
     if part and words and singular(words[0].lower()) in {"weapon", "missile", "drone", "projectile", "target", "munition"}:
         return _Head("weapon", end=cursor + len(words[0]), generic=True)
+    generic = re.match(r"\s*(?:air|aerial)\s+(?:targets|objects)\b", text[cursor:window_end], re.I)
+    if generic:  # "more than 140 air targets were shot down": counted weapons of no named type
+        return _Head("weapon", end=cursor + generic.end(), generic=True)
     if words:
         w0 = words[0].lower()
         if w0 in _PERSON_NOUNS or (len(words) > 1 and words[1].lower() in _PERSON_NOUNS and w0 not in _KIND_WORDS["killed"] | _KIND_WORDS["injured"]):
@@ -240,7 +274,126 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                     if any(lex.concepts[e.iri].category == "object" for e in lex.lookup(other)):
                         label = f"{label} and {singular(conj.group(2))}"
                 return _Head("object", object_label=label, object_iri=entries[0].iri, end=cursor)
+    target = _TARGETS.match(text, cursor)
+    if target and not _LOCATIVE_BEFORE.search(text, max(s.start, num.start - 40), num.start):
+        # "hitting more than 60 targets", "nine sites had been hit": struck targets count as damaged
+        label = " ".join(target.group(0).split()[:-1] + [singular(target.group("noun").lower())]).lower()
+        return _Head("object", object_label=label, end=cursor)
+    follow = _TOKEN.findall(text[cursor:window_end])
+    if follow and follow[0][0].isalpha():
+        if _people_by_nationality(doc, follow):
+            return _Head("person", end=cursor)
+        if _other_noun(follow[0]):
+            return _Head("noun", end=num.end)
     return _Head("none", end=num.end)
+
+
+_TARGETS = re.compile(r"(?:[a-z-]+\s+){0,2}?(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
+# "60 targets at 16 locations": the second number says where the first count was
+_LOCATIVE_BEFORE = re.compile(r"\b(?:targets?|sites?|locations?|positions?|facilities)\s+(?:at|in|across|over|among)\s+"
+                              r"(?:(?:at\s+least|more\s+than|about|around|some)\s+)?$", re.I)
+_TOKEN = re.compile(r"[A-Za-z'\u2019-]+|[^\sA-Za-z]")
+# what may follow a number that stands alone ("shot down 260,", "14 over Kursk", "two more were hurt")
+_ELLIPSIS_NEXT = frozenset({
+    "were", "was", "are", "is", "had", "have", "has", "been", "being", "would", "will", "could", "may", "might", "more",
+    "other", "others", "each", "over", "in", "on", "at", "near", "across", "from", "inside", "outside", "around",
+    "during", "by", "to", "as", "of", "for", "with", "and", "or", "into", "onto", "within", "throughout", "since",
+    "after", "before", "while", "when", "who", "whom", "which", "that", "all", "overall", "total", "still", "later",
+    "earlier", "then", "also", "too", "among", "including", "remain", "remained", "fell", "died", "got", "came",
+    "went", "flew", "hit", "struck", "shot", "brought", "caught", "lost", "left", "took", "made", "did", "so", "last",
+    "overnight", "yesterday", "today", "this", "that", "on", "per", "apiece", "alone", "altogether", "people"})
+_NATIONALITY_PLURAL = re.compile(r"[A-Z][a-z]+(?:ians|ans|ese|is|os|ers)$")
+
+
+def _other_noun(word: str) -> bool:
+    """A number followed by a noun we do not count ("two sides", "One strike", "four regions", "two Navy
+    destroyers") is not an elliptical count."""
+    w = word.lower()
+    if w in _ELLIPSIS_NEXT or w in _ALL_CUES or w.endswith(("ed", "ing")):
+        return False
+    return True
+
+
+def _people_by_nationality(doc: Doc, follow: list[str]) -> bool:
+    """'90 Palestinians were killed', 'two Filipinos and one Vietnamese': a nationality standing for people."""
+    w0 = follow[0]
+    if not w0[:1].isupper():
+        return False
+    if normalize(singular(w0.lower())) not in doc.resources.lexicon.demonyms and not _NATIONALITY_PLURAL.match(w0):
+        return False
+    nxt = follow[1].lower() if len(follow) > 1 else "."
+    return not nxt[0].isalpha() or nxt in _ELLIPSIS_NEXT or nxt in _ALL_CUES
+
+
+# words that cannot stand between a number and the weapon it counts ("three wounded after a missile hit")
+_NOT_MODIFIER = re.compile(r"\b(?:were|was|had|have|has|of|and|in|on|by|after|before|when|while|as|a|an|the|at|to|"
+                           r"from|with|over|into|for|killed|wounded|injured|dead|people)\b", re.I)
+_PLURAL_NOUN = re.compile(r"\b[a-z]+(?:ies|[^su\s]s)\b")  # "the two armies exchanged heavy artillery fire"
+_PLATFORM_AFTER = re.compile(r"\s+(?:ships?|boats?|vessels?|carriers?|launchers?|bombers?|jets?|planes?|"
+                             r"submarines?|batteries|battery|crews?|operators?|units?|systems?)\b", re.I)
+
+
+_COORD_GAP = re.compile(r"\s*(?:/|,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+(?:other\s+)?)\s*")
+_WEAPON_TAIL = re.compile(r"(?:/[\w-]+)*(?:(?:\s+[a-z-]+){0,2}?\s+(?:missiles?|drones?|rockets?|bombs?|shells?|munitions?)\b)?")
+
+
+def _weapon_phrase(doc: Doc, first: Mention, mentions: list[Mention]) -> tuple[Entity, int]:
+    """The weapon a count counts and where its phrase ends. Names sharing one head noun ("55 Kh-101, Kh-55
+    and Kalibr cruise missiles", "59 Kh-101/Kh-555/Kh-55 cruise missiles", "54 Shahed-type and other drones")
+    count the common type the head noun names."""
+    text = doc.text
+    last = first
+    for mm in mentions:
+        if mm.span.start >= last.span.end and mm.entity.category == "weapon" and mm.sentence == first.sentence:
+            if mm.span.start > last.span.end + 12 or not _COORD_GAP.fullmatch(text, last.span.end, mm.span.start):
+                break
+            last = mm
+    end = last.span.end
+    tail = _WEAPON_TAIL.match(text, end)
+    if tail:
+        end = tail.end()
+    if last is first:
+        return _apposed_type(doc, first, end, mentions), end
+    return _generic_weapon(doc, text[last.span.start:end]) or last.entity, end
+
+
+_APPOSITION = re.compile(r"\s*(?:[\u2014\u2013]|--|\(|,\s+(?:namely|i\.e\.))\s*")
+
+
+def _apposed_type(doc: Doc, first: Mention, end: int, mentions: list[Mention]) -> Entity:
+    """'five guided aerial bombs — FAB-500s with UMPK kits': the type named in apposition is the weapon."""
+    gap = _APPOSITION.match(doc.text, end)
+    if not gap:
+        return first.entity
+    for mm in mentions:
+        if mm.span.start == gap.end() and mm.entity.category == "weapon" and \
+                first.entity.iri in ancestors(doc.resources.lexicon, mm.entity.iri):
+            return mm.entity
+    return first.entity
+
+
+def _generic_weapon(doc: Doc, phrase: str) -> Entity | None:
+    """The weapon type named by the last words of a phrase ("Kalibr cruise missiles" -> cruise missile)."""
+    lex = doc.resources.lexicon
+    words = [fold(w) for w in re.findall(r"[A-Za-z-]+", phrase)]
+    for n in (2, 1):
+        if len(words) < n:
+            continue
+        key = tuple(normalize(" ".join(words[-n:-1] + [singular(words[-1].lower())])).split())
+        for e in lex.lookup(key):
+            if lex.concepts[e.iri].category == "weapon":
+                return entity_from_concept(doc, lex.concepts[e.iri])
+    return None
+
+
+def _modifier_kind(between: str) -> str:
+    """'one downed drone', 'five intercepted missiles': a participle before the weapon says what happened."""
+    for w in re.findall(r"[a-z]+", between.lower()):
+        if w in ("downed", "intercepted", "destroyed", "neutralised", "neutralized"):
+            return "intercepted"
+        if w in ("launched", "fired"):
+            return "launched"
+    return ""
 
 
 _QUAL_RE = r"(?:(?:at\s+least|more\s+than|over|about|around|roughly|nearly|almost|some|up\s+to|another|a\s+further|a\s+record|a\s+total\s+of)\s+)?"
@@ -251,6 +404,21 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
     after its head within [head.end, hi), else the nearest before it within [lo, num.start)."""
     text = doc.text
     before = text[lo:num.start]
+    kind = _adjacent_cue(before, allowed)
+    if kind:
+        return kind
+    after = [(off, kind) for off, kind in _kind_cues(text[head.end:hi]) if kind in allowed]
+    if after:
+        # "two rockets fired toward Jerusalem were shot down": the finite verb, not the participle, says what happened
+        finite = [kind for off, kind in after if _AUXILIARY.search(text, max(head.end, head.end + off - 24), head.end + off)]
+        return finite[0] if finite and not _AUXILIARY.search(text, max(head.end, head.end + after[0][0] - 24),
+                                                               head.end + after[0][0]) else after[0][1]
+    found = [kind for off, kind in _kind_cues(before) if kind in allowed]
+    return found[-1] if found else None
+
+
+def _adjacent_cue(before: str, allowed: set[str]) -> str | None:
+    """The kind of a verb right before a number: 'killing at least 30', 'shot down six'."""
     adjacent = re.search(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + _QUAL_RE + r"$", before)
     if adjacent:
         w = adjacent.group(2).lower()
@@ -260,11 +428,33 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
                 return kind
             if verb in _KIND_WORDS[kind] and verb in _PHRASAL and re.fullmatch(_PHRASAL[verb], w):
                 return kind  # "shot down six", "brought down 10"
-    for off, kind in _kind_cues(text[head.end:hi]):
-        if kind in allowed:
-            return kind
-    found = [kind for off, kind in _kind_cues(before) if kind in allowed]
-    return found[-1] if found else None
+    return None
+
+
+_TO_HOSPITAL = re.compile(r"\s*(?:\w+\s+)?(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:taken|admitted|rushed|"
+                          r"brought)\s+to\s+(?:a\s+|the\s+)?hospitals?\b", re.I)
+# "All 35 drones launched overnight were shot down": the whole salvo is counted twice, launched and downed
+_ALL_BEFORE = re.compile(r"\b[Aa]ll\s+(?:of\s+the\s+)?$")
+_LAUNCH_PARTICIPLE = re.compile(r"\s+(?:launched|fired)\b")
+_OF_THOSE = re.compile(r"(?:Of|Among)\s+(?:those|them|these|which)\s*,", re.I)
+# people a count is about but not harmed: "rescued 21 people, including the injured"
+_UNHARMED_VERB = re.compile(r"\b(?:rescued|evacuated|saved|freed|released|detained|arrested|displaced|sheltered|housed|"
+                            r"relocated|moved|resettled|exchanged|swapped|returned|repatriated)\s+" + r"(?:(?:at\s+least|more\s+than|"
+                            r"about|around|some|nearly|over)\s+)?$", re.I)
+_NOT_LAUNCHED = re.compile(r"\s+(?:more\s+)?(?:fell\s+short|misfired|veered\s+off|went\s+astray|failed\s+to\s+(?:launch|reach)|"
+                           r"(?:were|was)\s+(?:still\s+)?(?:trapped|missing|under\s+the\s+rubble|rescued|evacuated))\b", re.I)
+_LOCAL_END = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\b(?:but|while|whereas)\b")
+# where some of the counted munitions came down: a breakdown of the count, not a count of its own
+_IMPACT = re.compile(r"\s+(?:\w+ly\s+)?(?:crashed|exploded|fell|landed|hit|struck|slammed|came\s+down|missed)\b", re.I)
+_SAME_THINGS = {"object": {"damaged"}, "person": {"killed", "injured"}, "weapon": {"intercepted", "launched"}}
+
+
+def _family(q: Quantity) -> str:
+    return "object" if q.kind == "damaged" else "weapon" if q.kind in ("launched", "intercepted") else "person"
+
+
+_LIST_ITEM_GAP = re.compile(r"[\s,;:\u2014\u2013-]*(?:(?:and|along with|as well as|plus|together with)\s+)?" + _QUAL_RE, re.I)
+_AUXILIARY = re.compile(r"\b(?:was|were|is|are|been|be|being|had|have|has)\s+(?:\w+ly\s+)?$", re.I)
 
 
 def _list_end(doc: Doc, nums: list[_Num], heads: list[_Head], k: int) -> int:
@@ -283,129 +473,350 @@ def _clause_end(doc: Doc, start: int, end: int) -> int:
     return start + m.start() if m else end
 
 
+@dataclass
+class _Sentence:
+    """What the counts of one sentence are read against."""
+
+    doc: Doc
+    index: int
+    start: int
+    end: int
+    nums: list[_Num]
+    heads: list[_Head]
+    out: list[Quantity]  # every count so far in the article
+    first: int  # index in `out` of this sentence's first count
+    weapons: list[Mention]
+    last_weapon: Entity | None  # the last weapon named before this sentence
+
+    def prev(self) -> Quantity | None:
+        """The count before, if it is in this sentence."""
+        return self.out[-1] if len(self.out) > self.first else None
+
+
 def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> list[Quantity]:
     """All explicit counts in the article; `focus` is the place a count falls back to (context.focus_place)."""
     out: list[Quantity] = []
+    placed: set[int] = set()  # counts with no place although their sentence names places (spread over several)
     last_weapon: Entity | None = None
+    refs_cache: dict[int, list[PlaceRef]] = {}
     for s in doc.sentences:
-        sentence_weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
+        weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
         nums = _numbers(doc, s.index, mentions)
-        if not nums:
-            last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
+        if nums:
+            ctx = _Sentence(doc, s.index, s.start, s.end, nums, _sentence_heads(doc, s.index, nums, mentions, out), out,
+                            len(out), weapons, last_weapon)
+            _read_counts(ctx, mentions, focus, refs_cache, placed)
+        last_weapon = weapons[-1].entity if weapons else last_weapon
+    return _dedupe(out, placed)
+
+
+def _sentence_heads(doc: Doc, sentence: int, nums: list[_Num], mentions: list[Mention], out: list[Quantity]) -> list[_Head]:
+    """What each number counts, with subsets marked: "14 people, including 3 children", "478 of 539 drones"."""
+    s = doc.sentences[sentence]
+    heads = [_head(doc, n, mentions) for n in nums]
+    if _OF_THOSE.match(s.text) and out and out[-1].sentence == sentence - 1:
+        heads = [_Head("partitive", end=h.end, weapon=h.weapon) if h.category in ("none", "weapon") else h
+                 for h in heads]  # "Of those, 163 fell short and air defences shot down 260"
+    for k in range(1, len(nums)):
+        before = doc.text[s.start:nums[k].start]
+        if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", before, re.I) \
+                and heads[k].category in ("none", "weapon", "person", "kind"):
+            heads[k] = _Head("partitive", end=heads[k].end, weapon=heads[k].weapon)
+        if re.fullmatch(r"\s+of\s+(?:the\s+)?", doc.text[nums[k - 1].end:nums[k].start]) and heads[k].category == "weapon":
+            heads[k - 1] = _Head("weapon", weapon=heads[k].weapon, end=nums[k - 1].end)
+    return heads
+
+
+def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, refs_cache: dict[int, list[PlaceRef]],
+                 placed: set[int]) -> None:
+    """Append the counts of one sentence to ctx.out."""
+    doc, text = ctx.doc, ctx.doc.text
+    refs = _refs(doc, mentions, ctx.index, refs_cache)
+    stext = text[ctx.start:ctx.end]
+    fallback = _war_country(doc, focus) if _WAR_TOTAL.match(stext) else (
+        _paragraph_place(doc, mentions, ctx.index, refs_cache) or focus)
+    source = sentence_source(doc, mentions, ctx.index)
+    for k, (num, head) in enumerate(zip(ctx.nums, ctx.heads)):
+        if head.category == "noun":
             continue
-        refs = place_refs(doc, mentions, s.index)
-        source = sentence_source(doc, mentions, s.index)
-        heads = [_head(doc, n, mentions) for n in nums]
-        for k in range(1, len(nums)):
-            before = doc.text[s.start:nums[k].start]
-            if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", before, re.I) \
-                    and heads[k].category in ("none", "weapon", "person", "kind"):
-                heads[k] = _Head("partitive", end=heads[k].end, weapon=heads[k].weapon)  # "14 people, including 3 children"
-            if re.fullmatch(r"\s+of\s+(?:the\s+)?", doc.text[nums[k - 1].end:nums[k].start]) and heads[k].category == "weapon":
-                heads[k - 1] = _Head("weapon", weapon=heads[k].weapon, end=nums[k - 1].end)  # "478 of 539 drones"
-        first_in_sentence = len(out)
-        for k, (num, head) in enumerate(zip(nums, heads)):
-            clause_lo = heads[k - 1].end if k else s.start
-            brk = [clause_lo + m.start() for m in _CLAUSE_BREAK.finditer(doc.text[clause_lo:num.start])]
-            lo = brk[-1] if brk else clause_lo
-            j = _list_end(doc, nums, heads, k)
-            list_hi = nums[j + 1].start if j + 1 < len(nums) else s.end
-            list_hi = _clause_end(doc, heads[j].end, list_hi)
-            own_hi = _clause_end(doc, head.end, nums[k + 1].start if k + 1 < len(nums) else s.end)
-            kind: str | None = None
-            weapon = head.weapon
-            subset_of = None
-            if head.category == "partitive":
-                ante = out[-1] if len(out) > first_in_sentence else (
-                    out[-1] if out and out[-1].sentence == s.index - 1 else None)
-                if ante is None:
-                    head = _Head("person", end=head.end)
-                else:
-                    local = re.search(r"[,;]|\band\b", doc.text[head.end:own_hi])
-                    local_hi = head.end + local.start() if local else own_hi
-                    kind = _cue(doc, num, head, lo, local_hi, set(_KIND_WORDS))  # "it destroyed 144 of them"
-                    if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
-                        kind = ante.kind
-                        subset_of = out.index(ante)
-                    weapon = head.weapon or ante.weapon
-            if head.category == "kind":
-                kind = head.kind
-            elif head.category == "person":
-                kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
-            elif head.category == "weapon":
-                gap = doc.text[heads[k - 1].end:num.start] if k else ""
-                if k and len(out) > first_in_sentence and out[-1].weapon is not None and out[-1].sentence == s.index \
-                        and re.fullmatch(r"\s*(?:and|along with|as well as|plus|together with)\s+" + _QUAL_RE, gap.split(",")[-1]):
-                    kind = out[-1].kind  # "shot down six Kinzhals ..., along with nine Kalibrs and three Iskanders"
-                else:
-                    kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
-                if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
-                    kind = None  # "two Su-34 jets dropped bombs": aircraft carry weapons, they are not launched
-            elif head.category == "object":
-                kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, s.end), {"damaged"})
-            elif head.category == "none":
-                kind = _cue(doc, num, head, lo, own_hi, {"killed", "injured", "intercepted"})
-                if kind == "intercepted" and not (sentence_weapons or last_weapon or (out and out[-1].weapon)):
-                    kind = None
-                if kind is None and k > 0 and len(out) > first_in_sentence and (head.distributive or re.search(
-                        r"(?:,|\band)\s*$|^\s*$", doc.text[heads[k - 1].end:num.start])):
-                    kind, weapon = out[-1].kind, out[-1].weapon  # "..., six over the Kursk region and two over ..."
-                if kind is None and re.search(r"\btoll\b[^.]{0,60}\bto\s+" + _QUAL_RE + r"$", doc.text[s.start:num.start]):
-                    kind = "killed"
-            if kind is None:
-                continue
-            if kind in ("launched", "intercepted") and weapon is None and not head.generic:
-                before = [m.entity for m in sentence_weapons if m.span.end <= num.start]
-                after = [m.entity for m in sentence_weapons if num.end <= m.span.start < own_hi]
-                weapon = (before[-1] if before else after[0] if after else
-                          (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else last_weapon))
-            own_refs = refs
-            national = source is not None and source.category == "organization" and source.country_code and \
-                kind in ("launched", "intercepted") and not refs
-            if national:  # "Ukraine's air force said Russia launched 105 drones": a nationwide figure
-                country = doc.resources.lexicon.countries_by_code.get(source.country_code)
-                if country:
-                    own_refs = [PlaceRef(num.start, num.end,
-                                         entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
-            if k + 1 < len(nums) and heads[k + 1].category == "partitive":
-                # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
-                own_refs = [r for r in own_refs if r.start < nums[k + 1].start]
-            places = _places(doc.text, num, head, own_refs, lo, own_hi, list_hi, subset_of, out, focus)
-            for place in places:
-                out.append(Quantity(kind=kind, value=num.value, span=doc.span(num.start, max(num.end, min(head.end, s.end))),
-                                    sentence=s.index, qualifier=num.qualifier,
+        lo, own_hi, list_hi = _scope(ctx, k)
+        read = _kind(ctx, k, lo, own_hi, list_hi)
+        if read is None:
+            continue
+        kind, weapon, head, subset_of = read
+        if kind in ("launched", "intercepted") and weapon is None and not head.generic:
+            weapon = _weapon_nearby(ctx, num, own_hi)
+        own_refs = _national(doc, source, num, kind) if not refs else refs
+        if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive":
+            # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
+            own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
+        own_fallback = fallback
+        if kind == "launched" and not own_refs:
+            # a salvo with no place named goes where the article's last salvo was aimed
+            own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
+        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback)
+        span = doc.span(num.start, max(num.end, min(head.end, ctx.end)))
+        if kind == "intercepted" and head.category == "weapon" and _ALL_BEFORE.search(text, lo, num.start) \
+                and _LAUNCH_PARTICIPLE.match(text, head.end):
+            ctx.out.append(Quantity(kind="launched", value=num.value, span=span, sentence=ctx.index,
+                                    qualifier=num.qualifier, weapon=weapon, place=places[0], claimant=source))
+        for place in places:
+            if place is None and refs:
+                placed.add(len(ctx.out))
+            ctx.out.append(Quantity(kind=kind, value=num.value, span=span, sentence=ctx.index, qualifier=num.qualifier,
                                     weapon=weapon if kind in ("launched", "intercepted") else None,
                                     place=place, object_label=head.object_label if kind == "damaged" else "",
                                     object_iri=head.object_iri if kind == "damaged" else "", claimant=source,
                                     subset_of=subset_of))
-        last_weapon = sentence_weapons[-1].entity if sentence_weapons else last_weapon
-    return _dedupe(out)
 
 
-def _places(text: str, num: _Num, head: _Head, refs: list, lo: int, own_hi: int, list_hi: int,
-            subset_of: int | None, out: list[Quantity], focus: Entity | None) -> list[Entity | None]:
-    """Where a count is: a distributive list, else its clause, else its list, else the sentence, else the focus."""
+def _refs(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, list[PlaceRef]]) -> list[PlaceRef]:
+    if sentence not in cache:
+        cache[sentence] = _specific(doc.text, place_refs(doc, mentions, sentence))
+    return cache[sentence]
+
+
+def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
+    """Where number k's clause starts, where its own clause ends, and where the list it is in ends."""
+    doc, num, head = ctx.doc, ctx.nums[k], ctx.heads[k]
+    clause_lo = ctx.heads[k - 1].end if k else ctx.start
+    brk = [clause_lo + m.start() for m in _CLAUSE_BREAK.finditer(doc.text[clause_lo:num.start])]
+    lo = brk[-1] if brk else clause_lo
+    j = _list_end(doc, ctx.nums, ctx.heads, k)
+    list_hi = ctx.nums[j + 1].start if j + 1 < len(ctx.nums) else ctx.end
+    list_hi = _clause_end(doc, ctx.heads[j].end, list_hi)
+    own_hi = _clause_end(doc, head.end, ctx.nums[k + 1].start if k + 1 < len(ctx.nums) else ctx.end)
+    return lo, own_hi, list_hi
+
+
+def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
+        -> tuple[str, Entity | None, _Head, int | None] | None:
+    """(kind, weapon, head, index of the count it is part of) for number k, or None when it is no count."""
+    doc, text, num, head = ctx.doc, ctx.doc.text, ctx.nums[k], ctx.heads[k]
+    kind: str | None = None
+    weapon, subset_of = head.weapon, None
+    if head.category == "partitive":
+        if _IMPACT.match(text, head.end):
+            return None  # "Two of them exploded in a park", "one of them crashed into a building"
+        out = ctx.out
+        ante = out[-1] if ctx.prev() or (out and out[-1].sentence == ctx.index - 1) else None
+        if ante is None:
+            head = _Head("person", end=head.end)
+        else:
+            local = re.search(r"[,;]|\band\b", text[head.end:own_hi])
+            local_hi = head.end + local.start() if local else own_hi
+            kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(ante)])  # "it destroyed 144 of them"
+            if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
+                kind = ante.kind
+                subset_of = out.index(ante)
+            weapon = head.weapon or ante.weapon
+    if head.category == "kind":
+        kind = head.kind
+    elif head.category == "person":
+        if _UNHARMED_VERB.search(text, max(lo, num.start - 40), num.start):
+            return None
+        kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
+        if kind is None and _TO_HOSPITAL.match(text, head.end):
+            kind = "injured"  # "Forty people were taken to hospital"
+    elif head.category == "weapon":
+        kind = _weapon_kind(ctx, k, lo, list_hi)
+    elif head.category == "object":
+        kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, ctx.end), {"damaged"})
+    elif head.category == "none":
+        if _NOT_LAUNCHED.match(text, head.end) or _IMPACT.match(text, head.end):
+            return None  # "163 fell short inside Gaza", "three struck warehouses and one hit a garage"
+        local = _LOCAL_END.search(text, head.end, own_hi)
+        local_hi = local.start() if local else own_hi
+        prev = ctx.prev() if k > 0 and (head.distributive or re.search(
+            r"(?:[,:]|\band|\bto)\s*$|^\s*$", text[ctx.heads[k - 1].end:num.start])) else None
+        if prev is not None:
+            # "18 flats were destroyed and seven more damaged", "six over Kursk and two over Tula",
+            # "rose from three to six": the bare number counts what the count before it counts
+            kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(prev)]) or prev.kind
+            weapon = prev.weapon
+            head = _Head("none", end=head.end, object_label=prev.object_label, object_iri=prev.object_iri,
+                         distributive=head.distributive)
+        else:
+            kind = _cue(doc, num, head, lo, local_hi, {"killed", "injured", "intercepted"})
+            if kind == "intercepted" and not (ctx.weapons or ctx.last_weapon or (ctx.out and ctx.out[-1].weapon)):
+                kind = None
+        if kind is None and (_TOLL_TO.search(text, ctx.start, num.start) or _REPORTED.search(text, lo, num.start)):
+            kind = _last_casualty_kind(ctx)  # "the toll rose to 14", "earlier they had reported 18"
+    return (kind, weapon, head, subset_of) if kind else None
+
+
+_TOLL_TO = re.compile(r"\b(?:toll|number|figure|count|tally)\b[^.;]{0,60}\b(?:to|at)\s+" + _QUAL_RE + r"$", re.I)
+_REPORTED = re.compile(r"\b(?:reported|counted|recorded|confirmed|gave)\s+" + _QUAL_RE + r"$", re.I)
+
+
+def _last_casualty_kind(ctx: _Sentence) -> str | None:
+    """The kind of the toll a bare figure updates: the last killed/injured count in this or the sentence
+    before, else killed when the sentence speaks of a toll."""
+    stext = ctx.doc.text[ctx.start:ctx.end]
+    if re.search(r"\bnumber\s+of\s+(?:people\s+)?(?:injured|wounded|hurt)\b", stext, re.I):
+        return "injured"
+    for q in reversed(ctx.out):
+        if q.sentence < ctx.index - 1:
+            break
+        if q.kind in ("killed", "injured"):
+            return q.kind
+    return "killed" if re.search(r"\b(?:toll|dead|killed)\b", stext, re.I) else None
+
+
+def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
+    """Launched or intercepted, for a count of weapons; None for aircraft that carry them."""
+    doc, text, num, head = ctx.doc, ctx.doc.text, ctx.nums[k], ctx.heads[k]
+    gap = text[ctx.heads[k - 1].end:num.start] if k else ""
+    prev = ctx.prev()
+    adjacent = _adjacent_cue(text[lo:num.start], {"intercepted", "launched"})
+    if head.kind:
+        kind = head.kind  # "one downed drone"
+    elif adjacent:
+        kind = adjacent
+    elif k and prev is not None and prev.weapon is not None and _LIST_ITEM_GAP.fullmatch(re.split(r",(?=[^,]*$)", gap)[-1]):
+        kind = prev.kind  # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 ..."
+    else:
+        kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
+    if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
+        return None  # "two Su-34 jets dropped bombs": aircraft carry weapons, they are not launched
+    if kind == "launched" and _IMPACT.match(text, head.end) and any(
+            q.kind == "launched" and q.value > num.value and q.sentence >= ctx.index - 3 for q in ctx.out[:ctx.first]):
+        return None  # "... fired two missiles. One missile hit the ship": where part of a salvo landed
+    return kind
+
+
+def _weapon_nearby(ctx: _Sentence, num: _Num, own_hi: int) -> Entity | None:
+    """The weapon a bare launch or interception count is about: named before it in the sentence, else
+    after it in its clause, else the weapon of the count before, else the last weapon named."""
+    before = [m.entity for m in ctx.weapons if m.span.end <= num.start]
+    after = [m.entity for m in ctx.weapons if num.end <= m.span.start < own_hi]
+    out = ctx.out
+    return (before[-1] if before else after[0] if after else
+            (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else ctx.last_weapon))
+
+
+def _national(doc: Doc, source: Entity | None, num: _Num, kind: str) -> list[PlaceRef]:
+    """'Ukraine's air force said Russia launched 105 drones': a launch figure from a national body with no
+    place named is the country's."""
+    if source is None or source.category != "organization" or not source.country_code or \
+            kind not in ("launched", "intercepted"):
+        return []
+    country = doc.resources.lexicon.countries_by_code.get(source.country_code)
+    if not country:
+        return []
+    return [PlaceRef(num.start, num.end, entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
+
+
+def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, own_hi: int, list_hi: int,
+            subset_of: int | None, out: list[Quantity], fallback: Entity | None) -> list[Entity | None]:
+    """Where a count is, by precedence: the places of a distributive list; a place right after it in its
+    clause; the place of the count it is part of; the nearest place before it in its clause; a place later
+    in its clause, then in its list; any place in the sentence; else `fallback` (paragraph, then article).
+    A place named jointly with others ("the Boryspil, Bucha and Fastiv districts") is not the place of a
+    count; the place heading the list is, else none."""
     if head.distributive:
         return [r.entity for r in refs if head.end <= r.start < own_hi] or [None]
+    contrast = _CONTRAST.search(text, head.end, max(own_hi, list_hi))
+    if contrast:
+        own_hi, list_hi = min(own_hi, contrast.start()), min(list_hi, contrast.start())
     comma = re.search(r",|\band\b", text[head.end:own_hi])
     clause_hi = head.end + comma.start() if comma else own_hi
     fwd = [r for r in refs if head.end <= r.start < clause_hi]
     if fwd:
-        return [fwd[0].entity]
+        return [_single(fwd[0], refs, text)]
     if subset_of is not None or head.category == "partitive":
         return [out[subset_of].place if subset_of is not None else out[-1].place]
     back = [r for r in refs if lo <= r.start < num.start]
     if back:
-        return [back[-1].entity]
+        return [_single(back[-1], refs, text)]
     fwd = [r for r in refs if head.end <= r.start < own_hi]
     if fwd:
-        return [fwd[0].entity]
+        return [_single(fwd[0], refs, text)]
     shared = [r for r in refs if head.end <= r.start < list_hi]
     if shared:
-        return [shared[0].entity]
-    if refs:
-        return [sorted(refs, key=lambda r: (not r.framed, abs(r.start - num.start)))[0].entity]
-    return [focus]
+        return [_single(shared[0], refs, text)]
+    # elsewhere in the sentence: not a reference point ("the base near Tel Aviv")
+    anywhere = [r for r in refs if not _NEAR.search(text, max(0, r.start - 40), r.start)]
+    if anywhere:
+        return [_single(sorted(anywhere, key=lambda r: (not r.framed, abs(r.start - num.start)))[0], refs, text)]
+    return [fallback]
+
+
+_LOCATOR_GAP = re.compile(r"(?:\s+(?:village|town|city|district|neighbou?rhood|camp|area|settlement|community|"
+                          r"suburb|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
+_LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", ""), "city": ("region",),
+           "": ("region",)}
+
+
+def _specific(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
+    """Drop a place named only to locate the one before it ("Kurakhove in the Donetsk region", "the
+    Dniprovskyi district of Kherson"): a count there is at the more specific place."""
+    keep = []
+    for i, r in enumerate(refs):
+        prev = refs[i - 1] if i else None
+        if prev is not None and (r.entity.category == "country" or r.entity.feature_type in _LARGER.get(
+                prev.entity.feature_type, ())) and _LOCATOR_GAP.fullmatch(text, prev.end, r.start):
+            continue
+        keep.append(r)
+    return keep
+
+
+# a toll of the whole war is the country's, not the place of the article's strike
+_WAR_TOTAL = re.compile(r"(?:The|This|Since\s+the\s+start\s+of\s+the)\s+(?:[\w-]+\s+){0,2}?(?:war|conflict)\b", re.I)
+
+
+def _war_country(doc: Doc, focus: Entity | None) -> Entity | None:
+    lex = doc.resources.lexicon
+    if focus is None or focus.category == "country":
+        return focus
+    iri = lex.countries_by_code.get(focus.country_code)
+    return entity_from_concept(doc, lex.concepts[iri]) if iri else focus
+
+
+def _paragraph_place(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, list[PlaceRef]]) -> Entity | None:
+    """The place the paragraph is about so far: the last place referred to in its earlier sentences
+    ("Mykolaiv was hit by drones. Officials say two people were killed")."""
+    paragraph = doc.sentences[sentence].paragraph
+    i = sentence - 1
+    while i >= 0 and doc.sentences[i].paragraph == paragraph:
+        refs = _refs(doc, mentions, i, cache)
+        hit = [r for r in refs if _is_hit_place(doc.text, r)]
+        if hit:
+            return _single(hit[-1], refs, doc.text)  # places named jointly leave the count to the article's focus
+        if refs:
+            return None
+        i -= 1
+    return None
+
+
+_NEAR = re.compile(r"\bnear\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:of\s+)?$", re.I)
+_HIT_SUBJECT = re.compile(r"\s+(?:was|were|is|are|has\s+been|had\s+been|came)\s+(?:\w+\s+)?"
+                          r"(?:hit|struck|attacked|shelled|bombed|targeted|under|pounded|rocked)\b", re.I)
+
+
+def _is_hit_place(text: str, ref: PlaceRef) -> bool:
+    """A place a sentence says was hit: framed as a target ("in the Dniprovskyi district") or the subject of
+    an attack verb ("Mykolaiv was hit"); a reference point ("near Arad") is not."""
+    if _NEAR.search(text, max(0, ref.start - 40), ref.start):
+        return False
+    return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Odesa: ..."
+
+
+_CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b")  # a relative clause tells of something else
+_LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+
+
+def _single(ref: PlaceRef, refs: list[PlaceRef], text: str) -> Entity | None:
+    """The place a count is at when `ref` was chosen: `ref` unless it is one of a list of places."""
+    i = refs.index(ref)
+    first = last = i
+    while first > 0 and _LIST_GAP.fullmatch(text, refs[first - 1].end, refs[first].start):
+        first -= 1
+    while last + 1 < len(refs) and _LIST_GAP.fullmatch(text, refs[last].end, refs[last + 1].start):
+        last += 1
+    if first == last:
+        return ref.entity
+    return refs[first - 1].entity if first > 0 else None
 
 
 _PLATFORMS = {"https://w3id.org/conflict-kg/weapon/" + k for k in
@@ -417,17 +828,28 @@ def _is_platform(doc: Doc, weapon: Entity) -> bool:
     return weapon.iri in _PLATFORMS or bool(set(ancestors(lex, weapon.iri)) & _PLATFORMS)
 
 
-def _dedupe(quantities: list[Quantity]) -> list[Quantity]:
-    """A figure repeated later ("one dead" ... "one body was recovered") is kept once."""
-    seen: set[tuple] = set()
+def _same_scope(a: Entity | None, b: Entity | None) -> bool:
+    """Two places a restated figure may be given for: the same place, one unknown, or a country and a place in it."""
+    if a is None or b is None or a.iri == b.iri:
+        return True
+    return (a.category == "country") != (b.category == "country") and bool(a.country_code) and \
+        a.country_code == b.country_code
+
+
+def _dedupe(quantities: list[Quantity], placed: set[int]) -> list[Quantity]:
+    """A figure repeated later ("one dead" ... "one body was recovered") is kept once; the same figure at
+    another named place ("one killed in Lutsk" ... "one killed in Vladikavkaz") is another count."""
+    seen: dict[tuple, list[int]] = {}
     keep: list[Quantity] = []
     index_map: dict[int, int] = {}
     for i, q in enumerate(quantities):
         sig = (q.kind, q.value, q.weapon.iri if q.weapon else "", q.object_label, q.subset_of is not None)
+        earlier = seen.setdefault(sig, [])
         same_sentence_twin = any(k.sentence == q.sentence and k.kind == q.kind and k.value == q.value for k in keep)
-        if sig in seen and not same_sentence_twin:
+        if not same_sentence_twin and any(_same_scope(quantities[k].place, q.place) and not (
+                (k in placed) != (i in placed) and (quantities[k].place or q.place)) for k in earlier):
             continue
-        seen.add(sig)
+        earlier.append(i)
         index_map[i] = len(keep)
         keep.append(q)
     for q in keep:
