@@ -58,11 +58,19 @@ class _Writer:
         self.lexicon = lexicon
         self.quads: list[ox.Quad] = []
         self.described: set[str] = set()
+        self._nodes: dict[str, ox.NamedNode] = {}  # an article names the same predicates and nodes again and again
+
+    def node(self, iri: str) -> ox.NamedNode:
+        n = self._nodes.get(iri)
+        if n is None:
+            n = self._nodes[iri] = ox.NamedNode(iri)
+        return n
 
     def add(self, s: str | ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
-        subj = s if isinstance(s, ox.NamedNode) else N(s)
-        obj = N(o) if isinstance(o, str) else o
-        self.quads.append(ox.Quad(subj, N(p), obj, self.g))
+        nodes = self._nodes
+        subj = s if isinstance(s, ox.NamedNode) else nodes.get(s) or self.node(s)
+        obj = (nodes.get(o) or self.node(o)) if isinstance(o, str) else o
+        self.quads.append(ox.Quad(subj, nodes.get(p) or self.node(p), obj, self.g))
 
 
 def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
