@@ -20,7 +20,11 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_BYTES = 20 * 1024 * 1024  # one article; a .jsonl may hold many, so its limit is per line
 MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
-_ID_OK = re.compile(r"[^A-Za-z0-9._~-]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# a paragraph that reads as prose: six words or more and a sentence end (menus and link lists have none)
+_PROSE = re.compile(r"(?:\S+\s+){5,}\S*[.!?\u3002]")
+# htmldate without its "extensive search", which takes any year it finds (a copyright footer) as the date
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(frozen=True)
@@ -112,20 +116,32 @@ def read_file(path: Path) -> Iterator[Article | ArticleError]:
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path)
             return
+        stem = file_id(path)
         data = path.read_bytes()
         text = decode(data)
         if suffix in HTML_SUFFIXES or looks_like_html(text):
-            yield article_from_html(text, path.stem, str(path))
+            yield article_from_html(text, stem, str(path))
         else:
-            yield article_from_text(text, path.stem, str(path))
+            yield article_from_text(text, stem, str(path))
     except InputError as err:
         yield ArticleError(str(path), err.reason, err.line)
     except OSError as err:
         yield ArticleError(str(path), f"cannot read: {err.strerror or err}")
+    except RecursionError:
+        yield ArticleError(str(path), "too deeply nested to read")
+
+
+def file_id(path: Path) -> str:
+    """The id of the article in a file: its name without the extension (refused when not UTF-8)."""
+    if _SURROGATE.search(path.stem):
+        raise InputError("file name is not valid UTF-8; rename the file")
+    return article_id(path.stem)
 
 
 def decode(data: bytes) -> str:
     """UTF-8 text (BOM dropped); binary or other encodings raise InputError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or (b"\x00" in data[:65536] and _utf16_or_32(data)):
+        raise InputError("UTF-16 or UTF-32 text; convert it to UTF-8")
     if b"\x00" in data[:65536]:
         raise InputError("binary file (contains NUL bytes), not text")
     try:
@@ -133,39 +149,72 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as err:
         raise InputError(f"not UTF-8 text (invalid byte 0x{data[err.start]:02x} at offset {err.start}); "
                          "convert it to UTF-8") from None
-    return text.removeprefix("\ufeff")
+    return text.lstrip("\ufeff")
+
+
+def _utf16_or_32(data: bytes) -> bool:
+    """Text in UTF-16/32 without a byte order mark: ASCII letters with zero bytes between them."""
+    head = data[:400]
+    for width in (2, 4):
+        for pos in range(width):
+            chars = head[pos::width]
+            rest = bytes(b for k, b in enumerate(head) if k % width != pos)
+            if len(chars) >= 4 and not rest.strip(b"\x00") and all(32 <= c < 127 or c in (9, 10, 13) for c in chars):
+                return True
+    return False
 
 
 def looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:512].lower()
-    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+    """A page saved under a text extension: only when it opens as an HTML document."""
+    head = text.lstrip()[:64].lower()
+    return head.startswith(("<!doctype html", "<html"))
 
 
 def article_id(raw: str) -> str:
-    """A safe article id (also used in IRIs): keep letters, digits and . _ ~ -."""
-    cleaned = _ID_OK.sub("_", raw.strip()).strip("_")
-    if not cleaned:
-        raise InputError(f"article id {raw!r} has no usable characters")
-    return cleaned
+    """An article id: the name as given, so that ids map one-to-one from file names.
+
+    Nothing is replaced (`report 1` and `report_1` stay two articles; `київ` is `київ`): the article IRI
+    percent-encodes the id. Refused: an empty id, and text that is not valid Unicode (lone surrogates).
+    """
+    if not raw.strip():
+        raise InputError(f"article id {raw!r} is empty")
+    if _SURROGATE.search(raw):
+        raise InputError("article id is not valid Unicode text")
+    return raw
 
 
-def parse_date(value: str) -> date:
-    value = value.strip().strip("'\"")
+def parse_date(value: str, what: str = "front matter date") -> date:
+    value = _unquote(value.strip())
     try:
         if len(value) == 10:
             return date.fromisoformat(value)
         return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
     except ValueError:
-        raise InputError(f"front matter date {value!r} is not an ISO 8601 date") from None
+        raise InputError(f"{what} {value[:40]!r} is not an ISO 8601 date") from None
+
+
+def _unquote(value: str) -> str:
+    """'"x"' -> 'x' when the whole value is one quoted string; quotes inside or at one end are kept."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"" and value[0] not in value[1:-1]:
+        return value[1:-1]
+    return value
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str, int]:
-    """(metadata, body, line number where the body starts) for text that may open with '---'."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    """(metadata, body, line number where the body starts) for text that may open with '---'.
+
+    Blank lines (and byte order marks) before the opening '---' are allowed. Lines end at "\n" only, so
+    U+0085 or U+2028 inside a value stays part of it.
+    """
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    first = 0
+    while first < len(lines) and not lines[first].strip(" \t\r\n\ufeff"):
+        first += 1
+    if first >= len(lines) or lines[first].strip(" \t\r\n\ufeff") != "---":
         return {}, text, 1
     meta: dict[str, str] = {}
-    for i, line in enumerate(lines[1:], start=2):
+    for i, line in enumerate(lines[first + 1:], start=first + 2):
         stripped = line.strip()
         if stripped in ("---", "..."):
             return meta, "".join(lines[i:]), i + 1
@@ -177,7 +226,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str, int]:
         key = key.strip().lower()
         if not re.fullmatch(r"[a-z_][a-z0-9_-]*", key):
             raise InputError(f"broken front matter: bad key {key[:30]!r}", i)
-        meta[key] = value.strip().strip("'\"")
+        meta[key] = _unquote(value.strip(" \t\r\n"))
     raise InputError("broken front matter: opened with '---' but never closed", 1)
 
 
@@ -187,7 +236,11 @@ def article_from_text(text: str, stem: str, source: str) -> Article:
     if not body.strip():
         raise InputError("no article text after the front matter" if meta else "no article text")
     published = parse_date(meta["date"]) if meta.get("date") else None
-    return Article(id=article_id(meta.get("id") or stem), text=body, title=meta.get("title", ""),
+    if meta.get("id") and meta["id"] != stem:
+        # an id in the text itself would let any file replace another article: the file name decides
+        raise InputError(f"front matter 'id: {meta['id'][:40]}' differs from the file name's id {stem!r}; "
+                         "an article's id is its file name: rename the file or drop the key")
+    return Article(id=article_id(stem), text=body, title=meta.get("title", ""),
                    date=published, url=meta.get("url", ""), source_path=source)
 
 
@@ -196,13 +249,16 @@ def article_from_html(html: str, stem: str, source: str) -> Article:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True)
+                                      include_tables=False, favor_precision=True,
+                                      date_extraction_params=dict(_DATE_PARAMS))
     if doc is None:
         raise InputError("no readable article text in this HTML page")
     get = (lambda k: getattr(doc, k, None)) if not isinstance(doc, dict) else doc.get
     body = (get("text") or "").strip()
     if not body:
         raise InputError("no readable article text in this HTML page")
+    if not _PROSE.search(body):
+        raise InputError("no article in this HTML page (only navigation or short fragments, no sentences)")
     published = None
     if get("date"):
         try:
@@ -219,19 +275,40 @@ def _read_jsonl(path: Path) -> Iterator[Article | ArticleError]:
             if not raw.strip():
                 continue
             try:
-                if len(raw) > MAX_BYTES:
-                    raise InputError("line too large for one article")
-                record = json.loads(decode(raw))
-                if not isinstance(record, dict):
-                    raise InputError("expected a JSON object with 'id' and 'text'")
-                text = record.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    raise InputError("missing or empty 'text'")
-                published = parse_date(str(record["date"])) if record.get("date") else None
-                yield Article(id=article_id(str(record.get("id") or f"{path.stem}-{lineno}")), text=text,
-                              title=str(record.get("title") or ""), date=published,
-                              url=str(record.get("url") or ""), source_path=f"{path}:{lineno}")
+                yield _jsonl_article(path, raw, lineno)
             except json.JSONDecodeError as err:
                 yield ArticleError(str(path), f"bad JSON line: {err.msg} at column {err.colno}", lineno)
             except InputError as err:
                 yield ArticleError(str(path), err.reason, lineno)
+            except RecursionError:
+                yield ArticleError(str(path), "bad JSON line: nested too deeply", lineno)
+            except ValueError as err:  # e.g. an integer of thousands of digits
+                yield ArticleError(str(path), f"bad JSON line: {str(err).splitlines()[0][:80]}", lineno)
+
+
+def _jsonl_article(path: Path, raw: bytes, lineno: int) -> Article:
+    if len(raw) > MAX_BYTES:
+        raise InputError("line too large for one article")
+    record = json.loads(decode(raw))
+    if not isinstance(record, dict):
+        raise InputError("expected a JSON object with 'id' and 'text'")
+    text = record.get("text")
+    if text is None or (isinstance(text, str) and not text.strip()):
+        raise InputError("missing or empty 'text'")
+    for key in ("text", "title", "url", "date", "id"):
+        if record.get(key) is not None and not isinstance(record[key], str) and key != "id":
+            raise InputError(f"'{key}' must be a string, not {_json_type(record[key])}")
+    raw_id = record.get("id")
+    if raw_id is not None and not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool):
+        raise InputError(f"'id' must be a string, not {_json_type(raw_id)}")
+    published = parse_date(record["date"], "'date'") if record.get("date") else None
+    # a lone surrogate (an escape such as "\\ud800") cannot be written out: read it as U+FFFD
+    clean = lambda v: _SURROGATE.sub("\ufffd", v)  # noqa: E731
+    return Article(id=article_id(str(raw_id) if raw_id not in (None, "") else f"{path.stem}-{lineno}"),
+                   text=clean(text), title=clean(record.get("title") or ""), date=published,
+                   url=clean(record.get("url") or ""), source_path=f"{path}:{lineno}")
+
+
+def _json_type(value) -> str:
+    return {dict: "an object", list: "an array", bool: "true/false", int: "a number", float: "a number",
+            type(None): "null"}.get(type(value), type(value).__name__)

@@ -20,8 +20,15 @@ EPILOG = textwrap.dedent("""\
     """)
 
 
+def _say(message: str, file=None, flush: bool = True) -> None:
+    """One line on stderr, with control characters of file names, ids and text escaped."""
+    from .safeprint import printable
+
+    print(printable(message), file=sys.stderr, flush=flush)
+
+
 def _err(message: str) -> None:
-    print(f"kg: error: {message}", file=sys.stderr)
+    _say(f"kg: error: {message}")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -30,7 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .output import OutputError
 
     def report(err: ArticleError) -> None:
-        print(f"kg: skipped {err}", file=sys.stderr)
+        _say(f"kg: skipped {err}", file=sys.stderr)
 
     if args.engine == "dask":
         from .distributed import build_dask
@@ -47,7 +54,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             _err("no article could be read")
             return 1
         if not args.quiet:
-            print(f"kg: {n} articles -> {len(shards)} shards in {args.output}"
+            _say(f"kg: {n} articles -> {len(shards)} shards in {args.output}"
                   + (f"; {len(errors)} input(s) skipped" if errors else ""), file=sys.stderr)
         return 3 if errors else 0
     if args.scheduler:
@@ -67,7 +74,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(f"no article could be read; {args.output} was not written")
         return 1
     if not args.quiet:
-        print(f"kg: {result.articles} article{'s' if result.articles != 1 else ''} ({result.words} words) -> "
+        _say(f"kg: {result.articles} article{'s' if result.articles != 1 else ''} ({result.words} words) -> "
               f"{args.output} ({result.statements} statements)"
               + (f"; {len(result.errors)} input(s) skipped" if result.errors else ""), file=sys.stderr)
     return 3 if result.errors else 0
@@ -78,7 +85,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from .store import StoreError, add_articles
 
     def report(err: ArticleError) -> None:
-        print(f"kg: skipped {err}", file=sys.stderr)
+        _say(f"kg: skipped {err}", file=sys.stderr)
 
     try:
         result = add_articles(args.inputs, args.store, workers=args.workers, on_error=report)
@@ -86,7 +93,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         _err(str(err))
         return 2
     if not args.quiet:
-        print(f"kg: {len(result.added)} article(s) added to {args.store}"
+        _say(f"kg: {len(result.added)} article(s) added to {args.store}"
               + (f"; {len(result.errors)} input(s) skipped" if result.errors else ""), file=sys.stderr)
     return 3 if result.errors else (0 if result.added else 1)
 
@@ -100,8 +107,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
         _err(str(err))
         return 2
     for article_id in missing:
-        print(f"kg: no article {article_id!r} in {args.store}", file=sys.stderr)
-    print(f"kg: {len(removed)} article(s) removed from {args.store}", file=sys.stderr)
+        _say(f"kg: no article {article_id!r} in {args.store}", file=sys.stderr)
+    _say(f"kg: {len(removed)} article(s) removed from {args.store}", file=sys.stderr)
     return 1 if missing else 0
 
 
@@ -152,7 +159,7 @@ def _write_network(args: argparse.Namespace, write) -> int:
     except OSError as err:
         _err(f"{args.output}: cannot write ({err.strerror or err})")
         return 2
-    print(f"kg: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges -> {args.output}"
+    _say(f"kg: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges -> {args.output}"
           + (f" ({left_out} left out)" if left_out else ""), file=sys.stderr)
     return 0
 
@@ -194,7 +201,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     except (QueryError, RuntimeError) as err:
         _err(str(err))
         return 2
-    print(f"kg: {n} graph(s) pushed to {args.endpoint}", file=sys.stderr)
+    _say(f"kg: {n} graph(s) pushed to {args.endpoint}", file=sys.stderr)
     return 0
 
 
@@ -212,7 +219,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     server.verbose = args.verbose
     host, port = server.server_address[:2]
-    print(f"kg: serving {args.store} at http://{host}:{port}/ (SPARQL at /query"
+    _say(f"kg: serving {args.store} at http://{host}:{port}/ (SPARQL at /query"
           + ("; updates need the write token" if token else "; read-only") + ")", file=sys.stderr, flush=True)
     try:
         server.serve_forever()

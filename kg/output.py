@@ -1,6 +1,7 @@
 """Write quads to a file whose extension picks the RDF format; the file appears whole or not at all."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -59,6 +60,38 @@ def write_dataset(quads: Iterable[ox.Quad], path: str | Path) -> int:
             if t not in seen:
                 seen.add(t)
                 items.append(t)
-    kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+    kwargs = {"prefixes": _prefixes_for(items)} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+    if fmt == ox.RdfFormat.RDF_XML:
+        items = [_xml_safe(t) for t in items]
     atomic_write(path, lambda fh: ox.serialize(items, fh, format=fmt, **kwargs))
     return len(items)
+
+
+# a prefixed name is written only for local names every Turtle parser reads (rdflib rejects escapes such
+# as `art:\.`, which article ids `.`, `..` or `report.` would need); otherwise the full IRI is written
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.%-]*[A-Za-z0-9_-])?")
+
+
+def _prefixes_for(items: list) -> dict[str, str]:
+    art = PREFIXES["art"]
+    if items and isinstance(items[0], ox.Quad):  # every article IRI names its graph
+        names = {q.graph_name.value for q in items if isinstance(q.graph_name, ox.NamedNode)}
+    else:
+        names = {t.subject.value for t in items if isinstance(t.subject, ox.NamedNode)}
+    ids = {n[len(art):].split("#", 1)[0].split("/", 1)[0] for n in names if n.startswith(art)}
+    if any(not _PLAIN_LOCAL.fullmatch(i) for i in ids):
+        return {k: v for k, v in PREFIXES.items() if k != "art"}
+    return PREFIXES
+
+
+# XML 1.0 cannot hold these characters even escaped: in RDF/XML they are written as U+FFFD
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(t: ox.Triple) -> ox.Triple:
+    o = t.object
+    if isinstance(o, ox.Literal) and _NOT_XML.search(o.value):
+        value = _NOT_XML.sub("\ufffd", o.value)
+        o = ox.Literal(value, language=o.language) if o.language else ox.Literal(value, datatype=o.datatype)
+        return ox.Triple(t.subject, t.predicate, o)
+    return t

@@ -106,7 +106,9 @@ def run_query(store: ox.Store, sparql: str):
 def _cell(term) -> str:
     if term is None:
         return ""
-    return term.value
+    from .safeprint import printable
+
+    return printable(term.value)  # untrusted text: no terminal escapes or line breaks reach the terminal
 
 
 def format_results(result, fmt: str) -> bytes:

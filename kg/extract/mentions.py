@@ -10,6 +10,7 @@ import dataclasses
 import re
 
 from ..gazetteer import Town
+from ..identity import name_key
 from ..lexicon import Concept, Entry, ancestors
 from ..model import Entity, Mention
 from ..text import Token, fold, joins, normalize
@@ -34,7 +35,7 @@ _PLACE_PREPS = frozenset({"in", "at", "near", "over", "toward", "towards", "outs
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-") or "x"
+    return name_key(text)  # distinct and stable in any script (kg/identity.py)
 
 
 def entity_from_concept(doc: Doc, concept: Concept) -> Entity:
