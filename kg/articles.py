@@ -54,11 +54,19 @@ def find_inputs(paths: Iterable[str | Path]) -> Iterator[Path | ArticleError]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            if not found:
+            found, broken = [], []
+            for p in path.rglob("*"):
+                if any(part.startswith(".") for part in p.relative_to(path).parts) or p.suffix.lower() not in SUFFIXES:
+                    continue
+                if p.is_file():
+                    found.append(p)
+                elif p.is_symlink() and not p.exists():
+                    broken.append(p)
+            for p in sorted(broken):
+                yield ArticleError(str(p), "broken symbolic link (or a loop of links)")
+            if not found and not broken:
                 yield ArticleError(str(path), "folder holds no .txt, .md, .html or .jsonl articles")
-            yield from found
+            yield from sorted(found)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 yield ArticleError(str(path), f"unsupported file type '{path.suffix or '(none)'}'; "

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO, Callable
+
+_STALE_AFTER = 3600  # seconds: a temporary file of an older kg (no process id in its name) left that long is dead
 
 
 def atomic_write(path: str | Path, fill: Callable[[BinaryIO], None]) -> None:
     """Call `fill` with a binary file handle, then put the result at `path` in one rename.
 
-    On any error (or interruption) the temporary file is removed and `path` is left as it was.
+    On any error (or interruption) the temporary file is removed and `path` is left as it was. A temporary
+    file that a killed run (kill -9, power loss) left beside `path` is removed by the next write of `path`.
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    remove_stale_parts(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             fill(fh)
@@ -25,3 +31,41 @@ def atomic_write(path: str | Path, fill: Callable[[BinaryIO], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_parts(path: Path) -> list[Path]:
+    """Remove temporary files of `path` whose writer is gone; returns what was removed."""
+    directory = path.parent if str(path.parent) else Path(".")
+    pattern = re.compile(re.escape(f".{path.name}.") + r"(?:(\d+)\.)?[A-Za-z0-9_]+\.part")
+    removed = []
+    try:
+        candidates = [p for p in directory.iterdir() if p.name.startswith(f".{path.name}.") and p.name.endswith(".part")]
+    except OSError:
+        return removed
+    for part in candidates:
+        m = pattern.fullmatch(part.name)
+        if not m:
+            continue
+        try:
+            if m.group(1):
+                if _alive(int(m.group(1))):
+                    continue
+            elif time.time() - part.stat().st_mtime < _STALE_AFTER:
+                continue
+            part.unlink()
+            removed.append(part)
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process writes one file at a time: an older part of ours is left over
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True

@@ -1,6 +1,8 @@
 """`kg build`: read articles, extract, convert to RDF and write one dataset atomically."""
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -48,10 +50,44 @@ def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[o
             yield _safe(a)
         return
     # quads are not picklable; workers return N-Quads text, parsed back here in input order
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+    try:
         for result in pool.map(_article_nquads, articles, chunksize=16):
             yield result if isinstance(result, ArticleError) else list(
                 ox.parse(result.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    except BaseException:
+        # Ctrl-C, a failed write, a consumer that stops early: stop the workers now, not after their queue
+        _stop_pool(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        _stop_pool(pool)
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: die with the parent (even on kill -9), and leave Ctrl-C to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.kill()
+    for p in processes:
+        p.join(timeout=5)
 
 
 def _article_nquads(article: Article) -> str | ArticleError:
@@ -68,7 +104,12 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
     Unreadable inputs are reported through `on_error` (and in the report) and skipped. `output` is
     written only when the whole build succeeded, by rename, so it is never half written.
     """
-    rdf_format(output)  # fail on a bad extension before doing any work
+    rdf_format(output)  # fail on a bad extension or a missing folder before doing any work
+    folder = Path(output).parent if str(Path(output).parent) else Path(".")
+    if not folder.is_dir():
+        from .output import OutputError
+
+        raise OutputError(f"{output}: folder {folder} does not exist")
     report = BuildReport()
     articles, report.errors = collect_articles(inputs, on_error)
     report.articles = len(articles)

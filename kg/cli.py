@@ -92,14 +92,20 @@ def cmd_add(args: argparse.Namespace) -> int:
     except StoreError as err:
         _err(str(err))
         return 2
+    except OSError as err:
+        _err(f"{args.store}: cannot write ({(err.strerror or str(err)).strip().splitlines()[0]})")
+        return 2
     if not args.quiet:
         _say(f"kg: {len(result.added)} article(s) added to {args.store}"
+              + (f" ({len(result.replaced)} replaced the stored article of the same id: "
+                 f"{', '.join(result.replaced[:3])}{', ...' if len(result.replaced) > 3 else ''})"
+                 if result.replaced else "")
               + (f"; {len(result.errors)} input(s) skipped" if result.errors else ""), file=sys.stderr)
     return 3 if result.errors else (0 if result.added else 1)
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from .store import StoreError, remove_articles
+    from .store import StoreError, remove_articles, similar_ids
 
     try:
         removed, missing = remove_articles(args.ids, args.store)
@@ -107,7 +113,12 @@ def cmd_remove(args: argparse.Namespace) -> int:
         _err(str(err))
         return 2
     for article_id in missing:
-        _say(f"kg: no article {article_id!r} in {args.store}", file=sys.stderr)
+        if any(0xDC80 <= ord(c) <= 0xDCFF for c in article_id):
+            _say(f"kg: no article {article_id!r} in {args.store} (ids are UTF-8 text; this one is not)")
+            continue
+        hint = similar_ids(article_id, args.store)
+        _say(f"kg: no article {article_id!r} in {args.store}"
+             + (f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""))
     _say(f"kg: {len(removed)} article(s) removed from {args.store}", file=sys.stderr)
     return 1 if missing else 0
 

@@ -27,6 +27,7 @@ class StoreError(Exception):
 @dataclass
 class AddReport:
     added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # ids that were already in the store (now replaced)
     errors: list[ArticleError] = field(default_factory=list)
     words: int = 0
 
@@ -77,7 +78,10 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
     report = AddReport()
     articles, report.errors = collect_articles(inputs, on_error)
     store = open_store(store_path, create=True)
-    replace_graph(store, VOCABULARY_GRAPH, list(vocabulary_quads(ontology_dir())))  # same content: no change
+    try:
+        replace_graph(store, VOCABULARY_GRAPH, list(vocabulary_quads(ontology_dir())))  # same content: no change
+    except OSError as err:
+        raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
     workers = workers or os.cpu_count() or 1
     for article, quads in zip(articles, parallel_quads(articles, workers)):
         if isinstance(quads, ArticleError):
@@ -85,13 +89,29 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
             if on_error:
                 on_error(quads)
             continue
-        replace_graph(store, article_iri(article.id), quads)
+        iri = article_iri(article.id)
+        if store.contains_named_graph(ox.NamedNode(iri)):
+            report.replaced.append(article.id)
+        try:
+            replace_graph(store, iri, quads)
+        except OSError as err:
+            raise StoreError(f"{store_path}: cannot write article {article.id!r} ({_reason(err)}); "
+                             f"the store holds the {len(report.added)} article(s) added before it") from None
         report.added.append(article.id)
         report.words += len(article.text.split())
         if on_added:
             on_added(article.id)
-    store.flush()
+    try:
+        store.flush()
+    except OSError as err:
+        raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
     return report
+
+
+def _reason(err: OSError) -> str:
+    """The first line of an OS or RocksDB error ("No space left on device")."""
+    text = err.strerror or str(err) or type(err).__name__
+    return text.strip().splitlines()[0][:200] if text.strip() else type(err).__name__
 
 
 def remove_articles(ids: Iterable[str], store_path: str | Path) -> tuple[list[str], list[str]]:
@@ -99,7 +119,11 @@ def remove_articles(ids: Iterable[str], store_path: str | Path) -> tuple[list[st
     store = open_store(store_path)
     removed, missing = [], []
     for article_id in ids:
-        g = ox.NamedNode(article_iri(article_id))
+        try:
+            g = ox.NamedNode(article_iri(article_id))
+        except (UnicodeEncodeError, ValueError):  # not UTF-8 (a byte such as \xff on the command line)
+            missing.append(article_id)
+            continue
         if store.contains_named_graph(g):
             store.update(f"DROP GRAPH <{g.value}>")
             removed.append(article_id)
@@ -107,6 +131,20 @@ def remove_articles(ids: Iterable[str], store_path: str | Path) -> tuple[list[st
             missing.append(article_id)
     store.flush()
     return removed, missing
+
+
+def similar_ids(article_id: str, store_path: str | Path, limit: int = 3) -> list[str]:
+    """Stored ids that look like `article_id` (same letters and digits, case aside): a hint for typos."""
+    import re
+    from urllib.parse import unquote
+
+    key = lambda s: re.sub(r"[\W_]+", "", s, flags=re.UNICODE).casefold()  # noqa: E731
+    try:
+        store = open_read_only(store_path)
+    except StoreError:
+        return []
+    wanted = key(article_id.encode("utf-8", "replace").decode("utf-8"))
+    return [unquote(i) for i in article_ids(store) if key(unquote(i)) == wanted][:limit]
 
 
 def article_ids(store: ox.Store) -> list[str]:

@@ -8,6 +8,7 @@ the network. News text is untrusted: all data goes in as JSON inside a non-execu
 from __future__ import annotations
 
 import json
+import re
 import math
 from importlib import resources
 from pathlib import Path
@@ -73,8 +74,13 @@ def render_html(g: nx.MultiDiGraph, title: str = "conflict-kg network", left_out
     js, css = _vis_assets()
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options,
             "title": title, "leftOut": left_out, "style": {k: v[0] for k, v in STYLE.items()}}
-    page = _TEMPLATE.replace("/*VIS_CSS*/", css).replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
-    return page.replace("/*DATA*/", _safe_json(data)).replace("/*PAGE_JS*/", _PAGE_JS)
+    fill = {"/*VIS_CSS*/": css, "/*VIS_JS*/": js.replace("</script", "<\\/script"), "/*DATA*/": _safe_json(data),
+            "/*PAGE_JS*/": _PAGE_JS}
+    # one pass over the template: a marker inside inserted data (article text) is never read as template
+    return _MARKER.sub(lambda m: fill[m.group()], _TEMPLATE)
+
+
+_MARKER = re.compile(r"/\*(?:VIS_CSS|VIS_JS|DATA|PAGE_JS)\*/")
 
 
 def write_html(g: nx.MultiDiGraph, path: str | Path, title: str = "conflict-kg network", left_out: int = 0) -> None:
