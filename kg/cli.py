@@ -98,7 +98,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     if not args.quiet:
         _say(f"kg: {len(result.added)} article(s) added to {args.store}"
               + (f" ({len(result.replaced)} replaced the stored article of the same id: "
-                 f"{', '.join(result.replaced[:3])}{', ...' if len(result.replaced) > 3 else ''})"
+                 f"{', '.join(repr(i) for i in result.replaced[:3])}{', ...' if len(result.replaced) > 3 else ''})"
                  if result.replaced else "")
               + (f"; {len(result.errors)} input(s) skipped" if result.errors else ""), file=sys.stderr)
     return 3 if result.errors else (0 if result.added else 1)
