@@ -114,7 +114,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         return 2
     for article_id in missing:
         if any(0xDC80 <= ord(c) <= 0xDCFF for c in article_id):
-            _say(f"kg: no article {article_id!r} in {args.store} (ids are UTF-8 text; this one is not)")
+            _say(f"kg: no article '{article_id}' in {args.store} (ids are UTF-8 text; this one is not)")
             continue
         hint = similar_ids(article_id, args.store)
         _say(f"kg: no article {article_id!r} in {args.store}"
