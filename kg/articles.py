@@ -256,9 +256,13 @@ def article_from_html(html: str, stem: str, source: str) -> Article:
     """An Article from a saved web page: readable text, title and date found by trafilatura."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True,
-                                      date_extraction_params=dict(_DATE_PARAMS))
+    options = dict(with_metadata=True, include_comments=False, include_tables=False, favor_precision=True)
+    doc = trafilatura.bare_extraction(html, date_extraction_params=dict(_DATE_PARAMS), **options)
+    if doc is None or not _doc_text(doc):
+        # libxml2 stops at 256 levels of nesting unless told otherwise: read deep pages as a huge tree
+        tree = _huge_tree(html)
+        if tree is not None:
+            doc = trafilatura.bare_extraction(tree, date_extraction_params=dict(_DATE_PARAMS), **options) or doc
     if doc is None:
         raise InputError("no readable article text in this HTML page")
     get = (lambda k: getattr(doc, k, None)) if not isinstance(doc, dict) else doc.get
@@ -292,6 +296,20 @@ def _read_jsonl(path: Path) -> Iterator[Article | ArticleError]:
                 yield ArticleError(str(path), "bad JSON line: nested too deeply", lineno)
             except ValueError as err:  # e.g. an integer of thousands of digits
                 yield ArticleError(str(path), f"bad JSON line: {str(err).splitlines()[0][:80]}", lineno)
+
+
+def _doc_text(doc) -> str:
+    return ((doc.get("text") if isinstance(doc, dict) else getattr(doc, "text", None)) or "").strip()
+
+
+def _huge_tree(html: str):
+    import lxml.etree
+    import lxml.html
+
+    try:
+        return lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (lxml.etree.LxmlError, ValueError):
+        return None
 
 
 def _jsonl_article(path: Path, raw: bytes, lineno: int) -> Article:

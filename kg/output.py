@@ -51,7 +51,7 @@ def write_dataset(quads: Iterable[ox.Quad], path: str | Path) -> int:
     if not directory.is_dir():
         raise OutputError(f"{path}: folder {directory} does not exist")
     if fmt in DATASET_FORMATS:
-        items: list = list(quads)
+        items: list = list(dict.fromkeys(quads))  # a statement repeated within one graph is written once
     else:
         seen: set = set()
         items = []

@@ -167,13 +167,16 @@ def test_html_stated_publication_date_is_kept(tmp_path):
     assert arts["page"].date == date(2024, 5, 6)
 
 
-def test_navigation_only_page_is_not_an_article(tmp_path):
-    links = "".join(f"<li><a href='/s{i}'>Section number {i} news and more</a></li>" for i in range(40))
+@pytest.mark.parametrize("body", [
+    "<div>" + " | ".join(f"<a href='/s{i}'>Section {i}</a>" for i in range(50)) + "</div>"
+    "<div>Home About Contact Privacy Terms Subscribe Login Register Search Menu</div>",
+    "".join(f"<div>Kharkiv region latest headlines number {i}</div>" for i in range(30)),
+])
+def test_navigation_only_page_is_not_an_article(tmp_path, body):
     p = tmp_path / "nav.html"
-    p.write_text(f"<html><head><title>Home</title></head><body><main><ul>{links}</ul></main></body></html>",
-                 encoding="utf-8")
+    p.write_text(f"<html><head><title>Home</title></head><body>{body}</body></html>", encoding="utf-8")
     arts, errs = _read([p])
-    assert not arts and len(errs) == 1
+    assert not arts and len(errs) == 1 and "navigation" in errs[0].reason
 
 
 # ---- extractors: a failing stage loses only its own results ---------------------------------------------
@@ -189,3 +192,11 @@ def test_failing_stage_loses_only_that_stage(monkeypatch, capsys):
     assert ex.mentions and ex.quantities  # the other stages still ran
     err = capsys.readouterr().err
     assert "times stage failed" in err and "ValueError" in err and len(err.strip().splitlines()) == 1
+
+
+def test_deeply_nested_html_is_still_read(tmp_path):
+    p = tmp_path / "deep.html"
+    p.write_text("<html><head><title>T</title></head><body>" + "<div>" * 300 + BODY + "</div>" * 300
+                 + "</body></html>", encoding="utf-8")
+    arts, errs = _read([p])
+    assert not errs and "Kharkiv" in arts["deep"].text

@@ -9,7 +9,6 @@ import rdflib
 from kg.build import build
 from kg.network import project
 from kg.query import load_graph
-from kg.safeprint import printable
 from kg.viz import _PAGE_JS, render_html
 from tests.conftest import run_kg
 
@@ -53,6 +52,8 @@ def test_file_name_with_newline_cannot_forge_a_line(tmp_path):
 
 
 def test_printable_escapes_controls_and_bidi():
+    from kg.safeprint import printable
+
     assert printable("a\x1b[31mb\nc\u202ed\udcff") == "a\\x1b[31mb\\nc\\u202ed\\xff"
     assert printable("Київ — ok") == "Київ — ok"
 
@@ -75,3 +76,15 @@ def test_odd_article_ids_give_parseable_trig_and_turtle(tmp_path):
 def test_rdf_xml_with_control_characters_is_well_formed(tmp_path):
     out = _graph(tmp_path, ext="rdf")
     xml.dom.minidom.parse(str(out))
+
+
+def test_no_duplicate_quads_are_written(tmp_path):
+    import pyoxigraph as ox
+
+    from tests.conftest import SEED
+
+    out = tmp_path / "g.nq"
+    report = build([SEED], out, progress=False, include_vocabulary=False)
+    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(lines) == len(set(lines)) == report.statements
+    assert len(list(ox.parse(out.read_bytes(), format=ox.RdfFormat.N_QUADS))) == report.statements
