@@ -124,6 +124,10 @@ def remove_articles(ids: Iterable[str], store_path: str | Path) -> tuple[list[st
         except (UnicodeEncodeError, ValueError):  # not UTF-8 (a byte such as \xff on the command line)
             missing.append(article_id)
             continue
+        if not store.contains_named_graph(g) and "%" in article_id:
+            from urllib.parse import unquote  # the id as it appears in an IRI (report%201)
+
+            g = ox.NamedNode(article_iri(unquote(article_id)))
         if store.contains_named_graph(g):
             store.update(f"DROP GRAPH <{g.value}>")
             removed.append(article_id)
@@ -136,7 +140,6 @@ def remove_articles(ids: Iterable[str], store_path: str | Path) -> tuple[list[st
 def similar_ids(article_id: str, store_path: str | Path, limit: int = 3) -> list[str]:
     """Stored ids that look like `article_id` (same letters and digits, case aside): a hint for typos."""
     import re
-    from urllib.parse import unquote
 
     key = lambda s: re.sub(r"[\W_]+", "", s, flags=re.UNICODE).casefold()  # noqa: E731
     try:
@@ -144,10 +147,12 @@ def similar_ids(article_id: str, store_path: str | Path, limit: int = 3) -> list
     except StoreError:
         return []
     wanted = key(article_id.encode("utf-8", "replace").decode("utf-8"))
-    return [unquote(i) for i in article_ids(store) if key(unquote(i)) == wanted][:limit]
+    return [i for i in article_ids(store) if key(i) == wanted][:limit]
 
 
 def article_ids(store: ox.Store) -> list[str]:
-    prefix = article_iri("")
-    return sorted(g.value[len(prefix):] for g in store.named_graphs()
+    from urllib.parse import unquote
+
+    prefix = article_iri("")  # article IRIs percent-encode the id (one-to-one): decode it back
+    return sorted(unquote(g.value[len(prefix):]) for g in store.named_graphs()
                   if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
