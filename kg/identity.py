@@ -10,9 +10,9 @@
   share a node, nor a Cyrillic name take over the node of a Latin one.
 - Letters of any other script (Arabic, Hebrew, CJK, ...) are not guessed at: the key is `u-` and the hash.
 
-The transliteration table is ours (a few dozen letters) rather than a library: the project installs
-nothing it does not need, and `unidecode` is GPL, which does not fit our licence. The hash makes the key
-distinct whatever the table says, so the table only decides readability.
+The transliteration table is ours (a few dozen letters) rather than a library: `unidecode` is GPL, which
+does not fit this MIT project, and `anyascii` (ISC) would be one more dependency for readability alone. The
+hash makes the key distinct whatever the table says, so the table only decides readability.
 """
 from __future__ import annotations
 
