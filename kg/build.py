@@ -82,12 +82,17 @@ def _worker_init(parent: int) -> None:
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         if p.is_alive():
             p.kill()
     for p in processes:
         p.join(timeout=5)
+    if manager is not None and manager.is_alive():
+        # let the pool's own thread finish closing its pipes now, not while the interpreter exits (where
+        # it races concurrent.futures' exit hook and prints "Bad file descriptor" tracebacks)
+        manager.join(timeout=10)
 
 
 def _article_nquads(article: Article) -> str | ArticleError:

@@ -46,7 +46,10 @@ def open_store(path: str | Path, create: bool = False) -> ox.Store:
     try:
         return ox.Store(str(path))
     except OSError as err:
-        raise StoreError(f"{path}: cannot open store ({err}); is another kg process (add, serve) using it?") from None
+        if "lock" in str(err).lower():
+            raise StoreError(f"{path}: the store is in use by another process (kg add, kg serve or kg remove); "
+                             "try again when it has finished") from None
+        raise StoreError(f"{path}: cannot open store ({_reason(err)})") from None
 
 
 def open_read_only(path: str | Path) -> ox.Store:

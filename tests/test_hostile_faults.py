@@ -169,3 +169,15 @@ def test_missing_output_folder_is_reported_before_extraction(tmp_path, monkeypat
     monkeypatch.setattr(build_mod, "article_quads", no_extraction)
     with pytest.raises(OutputError, match="does not exist"):
         build_mod.build([SEED], tmp_path / "nope" / "g.trig", progress=False)
+
+
+def test_store_held_by_another_process_is_one_clear_line(tmp_path):
+    import pyoxigraph as ox
+
+    holder = ox.Store(str(tmp_path / "s"))  # this process holds the lock
+    try:
+        proc = run_kg("add", str(SEED), "--store", str(tmp_path / "s"), "--workers", "1")
+    finally:
+        del holder
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert "in use by another process" in proc.stderr
