@@ -20,6 +20,8 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_BYTES = 20 * 1024 * 1024  # one article; a .jsonl may hold many, so its limit is per line
 MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
+# lines end at \r\n, \n or \r only: U+0085 and U+2028 inside a front-matter value are part of the value
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # a paragraph that reads as prose: six words or more and a sentence end (menus and link lists have none)
 _PROSE = re.compile(r"(?:\S+\s+){5,}\S*[.!?\u3002]")
@@ -211,11 +213,12 @@ def _unquote(value: str) -> str:
 def split_front_matter(text: str) -> tuple[dict[str, str], str, int]:
     """(metadata, body, line number where the body starts) for text that may open with '---'.
 
-    Blank lines (and byte order marks) before the opening '---' are allowed. Lines end at "\n" only, so
-    U+0085 or U+2028 inside a value stays part of it.
+    Blank lines (and byte order marks) before the opening '---' are allowed. Lines end at \r\n, \n or \r,
+    so U+0085 or U+2028 inside a value stays part of it.
     """
-    lines = text.split("\n")
-    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    if not text.lstrip(" \t\r\n\ufeff").startswith("---"):
+        return {}, text, 1
+    lines = _LINE.findall(text)
     first = 0
     while first < len(lines) and not lines[first].strip(" \t\r\n\ufeff"):
         first += 1
