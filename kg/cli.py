@@ -88,7 +88,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         _say(f"kg: skipped {err}", file=sys.stderr)
 
     try:
-        result = add_articles(args.inputs, args.store, workers=args.workers, on_error=report)
+        result = add_articles(args.inputs, args.store, workers=args.workers, on_error=report, sync=args.sync)
     except StoreError as err:
         _err(str(err))
         return 2
@@ -100,7 +100,12 @@ def cmd_add(args: argparse.Namespace) -> int:
               + (f" ({len(result.replaced)} replaced the stored article of the same id: "
                  f"{', '.join(repr(i) for i in result.replaced[:3])}{', ...' if len(result.replaced) > 3 else ''})"
                  if result.replaced else "")
-              + (f"; {len(result.errors)} input(s) skipped" if result.errors else ""), file=sys.stderr)
+              + (f"; {len(result.removed)} removed, no longer in the inputs: "
+                 f"{', '.join(repr(i) for i in result.removed[:3])}{', ...' if len(result.removed) > 3 else ''}"
+                 if result.removed else "")
+              + (f"; {len(result.errors)} input(s) skipped" if result.errors else "")
+              + ("; --sync removed nothing because some input could not be read" if result.sync_skipped else ""),
+             file=sys.stderr)
     return 3 if result.errors else (0 if result.added else 1)
 
 
@@ -288,6 +293,9 @@ def make_parser() -> argparse.ArgumentParser:
     a.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders")
     a.add_argument("--store", required=True, metavar="DIR", help="store folder")
     a.add_argument("--workers", type=int, default=0, metavar="N", help="extraction processes (default: all cores)")
+    a.add_argument("--sync", action="store_true",
+                   help="then remove stored articles that no INPUT holds any more (renamed or deleted files); "
+                        "skipped when an input cannot be read")
     a.add_argument("-q", "--quiet", action="store_true", help="no summary")
 
     r = _command(sub, 'remove', 'remove articles from a store',

@@ -28,6 +28,8 @@ class StoreError(Exception):
 class AddReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)  # ids that were already in the store (now replaced)
+    removed: list[str] = field(default_factory=list)  # with sync: stored ids no longer found in the inputs
+    sync_skipped: bool = False  # with sync: some input could not be read, so nothing was removed
     errors: list[ArticleError] = field(default_factory=list)
     words: int = 0
 
@@ -76,8 +78,12 @@ def replace_graph(store: ox.Store, graph: str, quads: list[ox.Quad]) -> None:
 
 def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: int | None = None,
                  on_error: Callable[[ArticleError], None] | None = None,
-                 on_added: Callable[[str], None] | None = None) -> AddReport:
-    """Read, extract and put each article into the store, one transaction per article."""
+                 on_added: Callable[[str], None] | None = None, sync: bool = False) -> AddReport:
+    """Read, extract and put each article into the store, one transaction per article.
+
+    With `sync`, the store then mirrors the inputs: articles whose ids no input has any more (a renamed or
+    deleted file) are removed. Not when any input could not be read, since its ids are then unknown.
+    """
     report = AddReport()
     articles, report.errors = collect_articles(inputs, on_error)
     store = open_store(store_path, create=True)
@@ -104,6 +110,15 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
         report.words += len(article.text.split())
         if on_added:
             on_added(article.id)
+    if sync:
+        if report.errors:
+            report.sync_skipped = True
+        else:
+            present = {a.id for a in articles}
+            for old in article_ids(store):
+                if old not in present:
+                    store.update(f"DROP GRAPH <{article_iri(old)}>")
+                    report.removed.append(old)
     try:
         store.flush()
     except OSError as err:

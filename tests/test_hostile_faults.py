@@ -181,3 +181,22 @@ def test_store_held_by_another_process_is_one_clear_line(tmp_path):
         del holder
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     assert "in use by another process" in proc.stderr
+
+
+def test_add_sync_removes_articles_of_renamed_files(tmp_path):
+    src, store = tmp_path / "in", tmp_path / "s"
+    src.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    (src / "a.txt").write_text(text, encoding="utf-8")
+    (src / "b.txt").write_text(text, encoding="utf-8")
+    run_kg("add", str(src), "--store", str(store), "--workers", "1", check=True)
+    (src / "b.txt").rename(src / "c.txt")
+    (src / "bad.txt").write_bytes(b"\xff\xfe\x00")
+    proc = run_kg("add", str(src), "--store", str(store), "--workers", "1", "--sync")
+    assert proc.returncode == 3 and "removed nothing" in proc.stderr  # an unreadable input: nothing removed
+    (src / "bad.txt").unlink()
+    proc = run_kg("add", str(src), "--store", str(store), "--workers", "1", "--sync")
+    assert proc.returncode == 0 and "1 removed" in proc.stderr and "'b'" in proc.stderr
+    from kg.store import article_ids, open_read_only
+
+    assert article_ids(open_read_only(store)) == ["a", "c"]
