@@ -83,6 +83,9 @@ def _worker_init(parent: int) -> None:
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()  # its feeder may be blocked on a pipe that killed workers no longer read
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         if p.is_alive():

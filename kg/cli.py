@@ -371,6 +371,15 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         _err("interrupted")
+        # whatever is interrupted has been undone by now (temporary files removed, store transactions are
+        # whole); if the interpreter's own exit then hangs on a half-stopped worker pool, do not wait for it
+        import os
+        import threading
+
+        if argv is None:  # the command line itself, not a caller in Python that goes on running
+            timer = threading.Timer(10, os._exit, (130,))
+            timer.daemon = True
+            timer.start()
         return 130
     except BrokenPipeError:
         return 0

@@ -6,7 +6,6 @@ the terminal, and a newline in a file name could forge a line of kg's own output
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # C0 and C1 controls, DEL, line/paragraph separators, bidirectional overrides and isolates, lone surrogates
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -25,7 +24,7 @@ def _escape(m: re.Match) -> str:
 
 def printable(text: str, keep_tabs: bool = False) -> str:
     """`text` with every control character escaped (`\\x1b`, `\\n`, `\\u202e`): one line, nothing hidden."""
-    if text.isprintable() and not any(unicodedata.category(c) == "Cf" for c in text if ord(c) > 0x2000):
+    if text.isprintable():  # no control, format (bidi), separator or surrogate character: nothing to do
         return text
     out = _UNSAFE.sub(_escape, text)
     return out.replace("\\t", "\t") if keep_tabs else out
