@@ -30,6 +30,7 @@ from .doc import Doc
 from . import cues
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
+from .times import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
 _MUNITION = (r"(?:missiles?|rockets?|drones?|shells?|bombs?|projectiles?|munitions?|UAVs?|Shaheds?|Kalibrs?|Iskanders?|"
@@ -166,6 +167,7 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         attacks[key] = len(events) - 1
         return attacks[key]
 
+    filed = dateline_end(doc.text)  # "TEL AVIV, May 12 —": where the report was filed is no target
     # attacks named by attack words
     for s in doc.sentences:
         if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text) or _is_cumulative(s.text):
@@ -173,7 +175,7 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         clauses = _clauses(doc, s.index)
         cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in _ATTACK_CUE.finditer(s.text)
                        if not doc.in_quote(s.start + m.start())}
-        refs = _listed_refs(doc, place_refs(doc, mentions, s.index))
+        refs = _listed_refs(doc, [r for r in place_refs(doc, mentions, s.index) if r.start >= filed])
         heading = _heading_ref(doc, refs, s.index)
         specific = [x.ref for x in refs if x.ref.entity.category == "place"
                     and x.ref.entity.feature_type not in ("region", "water") and x is not heading]
@@ -370,6 +372,11 @@ def _count_makes_attack(doc: Doc, mentions: list[Mention], q: Quantity) -> bool:
     text = doc.sentences[q.sentence].text
     if _RATE.search(text) or _is_cumulative(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
         return False
+    filed = dateline_end(doc.text)
+    if all(m.span.start < filed for m in mentions if m.entity.iri == q.place.iri and m.sentence == q.sentence) and all(
+            m.span.start < filed for m in mentions if m.entity.iri == q.place.iri and m.sentence != q.sentence
+            and not _only_a_reference(doc, mentions, m.sentence, q.place)):
+        return False  # a count given the city the report was filed from, which the text never calls hit
     if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
             _only_a_reference(doc, mentions, m.sentence, q.place) or _is_cumulative(doc.sentences[m.sentence].text)
             for m in mentions if m.entity.iri == q.place.iri):
@@ -520,8 +527,9 @@ def _named_at(mentions: list[Mention], ref: PlaceRef) -> bool:
 
 def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int) -> bool:
     """Whether this or the previous sentence names a town (a named site there is part of that town's attack)."""
+    filed = dateline_end(doc.text)
     return any(m.sentence in (sentence, sentence - 1) and m.entity.category == "place" and m.kind != "metonym"
-               and m.entity.feature_type in ("city", "") for m in mentions)
+               and m.entity.feature_type in ("city", "") and m.span.start >= filed for m in mentions)
 
 
 def _has_specific_place(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
