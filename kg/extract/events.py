@@ -46,7 +46,9 @@ _ATTACK_CUE = re.compile(
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
 # words before a region or country that make it the target ("on the X region", "hit the X and Y regions")
 _REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
-                            r"\b(?:hit|struck|targeted|attacked|shelled|bombed|pounded)\s+(?:the\s+)?$|"
+                            r"\b(?:hit|struck|targeted|attacked|shelled|bombed|pounded|hitting|striking|targeting|attacking|"
+                            r"shelling|bombing|pounding)\s+(?:the\s+)?$|"
+                            r"\b(?:areas?|parts?|outskirts|positions|targets|sites|towns|villages)\s+(?:of|in|across)\s+(?:the\s+)?$|"
                             r"\b(?:shelling|bombardment|bombing|strikes?|attacks?|raids?)\s+(?:of|on)\s+(?:the\s+)?$", re.I)
 # a named region is attacked when its clause strikes or harms; an anaphor ("in the region") only when it strikes
 _STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|targets?|debris|wreckage|"
@@ -349,6 +351,9 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
         return False  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
     if _is_possessive_attacker(doc, ref) or _owner_of_a_place(doc, mentions, ref):
         return False  # "Russia's drone attack on Kyiv": the attacker; "Iran's consulate in Damascus": Damascus
+    if ref.entity.category == "country" and not _named_at(mentions, ref) and not _ON_THE_COUNTRY.search(
+            doc.text[max(s.start, ref.start - 30):ref.start]):
+        return False
     if ref.entity.category == "country" or ref.entity.feature_type == "region":
         if ref.entity.feature_type == "region" and _locates_another_place(doc, mentions, ref, s.start):
             return False  # "Kurakhove in the Donetsk region": where the town is, not a second target
@@ -406,8 +411,22 @@ _MODIFIER = re.compile(r"(?:\b[a-z]+-(?:occupied|held|controlled|administered|ru
                        r"\b(?:bulk\s+carrier|(?:oil\s+|chemical\s+)?tanker|cargo\s+ship|container\s+ship|merchant\s+ship|"
                        r"vessel|freighter|ship|destroyer|warship)\s+)$")
 _FRONTED_REGION = re.compile(r"(?:\s+(?:region|oblast|province))?,")
-_LOCAL_FRAME = re.compile(r"\b(?:in|on|at|into|toward|towards|against|hit|struck|targeted|attacked|shelled|bombed|pounded|"
-                          r"pounding|bombing|shelling|striking|hitting)\s+(?:the\s+)?$")
+_LOCAL_FRAME = re.compile(r"\b(?:in|on|at|into|toward|towards|against|along|hit|struck|targeted|attacked|shelled|bombed|pounded|"
+                          r"pounding|bombing|shelling|striking|hitting)\s+(?:the\s+)?$|"
+                          r"\b(?:areas?|parts?|outskirts|positions|targets|sites)\s+(?:of|in|across)\s+(?:the\s+)?$")
+# what stands between a frame and its place without changing it: "at northern Israel", "hit the capital Sanaa",
+# "in the coastal city of Acre", "the border town of Khiam"
+_DESCRIPTION = re.compile(r"(?:\b(?!the\b|an?\b|in\b|on\b|at\b)[a-z-]+\s+){0,2}"
+                          r"\b(?:capital|city|town|village|port|hub|settlement|camp)(?:\s+of)?\s+$")
+# fire aimed at part of a country names the country ("launching rockets at northern Israel"); "a plant in central
+# Russia" only locates the plant
+_AIMED_AT_PART = re.compile(r"\b(at|on|into|toward|towards|against|across|hit|struck|pounded|pounding|striking|targeting|"
+                            r"targeted|attacked|attacking)\s+(?:the\s+)?(?:northern|southern|eastern|western|central|"
+                            r"north|south|east|west|north-?eastern|north-?western|south-?eastern|south-?western)\s+$")
+# an anaphoric country ("the country") is attacked only when fire is put on it ("strikes across the country"),
+# not when it locates something ("the only airport in the country")
+_ON_THE_COUNTRY = re.compile(r"\b(?:on|against|across|into|toward|towards|throughout|hit|struck|targeted|attacked|shelled|"
+                             r"bombed|pounded|pounding|striking|targeting)\s+(?:the\s+)?$", re.I)
 
 
 def _listed_refs(doc: Doc, refs: list[PlaceRef]) -> list[_Listed]:
@@ -419,6 +438,7 @@ def _listed_refs(doc: Doc, refs: list[PlaceRef]) -> list[_Listed]:
         before = doc.text[max(floor, r.start - 24):r.start].lower()
         before = re.sub(r"[a-z]+(?:'s|\u2019s)\s+$", "", before)  # "in Russia's Bryansk region"
         before = _MODIFIER.sub("", before)  # "bombed rebel-held Idlib", "struck the bulk carrier X"
+        before = _AIMED_AT_PART.sub(r"\1 ", _DESCRIPTION.sub("", before))
         framed = r.framed or bool(_LOCAL_FRAME.search(before))
         if out and _LIST_GAP.fullmatch(doc.text[out[-1].ref.end:r.start]) and out[-1].ref.end <= r.start:
             out.append(_Listed(r, out[-1].framed or framed, out[-1].before))
