@@ -349,6 +349,10 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
     if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before) or \
             _FROM_IN.search(doc.text[max(s.start, ref.start - 60):ref.start]) or _near_a_named_place(doc, mentions, ref.start):
         return False  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
+    if _HYPHEN_MODIFIER.match(doc.text, ref.end) or _BEARING_OF.search(doc.text, max(s.start, ref.start - 60), ref.start):
+        return False  # "the Barbados-flagged vessel", "50 miles southwest of the port of Aden"
+    if sentence_subject and _ACTS.match(doc.text, ref.end):
+        return False  # "Washington and London have responded with strikes on ...": the attackers
     if _is_possessive_attacker(doc, ref) or _owner_of_a_place(doc, mentions, ref):
         return False  # "Russia's drone attack on Kyiv": the attacker; "Iran's consulate in Damascus": Damascus
     if ref.entity.category == "country" and not _named_at(mentions, ref) and not _ON_THE_COUNTRY.search(
@@ -404,6 +408,14 @@ class _Listed:
     before: str
 
 
+_HYPHEN_MODIFIER = re.compile(r"-(?:flagged|registered|owned|operated|based|made|built|backed|linked|bound)\b", re.I)
+_BEARING_OF = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|"
+                         r"south-east|south-west)\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:port|city|town|village|capital|"
+                         r"coast|island)\s+(?:of\s+)?$", re.I)
+# a place opening a sentence as the subject of an attack it carries out
+_ACTS = re.compile(r"(?:\s*(?:,|and)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)*\s+(?:(?:has|have|had|also|then|later)\s+)*"
+                   r"(?:responded|retaliated|launched|carried\s+out|conducted|fired|struck|hit|attacked|shelled|bombed|"
+                   r"pounded|targeted|sent)\b(?!\s+by\b)")
 _WATER_TARGET = re.compile(r"\b(?:fired|launched|aimed|directed)\b[^.;]{0,60}?\b(?:toward|towards|at|into)\s+(?:the\s+)?"
                            r"(?:[\w-]+\s+){0,3}?(?:in\s+the\s+)?(?:(?:southern|northern|eastern|western|central)\s+)?$", re.I)
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or|as\s+well\s+as))\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?$", re.I)
@@ -528,6 +540,7 @@ def _only_a_reference(doc: Doc, mentions: list[Mention], sentence: int, place: E
     floor = doc.sentences[sentence].start
     return bool(spots) and all(_NOT_A_TARGET_BEFORE.search(doc.text[max(floor, m.span.start - 24):m.span.start].lower())
                                or _near_a_named_place(doc, mentions, m.span.start)
+                               or _BEARING_OF.search(doc.text, max(floor, m.span.start - 60), m.span.start)
                                or _FROM_IN.search(doc.text[max(floor, m.span.start - 60):m.span.start]) for m in spots)
 
 
