@@ -141,6 +141,11 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         ref = times[sentence]
         if ref is not None:
             return ref
+        back = _days_back(doc.sentences[sentence].text)
+        if back is not None:  # "A day earlier, bombs hit X": a day before the attack told just before
+            told = [e for e in events if e.type == "attack" and e.sentence < sentence and e.time and e.time.value]
+            anchor = max(told, key=lambda e: e.sentence).time.value if told else main_date
+            return TimeRef(anchor - timedelta(days=back), "") if anchor else TimeRef(None, "")
         if _DIFFERENT_EVENT.search(doc.sentences[sentence].text):
             return TimeRef(None, "")
         if place is not None:
@@ -506,11 +511,12 @@ def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, flo
     if m is None:
         return False
     cut = ref.start - len(m.group(0))
-    return any(x.span.end == cut and x.entity.category == "place" and x.entity.feature_type not in ("region", "water")
+    ends = {cut, cut + len(m.group(1) or "")}  # the head noun may belong to the town's name ("Pazigyi village")
+    return any(x.span.end in ends and x.entity.category == "place" and x.entity.feature_type not in ("region", "water")
                for x in mentions)
 
 
-_LOCATIVE_GAP = re.compile(r"(?:\s+(?:village|town|city|camp|settlement))?(?:(?:,\s*|\s+)(?:both\s+|all\s+)?(?:in|of)\s+"
+_LOCATIVE_GAP = re.compile(r"(\s+(?:village|town|city|camp|settlement))?(?:(?:,\s*|\s+)(?:both\s+|all\s+)?(?:in|of)\s+"
                            r"(?:the\s+)?(?:[A-Z][\w-]*(?:'s|\u2019s)\s+)?|,\s*)$")
 _SINCE_START = re.compile(r"\bsince\s+(?:then|the\s+(?:start|beginning|outbreak)\b|the\s+war\b|the\s+full-scale)|"
                           r"\bhave\s+since\s+been\b", re.I)
@@ -592,6 +598,8 @@ def _place_dates(doc: Doc, mentions: list[Mention], times: list[TimeRef | None])
         if ref is None or ref.value is None or not is_attackish(s.text) or _DIFFERENT_EVENT.search(s.text):
             continue
         for r in place_refs(doc, mentions, s.index):
+            if r.entity.feature_type == "region" and _locates_another_place(doc, mentions, r, s.start):
+                continue  # "Majdal Shams, in the Golan Heights, on July 27" dates the town, not the region
             out.setdefault(r.entity.iri, ref.value)
     return out
 
@@ -610,6 +618,19 @@ def _shifted(doc: Doc, offset: int, when: TimeRef | None) -> TimeRef | None:
         return TimeRef(None, m.group(0))  # "days after": a day we cannot tell
     step = timedelta(days=-1 if m.group(3).lower() == "after" else 1)
     return TimeRef(when.value + step, m.group(0))
+
+
+_DAYS_BACK = re.compile(r"^\W*(?:(a|one|two|three|four|five|six)\s+days?\s+(?:earlier|before)|"
+                        r"(?:on\s+)?the\s+(?:previous|preceding)\s+day|the\s+day\s+before)\b", re.I)
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _days_back(text: str) -> int | None:
+    """How many days before the last told attack a sentence opening 'A day earlier, ...' is set."""
+    m = _DAYS_BACK.match(text)
+    if m is None:
+        return None
+    return _SMALL_NUMBERS[m.group(1).lower()] if m.group(1) else 1
 
 
 def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], focus: Entity | None) -> date | None:
