@@ -41,7 +41,8 @@ _ATTACK_CUE = re.compile(
     r"killed|killing|wounded|injured|died|dead|destroyed|fired\s+(?:at|on|toward|towards|into)|"
     rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
     rf"(?:launched|sent|aimed|fired)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
-    r"under\s+(?:[\w-]+\s+)?fire|"
+    r"under\s+(?:[\w-]+\s+)?fire|damage\s+to|exchanged\s+(?:[\w-]+\s+){0,2}?fire|"
+    rf"{_MUNITION}\s+(?:flew|flying|headed|heading)\s+(?:toward|towards)|"
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
 # words before a region or country that make it the target ("on the X region", "hit the X and Y regions")
@@ -75,7 +76,9 @@ _FUTURE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:next\s+(?:week|month|year)|tomorro
                            r"in\s+the\s+coming\s+(?:days|weeks|months))\b", re.I)
 _RATE = re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
                    r"\b(?:daily|monthly|weekly)\b", re.I)
-_DIFFERENT_EVENT = re.compile(r"\b(?:another|earlier|previous|last year|in 20\d\d)\b", re.I)
+# "another attack", "an earlier strike": a sentence about a different attack ("yet another figure" is not)
+_DIFFERENT_EVENT = re.compile(r"\banother\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|raids?|barrages?|assaults?|shelling|"
+                              r"bombing|bombardment)\b|\b(?:earlier|previous|last year|in 20\d\d)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b(?!\s+well\s+as)|"
                            r"\b(?:while|(?<!well\s)as(?!\s+well\b)|whereas|but|since|after|before|when|where)\b", re.I)
 _WEAPON_FAMILY = {
@@ -344,7 +347,7 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
         return False  # a sea is attacked only when fire is directed at it ("fired toward shipping in the Red Sea")
     if ref.entity.feature_type == "district" and not _is_raion(doc, ref):
         return False
-    if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, sentence)):
+    if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, sentence, ref.entity)):
         return False  # a site inside a named settlement: the settlement is the attacked place
     clause = _clause_of(clauses, ref.start)
     in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
@@ -430,7 +433,9 @@ _MODIFIER = re.compile(r"(?:\b[a-z]+-(?:occupied|held|controlled|administered|ru
 _FRONTED_REGION = re.compile(r"(?:\s+(?:region|oblast|province))?,")
 _LOCAL_FRAME = re.compile(r"\b(?:in|on|at|into|toward|towards|against|along|hit|struck|targeted|attacked|shelled|bombed|pounded|"
                           r"pounding|bombing|shelling|striking|hitting)\s+(?:the\s+)?$|"
-                          r"\b(?:areas?|parts?|outskirts|positions|targets|sites)\s+(?:of|in|across)\s+(?:the\s+)?$")
+                          r"\b(?:areas?|parts?|outskirts|positions|targets|sites)\s+(?:of|in|across)\s+(?:the\s+)?$|"
+                          r"\bdamage\s+to\s+(?:the\s+)?$|"
+                          r"\b(?:target|ship|vessel|tanker|carrier|base|site)s?,\s+(?:the\s+)?$")
 # what stands between a frame and its place without changing it: "at northern Israel", "hit the capital Sanaa",
 # "in the coastal city of Acre", "the border town of Khiam"
 _DESCRIPTION = re.compile(r"(?:\b(?!the\b|an?\b|in\b|on\b|at\b)[a-z-]+\s+){0,2}"
@@ -564,11 +569,22 @@ def _named_at(mentions: list[Mention], ref: PlaceRef) -> bool:
     return any(m.span.start == ref.start and m.kind in ("name", "alias") for m in mentions)
 
 
-def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int) -> bool:
-    """Whether this or the previous sentence names a town (a named site there is part of that town's attack)."""
+def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int, site: Entity) -> bool:
+    """Whether the site lies in a named town: the text locates it there ("the X hospital in Beersheba"), or this or
+    the previous sentence names a town that is not only a reference point ("the X base near Tel Aviv")."""
     filed = dateline_end(doc.text)
-    return any(m.sentence in (sentence, sentence - 1) and m.entity.category == "place" and m.kind != "metonym"
-               and m.entity.feature_type in ("city", "") and m.span.start >= filed for m in mentions)
+    towns = [m for m in mentions if m.entity.category == "place" and m.kind != "metonym" and m.entity.feature_type in ("city", "")
+             and m.span.start >= filed]
+    for m in mentions:
+        if m.entity.iri == site.iri:
+            at = _SITE_IN.match(doc.text, m.span.end)
+            if at and any(t.span.start == at.end() for t in towns):
+                return True
+    return any(m.sentence in (sentence, sentence - 1) and not _NEAR.search(doc.text, max(0, m.span.start - 40), m.span.start)
+               for m in towns)
+
+
+_SITE_IN = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?")
 
 
 def _has_specific_place(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
