@@ -96,3 +96,39 @@ def test_a_day_earlier_dates_a_background_attack():
     got = attacked(text)
     assert got["Pazigyi"] == {date(2024, 3, 12)}
     assert got["Falam"] == {date(2024, 3, 11)}
+
+
+# ------------------------------------------------------------------------------------------- sites
+def test_site_located_in_a_town_elsewhere_belongs_to_the_town():
+    text = ("A missile struck the Soroka Medical Center in Beersheba on Wednesday. "
+            "Staff said the hospital had been evacuated. "
+            "Its director said a direct hit on the Soroka Medical Center had wrecked one ward.")
+    got = attacked(text)
+    assert "Beersheba" in got and "Soroka Medical Center" not in got
+
+
+def test_site_near_a_reference_town_is_the_target():
+    got = attacked("Drones flew toward the main target, the Glilot base near Tel Aviv, on Wednesday.")
+    assert "Glilot base" in got and "Tel Aviv" not in got
+
+
+def test_ships_in_apposition_to_an_attacked_noun():
+    got = attacked("Two of the missiles hit merchant ships, the True Confidence and the MSC Sky II, on Wednesday.")
+    assert {"True Confidence", "MSC Sky II"} <= set(got)
+
+
+def test_exchanged_fire_along_a_line():
+    got = attacked("Along the Line of Control, the two armies exchanged heavy artillery fire through the night.")
+    assert got.get("Line of Control") == {THURSDAY}
+
+
+def test_yet_another_figure_is_not_another_attack():
+    got = attacked("Rockets hit Beersheba on Wednesday, killing two people. Sirens sounded for an hour. "
+                   "Later the group gave yet another figure for "
+                   "the drones fired at the Glilot base.", published=date(2024, 3, 15))
+    assert got.get("Glilot base") == {date(2024, 3, 13)}
+
+
+def test_damage_to_names_an_attack():
+    got = attacked("A ballistic missile caused light damage to homes in Arad on Wednesday.")
+    assert "Arad" in got
