@@ -744,8 +744,9 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
             if _HYPOTHETICAL.search(doc.text[window:at]) or _FUTURE_AFTER.match(doc.text, at + len(cue.group(0))) \
                     or not _has_object(doc, mentions, s.index, cue):
                 continue
-            if made_until >= 0 and not (_VERB_CUE.match(cue.group(0)) and at >= made_until - 1):
-                break  # one event per sentence, unless a later verb takes a new party ("and later spoke with Y")
+            if made_until >= 0 and not ((_VERB_CUE.match(cue.group(0)) or _COORDINATED.search(s.text, 0, cue.start()))
+                                        and at >= made_until - 1):
+                break  # one event per sentence, unless a later verb or a coordinated call takes new parties
             scope = _cue_scope(doc, mentions, s.index, found, k, clauses)
             if scope is None:
                 continue  # a meeting that was struck is a target, not an event of its own
@@ -755,7 +756,10 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
             parts = _cue_parties(doc, mentions, s.index, cue, at, a, b, country_counts, by_iri, widen=made_until < 0)
             definite = re.search(r"\b[Tt]he\s+(?:\w+\s+)?$", doc.text[max(s.start, at - 20):at]) and not re.search(
                 r"\b(?:last|previous|first|next|earlier|new|latest)\b", doc.text[max(s.start, at - 20):at], re.I)
-            if definite and not re.search(r"\b(?:with|between)\b", doc.text[at:b]):
+            nxt = _next_cue_start(s, found, k)
+            if definite and not re.search(r"\b(?:with|between)\b", doc.text[at:min(b, nxt)]):
+                if nxt < b and re.search(r"\b(?:with|between)\b", doc.text[nxt:b]):
+                    continue  # "The meeting followed a call between A and B": the later cue has the parties
                 if not out:
                     continue  # "wrecking the negotiations": talks known to the reader, not an event told here
                 if not parts:
@@ -783,6 +787,8 @@ def _next_cue_start(s: Sentence, found: list[re.Match[str]], k: int) -> int:
     return s.start + found[k + 1].start() if k + 1 < len(found) else s.end
 
 
+# "a call between A and B and a call between C and D": the second call is an event of its own
+_COORDINATED = re.compile(r"\band\s+(?:(?:a|an|the|another)\s+(?:\w+\s+)?)?$")
 _NEEDS_OBJECT = re.compile(r"^(?:meets?|received|hosted)$", re.I)
 
 
@@ -811,7 +817,7 @@ def _cue_scope(doc: Doc, mentions: list[Mention], sentence: int, found: list[re.
     if tail:  # "..., hosted by X": the host takes part
         nxt = doc.text.find(",", tail.end(), s.end)
         b = nxt if nxt >= 0 else s.end
-    if k + 1 < len(found) and re.search(r"\band\s+(?:a|an|the|another)\s+(?:\w+\s+)?$", s.text[:found[k + 1].start()]):
+    if k + 1 < len(found) and _COORDINATED.search(s.text, 0, found[k + 1].start()):
         b = min(b, s.start + found[k + 1].start())  # "a call between A and B and a call between C and D"
     if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
         return None
@@ -831,6 +837,10 @@ def _cue_parties(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match
         when = _WHEN_CLAUSE.match(doc.text, b)
         if when:  # "a meeting in X, when A and B ...": the parties are in the next clause
             parts = _unique(parts + _parties(doc, mentions, sentence, when.end(), s.end, country_counts, by_iri))
+    if _VERB_CUE.match(cue.group(0)):
+        subject = _appositive_subject(doc, mentions, sentence, a, at)
+        if subject is not None and all(subject.iri != p.iri for p in parts):
+            parts = [subject] + parts  # "its negotiator, X, had informed A and B": X is a party
     if _VERB_CUE.match(cue.group(0)) and len(parts) < 2:
         subject = _subject(doc, mentions, sentence, at)
         if subject is not None and all(subject.iri != p.iri for p in parts):
@@ -838,6 +848,20 @@ def _cue_parties(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match
     if len(parts) < 2:
         parts = _unique(parts + _spokespeople(doc, mentions, sentence, s.start, s.end))
     return parts
+
+
+_AUXILIARIES = re.compile(r"\s*(?:(?:had|has|have|was|were|also|then|later|reportedly|separately|already|personally)\s+)*")
+
+
+def _appositive_subject(doc: Doc, mentions: list[Mention], sentence: int, a: int, at: int) -> Entity | None:
+    """The actor a comma cut off from its verb: 'its chief negotiator, X, had informed ...' -> X."""
+    if a <= 0 or doc.text[a - 1] != "," or not _AUXILIARIES.fullmatch(doc.text, a, at):
+        return None
+    for m in mentions:
+        if m.sentence == sentence and m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym" \
+                and not doc.in_quote(m.span.start) and doc.text[m.span.end:a - 1].strip() == "":
+            return m.entity
+    return None
 
 
 def _conversations(doc: Doc, mentions: list[Mention], sentence: int, parts: list[Entity], at: int, b: int) -> list[list[Entity]]:
