@@ -132,3 +132,20 @@ def test_yet_another_figure_is_not_another_attack():
 def test_damage_to_names_an_attack():
     got = attacked("A ballistic missile caused light damage to homes in Arad on Wednesday.")
     assert "Arad" in got
+
+
+# --------------------------------------------------------------------------------- communications
+def comms(text: str) -> list[set[str]]:
+    return [{p.label for p in e.participants} for e in read(text).events if e.type == "communication"]
+
+
+def test_coordinated_calls_after_a_definite_meeting_are_separate_events():
+    got = comms("The summit came after a phone call between Emmanuel Macron and Olaf Scholz in May and a call "
+                "between Antony Blinken and Wang Yi on Friday.")
+    assert {"Emmanuel Macron", "Olaf Scholz"} in got
+    assert any({"Antony Blinken", "Wang Yi"} <= g and "Emmanuel Macron" not in g for g in got)
+
+
+def test_appositive_subject_of_a_verb_cue_is_a_party():
+    got = comms("A Hamas official said the group's envoy, Khalil al-Hayya, had informed Qatar and Egypt of its reply.")
+    assert any({"Khalil al-Hayya", "Qatar", "Egypt"} <= g for g in got)
