@@ -196,6 +196,10 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
     for q in quantities:
         if _count_makes_attack(doc, mentions, q):
             q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end, q.span.start)
+        elif q.kind != "intercepted" and q.place is not None and q.place.feature_type == "district":
+            city = _quarter_city(doc, mentions, q.sentence, q.place)
+            if city is not None:  # "12 residents ... in the X neighbourhood of Y": an attack on Y
+                attack_at(city, q.sentence, q.span.start, q.span.end, q.span.start)
     # every other count belongs to the attack told in its sentence, else to the article's main attack
     main = next((i for i, e in enumerate(events) if e.type == "attack" and focus and e.places[0].iri == focus.iri), None)
     for q in quantities:
@@ -380,6 +384,22 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
         if not words.search(doc.text[clause[0]:clause[1]]):
             return False  # "wounded in the region" (an anaphor) repeats a toll; a named region with harm is hit
     return in_cue_clause or sentence_subject or is_heading
+
+
+_QUARTER_OF = re.compile(r"(?:\s+(?:neighbou?rhoods?|distri[ck]ts?|quarters?|areas?))?(?:\s+(?:of|in)\s+|,\s+)"
+                         r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?")
+
+
+def _quarter_city(doc: Doc, mentions: list[Mention], sentence: int, quarter: Entity) -> Entity | None:
+    """The city a sentence puts a quarter in ('the Sheikh Radwan neighbourhood of Gaza City')."""
+    cities = {m.span.start: m.entity for m in mentions if m.sentence == sentence and m.entity.category == "place"
+              and m.entity.feature_type in ("city", "") and m.kind in ("name", "alias")}
+    for m in mentions:
+        if m.sentence == sentence and m.entity.iri == quarter.iri:
+            gap = _QUARTER_OF.match(doc.text, m.span.end)
+            if gap and gap.end() in cities:
+                return cities[gap.end()]
+    return None
 
 
 def _count_makes_attack(doc: Doc, mentions: list[Mention], q: Quantity) -> bool:
