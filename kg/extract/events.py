@@ -41,7 +41,7 @@ _ATTACK_CUE = re.compile(
     r"killed|killing|wounded|injured|died|dead|destroyed|fired\s+(?:at|on|toward|towards|into)|"
     rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
     rf"(?:launched|sent|aimed|fired)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
-    r"under\s+(?:[\w-]+\s+)?fire|damage\s+to|exchanged\s+(?:[\w-]+\s+){0,2}?fire|"
+    r"under\s+(?:[\w-]+\s+)?fire|damage\s+to|to\s+(?:shell|bomb|pound)|exchanged\s+(?:[\w-]+\s+){0,2}?fire|"
     rf"{_MUNITION}\s+(?:flew|flying|headed|heading)\s+(?:toward|towards)|"
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
@@ -378,6 +378,7 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
         if not (item.framed and in_cue_clause and _REGION_TARGET.search(before)):
             return False
         if ref.entity.feature_type == "region" and _FRONTED_REGION.match(doc.text, ref.end) \
+                and not _ATTACK_CUE.search(doc.text[clause[0]:ref.start]) \
                 and any(ref.end < r.start < clause[1] for r in specific):
             return False  # "In the X region, drones hit the Y power plant": the plant is the target
         words = _STRIKE_WORD if _named_at(mentions, ref) else _STRIKE_VERB
