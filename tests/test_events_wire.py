@@ -149,3 +149,20 @@ def test_coordinated_calls_after_a_definite_meeting_are_separate_events():
 def test_appositive_subject_of_a_verb_cue_is_a_party():
     got = comms("A Hamas official said the group's envoy, Khalil al-Hayya, had informed Qatar and Egypt of its reply.")
     assert any({"Khalil al-Hayya", "Qatar", "Egypt"} <= g for g in got)
+
+
+def test_count_in_a_quarter_of_a_city_attacks_the_city():
+    got = attacked("Air strikes killed 40 people across the territory on Wednesday, "
+                   "after the talks ended, including 9 residents of a block in the Sheikh Radwan neighbourhood of Gaza City.")
+    assert "Gaza City" in got and "Sheikh Radwan" not in got
+
+
+def test_region_object_of_the_verb_stays_a_target_before_its_town():
+    got = attacked("Officials accused the army of continuing to shell civilian areas of Nagorno-Karabakh, "
+                   "including its main city, Stepanakert, on Wednesday.")
+    assert {"Nagorno-Karabakh", "Stepanakert"} <= set(got)
+
+
+def test_fronted_region_still_yields_to_its_town():
+    got = attacked("In the Donetsk region, drones hit Kostiantynivka on Wednesday.")
+    assert "Kostiantynivka" in got and "Donetsk region" not in got
