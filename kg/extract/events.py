@@ -191,7 +191,10 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
                     and x.ref.entity.feature_type not in ("region", "water") and x is not heading]
         for item in refs:
             if _attacked_ref(doc, mentions, s.index, item, heading, specific, clauses, cue_clauses):
-                attack_at(item.ref.entity, s.index, s.start, s.end, item.ref.start)
+                place = item.ref.entity
+                if place.feature_type == "site":
+                    place = _filed_town(doc, mentions, place, s.index, filed) or place
+                attack_at(place, s.index, s.start, s.end, item.ref.start)
     # attacks implied by counts of harm or launches at a place
     for q in quantities:
         if _count_makes_attack(doc, mentions, q):
@@ -603,6 +606,29 @@ def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int, site: Ent
                 return True
     return any(m.sentence in (sentence, sentence - 1) and not _NEAR.search(doc.text, max(0, m.span.start - 40), m.span.start)
                for m in towns)
+
+
+_SITE_LOCATOR = re.compile(r"\s*,?\s+(?:in|near|outside|off|at|on\s+the\s+edge\s+of|(?:north|south|east|west)\w*\s+of)\s+"
+                           r"(?:the\s+)?(?:[\w-]+\s+){0,2}?$")
+
+
+def _filed_town(doc: Doc, mentions: list[Mention], site: Entity, sentence: int, filed: int) -> Entity | None:
+    """The town a report was filed from, for a named site of that town's country the text locates nowhere else
+    ('CHERNIHIV, Ukraine - ... a missile came down at the theater's steps')."""
+    towns = _unique([m.entity for m in mentions if m.span.start < filed and m.entity.category == "place"
+                     and m.entity.feature_type in ("city", "") and _code(doc, m.entity)])
+    towns = [t for t in towns if not _code(doc, site) or _code(doc, t) == _code(doc, site)]
+    if len(towns) != 1 or any(m.sentence == sentence and m.entity.category == "place" and m.entity.iri != site.iri
+                              for m in mentions):
+        return None  # "In the Moscow region, drones tried to hit the X plant": the text places it
+    places = sorted(m.span.start for m in mentions if m.entity.category == "place" and m.entity.iri != site.iri)
+    for m in mentions:
+        if m.entity.iri != site.iri:
+            continue
+        k = bisect.bisect_left(places, m.span.end)
+        if k < len(places) and places[k] - m.span.end <= 40 and _SITE_LOCATOR.fullmatch(doc.text, m.span.end, places[k]):
+            return None  # "the X air base in the Negev", "the X base near Tel Aviv": located elsewhere
+    return towns[0]
 
 
 _SITE_IN = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?")
