@@ -151,6 +151,9 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
             return TimeRef(anchor - timedelta(days=back), "") if anchor else TimeRef(None, "")
         if _DIFFERENT_EVENT.search(doc.sentences[sentence].text):
             return TimeRef(None, "")
+        scene = _scene_date(doc, times, sentence)
+        if scene is not None:  # "On Saturday morning the square was full. At 11:30 a missile came down."
+            return scene
         if place is not None:
             if place_dates is None:
                 place_dates = _place_dates(doc, mentions, times)
@@ -694,6 +697,20 @@ def _days_back(text: str) -> int | None:
     if m is None:
         return None
     return _SMALL_NUMBERS[m.group(1).lower()] if m.group(1) else 1
+
+
+def _scene_date(doc: Doc, times: list[TimeRef | None], sentence: int) -> TimeRef | None:
+    """The day an earlier sentence of the same paragraph sets, when no sentence in between tells an attack."""
+    k = sentence - 1
+    while k >= 0 and "\n" not in doc.text[doc.sentences[k].end:doc.sentences[k + 1].start]:
+        prev = doc.sentences[k]
+        if is_attackish(prev.text) or _DIFFERENT_EVENT.search(prev.text):
+            return None
+        ref = times[k]
+        if ref is not None:
+            return TimeRef(ref.value, "") if ref.value else None
+        k -= 1
+    return None
 
 
 def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], focus: Entity | None) -> date | None:
