@@ -166,3 +166,24 @@ def test_region_object_of_the_verb_stays_a_target_before_its_town():
 def test_fronted_region_still_yields_to_its_town():
     got = attacked("In the Donetsk region, drones hit Kostiantynivka on Wednesday.")
     assert "Kostiantynivka" in got and "Donetsk region" not in got
+
+
+def test_site_in_a_report_filed_from_its_town():
+    text = ("PORT SUDAN \u2014 Officials met on Wednesday to discuss repairs.\n"
+            "Then drones targeted the Osman Digna Air Base, a warehouse and a fuel depot.")
+    got = attacked(text)
+    assert "Port Sudan" in got and "Osman Digna Air Base" not in got
+
+
+def test_site_located_elsewhere_is_not_moved_to_the_filing_town():
+    text = ("JERUSALEM \u2014 Officials spoke on Wednesday.\n"
+            "Then a missile caused damage at the Glilot base near Tel Aviv.")
+    got = attacked(text)
+    assert "Jerusalem" not in got
+
+
+def test_undated_attack_takes_the_day_its_paragraph_set():
+    text = ("On Tuesday morning the square outside the theatre was busy with families. It was a holiday. "
+            "At noon a ballistic missile struck Chernihiv, killing seven people.")
+    got = attacked(text)
+    assert got["Chernihiv"] == {date(2024, 3, 12)}
