@@ -10,9 +10,17 @@ attackers in the possessive ("Russia's attack on X"), title appositions and date
 A region is a target only where its sentence names nothing more specific in it ("Kurakhove in the
 Donetsk region" is one attack, on Kurakhove); a city quarter is part of its city's attack, a district
 named after its town ("the Bucha district") is a target of its own; a named site is one only away from
-a named town. A communication is a call, meeting, talks, mediation or summit with two or more parties,
+a named town (the filing town of the dateline when the text locates the site nowhere else); a count in a
+city quarter the text places in a city ("the X neighbourhood of Y") is an attack on the city. A frame reaches
+its place through a description ("hit the capital X", "fired at northern X", "shelled areas of X"); flag
+states ("the X-flagged tanker"), bearings ("southwest of the port of X") and places that open a sentence as
+its attacker ("X and Y have responded with strikes on Z") are not targets. An attack with no day of its own
+takes the day its paragraph set, or a day relative to the attack told before it ("A day earlier, ...").
+A communication is a call, meeting, talks, mediation or summit with two or more parties,
 including those named in the following sentences of the paragraph ("The delegation was led by X");
-proposed, planned or postponed talks are not events, nor is a hyphenated pair ("a Putin-Zelensky meeting").
+proposed, planned or postponed talks are not events, nor is a hyphenated pair ("a Putin-Zelensky meeting");
+coordinated calls ("a call between A and B and a call between C and D") are one event each, and an actor a
+comma cuts off from its verb ("its negotiator, X, had informed A") is a party.
 """
 from __future__ import annotations
 
