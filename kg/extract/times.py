@@ -36,8 +36,16 @@ _PATTERNS = [
     # "in late July", "In June": a month with no day dates nothing to the day
     ("month", re.compile(rf"\b(?:in|since|during|by|until)\s+(?:early\s+|late\s+|mid-?\s*)?{_MONTH}(?![a-z])(?!\s*\d)", re.I)),
 ]
-# "TEL AVIV, May 12 (Reuters) —": the dateline dates the report, not the event
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\u2019/-]+,[^\n\u2014\u2013]{0,40}?\s[\u2014\u2013-]{1,2}\s")
+# "TEL AVIV, May 12 (Reuters) —", "ISLAMABAD/NEW DELHI —", "KYIV (AP) -": the dateline says where and when
+# the report was filed, not where or when anything happened
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'\u2019-]+(?:[ /]+[A-Z][A-Z.'\u2019-]+)*(?:\s*\([^)\n]{1,30}\))?"
+                       r"(?:,[^\n\u2014\u2013]{0,40}?)?\s*(?:[\u2014\u2013]+|\s--?)\s")
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline that opens an article ends (0 when there is none)."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
 # "the toll rose to 31 on Friday": the day of the count, not of the attack
 _TOLL_RISE = re.compile(r"\b(?:toll|number of (?:people\s+)?(?:killed|dead|injured|wounded|victims))\b[^.;]{0,80}?"
                         r"\b(?:rose|risen|climbed|increased|grew|jumped)\s+to\s+(?:at\s+least\s+)?\d|"
