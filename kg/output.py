@@ -1,6 +1,7 @@
 """Write quads to a file whose extension picks the RDF format; the file appears whole or not at all."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Iterable
@@ -19,7 +20,8 @@ PREFIXES = {
     "ckg": "https://w3id.org/conflict-kg/ontology#", "kgk": "https://w3id.org/conflict-kg/kind/",
     "kgw": "https://w3id.org/conflict-kg/weapon/", "kga": "https://w3id.org/conflict-kg/actor/",
     "kgp": "https://w3id.org/conflict-kg/place/", "kgo": "https://w3id.org/conflict-kg/object/",
-    "art": "https://w3id.org/conflict-kg/article/", "gn": "https://sws.geonames.org/",
+    "art": "https://w3id.org/conflict-kg/article/", "geonames": "https://sws.geonames.org/",
+    "gn": "http://www.geonames.org/ontology#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "wd": "http://www.wikidata.org/entity/", "skos": "http://www.w3.org/2004/02/skos/core#",
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/", "oa": "http://www.w3.org/ns/oa#",
     "schema": "https://schema.org/", "dcterms": "http://purl.org/dc/terms/",
@@ -60,6 +62,9 @@ def write_dataset(quads: Iterable[ox.Quad], path: str | Path) -> int:
             if t not in seen:
                 seen.add(t)
                 items.append(t)
+    if fmt == ox.RdfFormat.JSON_LD:
+        atomic_write(path, lambda fh: fh.write(compact_jsonld(ox.serialize(items, format=fmt))))
+        return len(items)
     kwargs = {"prefixes": _prefixes_for(items)} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
     if fmt == ox.RdfFormat.RDF_XML:
         items = [_xml_safe(t) for t in items]
@@ -95,3 +100,66 @@ def _xml_safe(t: ox.Triple) -> ox.Triple:
         o = ox.Literal(value, language=o.language) if o.language else ox.Literal(value, datatype=o.datatype)
         return ox.Triple(t.subject, t.predicate, o)
     return t
+
+
+# JSON-LD: a compact @context (our properties and classes as bare words, the rest as prefix:name) so the
+# file is readable; it expands to exactly the statements oxigraph wrote in expanded form.
+VOCAB = PREFIXES["ckg"]
+TERMS = {"label": "http://www.w3.org/2000/01/rdf-schema#label",
+         "prefLabel": "http://www.w3.org/2004/02/skos/core#prefLabel"}
+CONTEXT = {"@vocab": VOCAB, **{k: v for k, v in PREFIXES.items() if k != "ckg"}, "ckg": VOCAB, **TERMS}
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*\Z")
+_TERM_IRIS = {v: k for k, v in TERMS.items()}
+_BY_LENGTH = sorted(((v, k) for k, v in PREFIXES.items()), key=lambda kv: -len(kv[0]))
+
+
+def _curie(iri: str) -> str:
+    for ns, prefix in _BY_LENGTH:
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _vocab(iri: str) -> str:
+    """A property or class IRI as the shortest key the context expands back to it."""
+    if iri in _TERM_IRIS:
+        return _TERM_IRIS[iri]
+    if iri.startswith(VOCAB):
+        local = iri[len(VOCAB):]
+        if _LOCAL.match(local) and local not in CONTEXT:
+            return local
+    return _curie(iri)
+
+
+def _value(v: dict):
+    if "@id" in v:
+        return {"@id": _curie(v["@id"])}
+    if "@type" in v:
+        return {"@value": v["@value"], "@type": _curie(v["@type"])}
+    if "@language" in v or not isinstance(v.get("@value"), str):
+        return v
+    return v["@value"]
+
+
+def _node(n: dict) -> dict:
+    out: dict = {}
+    for key, values in n.items():
+        if key == "@id":
+            out["@id"] = _curie(values)
+        elif key == "@graph":
+            out["@graph"] = [_node(m) for m in values]
+        elif key in ("@type", PREFIXES["rdf"] + "type") and all("@id" in v if isinstance(v, dict) else True for v in values):
+            types = [_vocab(v["@id"] if isinstance(v, dict) else v) for v in values]
+            out["@type"] = types[0] if len(types) == 1 else types
+        else:
+            vs = [_value(v) for v in values]
+            out[_vocab(key)] = vs[0] if len(vs) == 1 else vs
+    return out
+
+
+def compact_jsonld(expanded: bytes) -> bytes:
+    """Oxigraph's expanded JSON-LD, compacted with CONTEXT (named graphs kept as {"@id", "@graph"})."""
+    doc = json.loads(expanded)
+    nodes = doc if isinstance(doc, list) else doc.get("@graph", [doc])
+    return json.dumps({"@context": CONTEXT, "@graph": [_node(n) for n in nodes]}, ensure_ascii=False,
+                      indent=1).encode("utf-8")

@@ -30,6 +30,9 @@ DCT = "http://purl.org/dc/terms/"
 WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 WD = "http://www.wikidata.org/entity/"
 
+# schema.org type asserted on each entity, so consumers without a reasoner see it
+SCHEMA_CLASS = {"person": "Person", "organization": "Organization", "country": "Country", "place": "Place"}
+
 CATEGORY_CLASS = {"person": "Person", "organization": "Organization", "country": "Country", "place": "Place",
                   "weapon": "WeaponType"}
 EVENT_CLASS = {"attack": "Attack", "communication": "Communication", "statement": "Statement",
@@ -100,8 +103,8 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
                 w.described.add(iri)
                 w.add(iri, RDF + "type", CKG + "Sentence")
                 w.add(iri, OA + "hasSource", art)
-                w.add(iri, OA + "start", _typed(sent.start, "integer"))
-                w.add(iri, OA + "end", _typed(sent.end, "integer"))
+                w.add(iri, OA + "start", _typed(sent.start, "nonNegativeInteger"))
+                w.add(iri, OA + "end", _typed(sent.end, "nonNegativeInteger"))
                 w.add(iri, OA + "exact", _lit(sent.text))
             return iri
         return None
@@ -113,21 +116,45 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
             sentence = sentence_of(sp)
             if sentence:
                 w.add(iri, CKG + "sentence", sentence)
-            sel = f"{art}#char={sp.start},{sp.end}"
+            # two selectors, each its own node, that select the same text (Web Annotation 4.2)
+            pos = f"{art}#char={sp.start},{sp.end}"
+            quote = f"{iri}-quote"
             w.add(iri, RDF + "type", CKG + "Mention")
             w.add(iri, OA + "hasSource", art)
-            w.add(iri, OA + "hasSelector", sel)
-            w.add(sel, RDF + "type", OA + "TextPositionSelector")
-            w.add(sel, RDF + "type", OA + "TextQuoteSelector")
-            w.add(sel, OA + "start", _typed(sp.start, "integer"))
-            w.add(sel, OA + "end", _typed(sp.end, "integer"))
-            w.add(sel, OA + "exact", _lit(sp.text))
+            w.add(iri, OA + "hasSelector", pos)
+            w.add(iri, OA + "hasSelector", quote)
+            w.add(pos, RDF + "type", OA + "TextPositionSelector")
+            w.add(pos, OA + "start", _typed(sp.start, "nonNegativeInteger"))
+            w.add(pos, OA + "end", _typed(sp.end, "nonNegativeInteger"))
+            w.add(quote, RDF + "type", OA + "TextQuoteSelector")
+            w.add(quote, OA + "exact", _lit(sp.text))
+            # the annotation Web Annotation clients read: this span identifies its bodies
+            ann = f"{iri}-annotation"
+            w.add(ann, RDF + "type", OA + "Annotation")
+            w.add(ann, OA + "motivatedBy", OA + "identifying")
+            w.add(ann, OA + "hasTarget", iri)
         return iri
+
+    def evidence(node: str, sp: Span) -> None:
+        m = span(sp)
+        w.add(node, CKG + "evidence", m)
+        w.add(m + "-annotation", OA + "hasBody", node)
+
+    def claim(node: str, predicate: str, obj, claimant: Entity) -> None:
+        """Who holds a claim: a sem:View (an RDF reification, SEM's pattern) per claimed node."""
+        describe_entity(w, claimant)
+        v = f"{node}-view"
+        w.add(v, RDF + "type", SEM + "View")
+        w.add(v, RDF + "type", RDF + "Statement")
+        w.add(v, RDF + "subject", node)
+        w.add(v, RDF + "predicate", predicate)
+        w.add(v, RDF + "object", obj)
+        w.add(v, SEM + "accordingTo", claimant.iri)
 
     for m in x.mentions:
         describe_entity(w, m.entity)
         if m.kind in ("name", "alias", "metonym"):
-            w.add(m.entity.iri, CKG + "evidence", span(m.span))
+            evidence(m.entity.iri, m.span)
             if m.span.text != m.entity.label:
                 w.add(m.entity.iri, CKG + "surfaceForm", _lit(m.span.text))
     for i, e in enumerate(x.events):
@@ -136,7 +163,7 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         if e.subtype and e.subtype not in EVENT_CLASS.values():
             w.add(ev, RDF + "type", CKG + e.subtype)
         w.add(ev, CKG + "article", art)
-        w.add(ev, CKG + "evidence", span(e.span))
+        evidence(ev, e.span)
         w.add(ev, RDFS + "label", _lit(event_label(e)))
         for p in e.places:
             describe_entity(w, p)
@@ -156,21 +183,21 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
             if e.time.expression:
                 w.add(ev, CKG + "dateExpression", _lit(e.time.expression))
         if e.claimant:
-            describe_entity(w, e.claimant)
-            w.add(ev, SEM + "accordingTo", e.claimant.iri)
+            claim(ev, RDF + "type", CKG + EVENT_CLASS[e.type], e.claimant)
         for k, t in enumerate(e.targets):
             ti = f"{ev}-target-{k + 1}"
             w.add(ev, CKG + "target", ti)
             w.add(ti, RDF + "type", CKG + "Target")
             w.add(ti, RDFS + "label", _lit(t.label))
             w.add(ti, CKG + "article", art)
-            w.add(ti, CKG + "evidence", span(t.span))
+            evidence(ti, t.span)
             if t.owner:
                 describe_entity(w, t.owner)
                 w.add(ti, CKG + "owner", t.owner.iri)
             if t.object_iri:
                 w.add(ti, CKG + "objectType", t.object_iri)
                 w.add(t.object_iri, RDF + "type", CKG + "ObjectType")
+                w.add(t.object_iri, RDF + "type", SKOS + "Concept")
                 w.add(t.object_iri, SKOS + "prefLabel", _lit(lexicon.concepts[t.object_iri].label, "en"))
     for i, q in enumerate(x.quantities):
         qi = f"{art}#q-{i + 1}"
@@ -178,7 +205,7 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         w.add(qi, CKG + "kind", KGK + q.kind)
         w.add(qi, CKG + "value", _typed(q.value, "integer"))
         w.add(qi, CKG + "article", art)
-        w.add(qi, CKG + "evidence", span(q.span))
+        evidence(qi, q.span)
         label = f"{q.kind} {q.qualifier + ' ' if q.qualifier else ''}{q.value}"
         if q.qualifier:
             w.add(qi, CKG + "qualifier", _lit(q.qualifier))
@@ -192,14 +219,14 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         if q.object_iri:
             w.add(qi, CKG + "objectType", q.object_iri)
             w.add(q.object_iri, RDF + "type", CKG + "ObjectType")
+            w.add(q.object_iri, RDF + "type", SKOS + "Concept")
             w.add(q.object_iri, SKOS + "prefLabel", _lit(lexicon.concepts[q.object_iri].label, "en"))
         if q.place:
             describe_entity(w, q.place)
             w.add(qi, CKG + "place", q.place.iri)
             label += f" ({q.place.label})"
         if q.claimant:
-            describe_entity(w, q.claimant)
-            w.add(qi, SEM + "accordingTo", q.claimant.iri)
+            claim(qi, CKG + "value", _typed(q.value, "integer"), q.claimant)
         if q.subset_of is not None:
             w.add(qi, CKG + "subsetOf", f"{art}#q-{q.subset_of + 1}")
         w.add(qi, RDFS + "label", _lit(label))
@@ -209,18 +236,20 @@ def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
     for i, qt in enumerate(x.quotes):
         qi = f"{art}#quote-{i + 1}"
         w.add(qi, RDF + "type", CKG + "Quote")
+        w.add(qi, RDF + "type", SCHEMA + "Quotation")
         w.add(qi, CKG + "text", _lit(qt.text))
         w.add(qi, CKG + "article", art)
-        w.add(qi, CKG + "evidence", span(qt.span))
+        evidence(qi, qt.span)
         st = f"{art}#event-{n_events + i + 1}"
         w.add(st, RDF + "type", CKG + "Statement")
         w.add(st, CKG + "article", art)
         w.add(st, CKG + "quote", qi)
-        w.add(st, CKG + "evidence", span(qt.span))
+        evidence(st, qt.span)
         if qt.speaker:
             describe_entity(w, qt.speaker)
             w.add(qi, CKG + "speaker", qt.speaker.iri)
             w.add(st, CKG + "speaker", qt.speaker.iri)
+            claim(st, CKG + "quote", qi, qt.speaker)
             w.add(st, RDFS + "label", _lit(f"statement by {qt.speaker.label}"))
         else:
             w.add(st, RDFS + "label", _lit("statement"))
@@ -245,6 +274,10 @@ def describe_entity(w: _Writer, e: Entity) -> None:
         return
     w.described.add(e.iri)
     w.add(e.iri, RDF + "type", CKG + CATEGORY_CLASS[e.category])
+    if e.category in SCHEMA_CLASS:
+        w.add(e.iri, RDF + "type", SCHEMA + SCHEMA_CLASS[e.category])
+    else:
+        w.add(e.iri, RDF + "type", SKOS + "Concept")
     w.add(e.iri, SKOS + "prefLabel", _lit(e.label, "en"))
     w.add(e.iri, RDFS + "label", _lit(e.label, "en"))
     if e.wikidata:
@@ -271,6 +304,7 @@ def describe_entity(w: _Writer, e: Entity) -> None:
             if b not in w.described:
                 w.described.add(b)
                 w.add(b, RDF + "type", CKG + "WeaponType")
+                w.add(b, RDF + "type", SKOS + "Concept")
                 w.add(b, SKOS + "prefLabel", _lit(lex.concepts[b].label, "en"))
                 w.add(b, RDFS + "label", _lit(lex.concepts[b].label, "en"))
                 for bb in lex.concepts[b].broader:

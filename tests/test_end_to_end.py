@@ -59,7 +59,7 @@ def test_every_node_traces_to_its_sentence(seed_graph):
     text = open(__file__.replace("tests/test_end_to_end.py", "data/seed_kyiv_2025_07_04.txt"), encoding="utf-8").read()
     body = text.split("---\n", 2)[2]
     rows = run_query(load_graph(seed_graph), P + """SELECT ?start ?end ?exact WHERE {
-        ?m a ckg:Mention ; oa:hasSelector ?s . ?s oa:start ?start ; oa:end ?end ; oa:exact ?exact }""")
+        ?m a ckg:Mention ; oa:hasSelector ?s , ?t . ?s oa:start ?start ; oa:end ?end . ?t oa:exact ?exact }""")
     rows = [(int(r["start"].value), int(r["end"].value), r["exact"].value) for r in rows]
     assert len(rows) > 50
     assert all(body[a:b] == exact for a, b, exact in rows)

@@ -10,9 +10,17 @@ attackers in the possessive ("Russia's attack on X"), title appositions and date
 A region is a target only where its sentence names nothing more specific in it ("Kurakhove in the
 Donetsk region" is one attack, on Kurakhove); a city quarter is part of its city's attack, a district
 named after its town ("the Bucha district") is a target of its own; a named site is one only away from
-a named town. A communication is a call, meeting, talks, mediation or summit with two or more parties,
+a named town (the filing town of the dateline when the text locates the site nowhere else); a count in a
+city quarter the text places in a city ("the X neighbourhood of Y") is an attack on the city. A frame reaches
+its place through a description ("hit the capital X", "fired at northern X", "shelled areas of X"); flag
+states ("the X-flagged tanker"), bearings ("southwest of the port of X") and places that open a sentence as
+its attacker ("X and Y have responded with strikes on Z") are not targets. An attack with no day of its own
+takes the day its paragraph set, or a day relative to the attack told before it ("A day earlier, ...").
+A communication is a call, meeting, talks, mediation or summit with two or more parties,
 including those named in the following sentences of the paragraph ("The delegation was led by X");
-proposed, planned or postponed talks are not events, nor is a hyphenated pair ("a Putin-Zelensky meeting").
+proposed, planned or postponed talks are not events, nor is a hyphenated pair ("a Putin-Zelensky meeting");
+coordinated calls ("a call between A and B and a call between C and D") are one event each, and an actor a
+comma cuts off from its verb ("its negotiator, X, had informed A") is a party.
 """
 from __future__ import annotations
 
@@ -30,6 +38,7 @@ from .doc import Doc
 from . import cues
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
+from .times import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
 _MUNITION = (r"(?:missiles?|rockets?|drones?|shells?|bombs?|projectiles?|munitions?|UAVs?|Shaheds?|Kalibrs?|Iskanders?|"
@@ -40,12 +49,15 @@ _ATTACK_CUE = re.compile(
     r"killed|killing|wounded|injured|died|dead|destroyed|fired\s+(?:at|on|toward|towards|into)|"
     rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
     rf"(?:launched|sent|aimed|fired)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
-    r"under\s+(?:[\w-]+\s+)?fire|"
+    r"under\s+(?:[\w-]+\s+)?fire|damage\s+to|to\s+(?:shell|bomb|pound)|exchanged\s+(?:[\w-]+\s+){0,2}?fire|"
+    rf"{_MUNITION}\s+(?:flew|flying|headed|heading)\s+(?:toward|towards)|"
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
 # words before a region or country that make it the target ("on the X region", "hit the X and Y regions")
 _REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
-                            r"\b(?:hit|struck|targeted|attacked|shelled|bombed|pounded)\s+(?:the\s+)?$|"
+                            r"\b(?:hit|struck|targeted|attacked|shelled|bombed|pounded|hitting|striking|targeting|attacking|"
+                            r"shelling|bombing|pounding)\s+(?:the\s+)?$|"
+                            r"\b(?:areas?|parts?|outskirts|positions|targets|sites|towns|villages)\s+(?:of|in|across)\s+(?:the\s+)?$|"
                             r"\b(?:shelling|bombardment|bombing|strikes?|attacks?|raids?)\s+(?:of|on)\s+(?:the\s+)?$", re.I)
 # a named region is attacked when its clause strikes or harms; an anaphor ("in the region") only when it strikes
 _STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|targets?|debris|wreckage|"
@@ -72,7 +84,9 @@ _FUTURE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:next\s+(?:week|month|year)|tomorro
                            r"in\s+the\s+coming\s+(?:days|weeks|months))\b", re.I)
 _RATE = re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
                    r"\b(?:daily|monthly|weekly)\b", re.I)
-_DIFFERENT_EVENT = re.compile(r"\b(?:another|earlier|previous|last year|in 20\d\d)\b", re.I)
+# "another attack", "an earlier strike": a sentence about a different attack ("yet another figure" is not)
+_DIFFERENT_EVENT = re.compile(r"\banother\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|raids?|barrages?|assaults?|shelling|"
+                              r"bombing|bombardment)\b|\b(?:earlier|previous|last year|in 20\d\d)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b(?!\s+well\s+as)|"
                            r"\b(?:while|(?<!well\s)as(?!\s+well\b)|whereas|but|since|after|before|when|where)\b", re.I)
 _WEAPON_FAMILY = {
@@ -138,8 +152,16 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         ref = times[sentence]
         if ref is not None:
             return ref
+        back = _days_back(doc.sentences[sentence].text)
+        if back is not None:  # "A day earlier, bombs hit X": a day before the attack told just before
+            told = [e for e in events if e.type == "attack" and e.sentence < sentence and e.time and e.time.value]
+            anchor = max(told, key=lambda e: e.sentence).time.value if told else main_date
+            return TimeRef(anchor - timedelta(days=back), "") if anchor else TimeRef(None, "")
         if _DIFFERENT_EVENT.search(doc.sentences[sentence].text):
             return TimeRef(None, "")
+        scene = _scene_date(doc, times, sentence)
+        if scene is not None:  # "On Saturday morning the square was full. At 11:30 a missile came down."
+            return scene
         if place is not None:
             if place_dates is None:
                 place_dates = _place_dates(doc, mentions, times)
@@ -166,6 +188,7 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         attacks[key] = len(events) - 1
         return attacks[key]
 
+    filed = dateline_end(doc.text)  # "TEL AVIV, May 12 —": where the report was filed is no target
     # attacks named by attack words
     for s in doc.sentences:
         if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text) or _is_cumulative(s.text):
@@ -173,17 +196,24 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         clauses = _clauses(doc, s.index)
         cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in _ATTACK_CUE.finditer(s.text)
                        if not doc.in_quote(s.start + m.start())}
-        refs = _listed_refs(doc, place_refs(doc, mentions, s.index))
+        refs = _listed_refs(doc, [r for r in place_refs(doc, mentions, s.index) if r.start >= filed])
         heading = _heading_ref(doc, refs, s.index)
         specific = [x.ref for x in refs if x.ref.entity.category == "place"
                     and x.ref.entity.feature_type not in ("region", "water") and x is not heading]
         for item in refs:
             if _attacked_ref(doc, mentions, s.index, item, heading, specific, clauses, cue_clauses):
-                attack_at(item.ref.entity, s.index, s.start, s.end, item.ref.start)
+                place = item.ref.entity
+                if place.feature_type == "site":
+                    place = _filed_town(doc, mentions, place, s.index, filed) or place
+                attack_at(place, s.index, s.start, s.end, item.ref.start)
     # attacks implied by counts of harm or launches at a place
     for q in quantities:
         if _count_makes_attack(doc, mentions, q):
             q.event = attack_at(q.place, q.sentence, q.span.start, q.span.end, q.span.start)
+        elif q.kind != "intercepted" and q.place is not None and q.place.feature_type == "district":
+            city = _quarter_city(doc, mentions, q.sentence, q.place)
+            if city is not None:  # "12 residents ... in the X neighbourhood of Y": an attack on Y
+                attack_at(city, q.sentence, q.span.start, q.span.end, q.span.start)
     # every other count belongs to the attack told in its sentence, else to the article's main attack
     main = next((i for i, e in enumerate(events) if e.type == "attack" and focus and e.places[0].iri == focus.iri), None)
     for q in quantities:
@@ -335,7 +365,7 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
         return False  # a sea is attacked only when fire is directed at it ("fired toward shipping in the Red Sea")
     if ref.entity.feature_type == "district" and not _is_raion(doc, ref):
         return False
-    if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, sentence)):
+    if ref.entity.feature_type == "site" and (not item.framed or _near_settlement(doc, mentions, sentence, ref.entity)):
         return False  # a site inside a named settlement: the settlement is the attacked place
     clause = _clause_of(clauses, ref.start)
     in_cue_clause = clause in cue_clauses and not _COMM_CUE.search(doc.text[clause[0]:clause[1]])
@@ -345,8 +375,15 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
     if re.search(r"\bover\s+(?:the\s+)?$", before) or _NOT_A_TARGET_BEFORE.search(before) or \
             _FROM_IN.search(doc.text[max(s.start, ref.start - 60):ref.start]) or _near_a_named_place(doc, mentions, ref.start):
         return False  # air defence "over" a place is an interception; "near X", "southwest of X" are bearings
+    if _HYPHEN_MODIFIER.match(doc.text, ref.end) or _BEARING_OF.search(doc.text, max(s.start, ref.start - 60), ref.start):
+        return False  # "the Barbados-flagged vessel", "50 miles southwest of the port of Aden"
+    if sentence_subject and _ACTS.match(doc.text, ref.end):
+        return False  # "Washington and London have responded with strikes on ...": the attackers
     if _is_possessive_attacker(doc, ref) or _owner_of_a_place(doc, mentions, ref):
         return False  # "Russia's drone attack on Kyiv": the attacker; "Iran's consulate in Damascus": Damascus
+    if ref.entity.category == "country" and not _named_at(mentions, ref) and not _ON_THE_COUNTRY.search(
+            doc.text[max(s.start, ref.start - 30):ref.start]):
+        return False
     if ref.entity.category == "country" or ref.entity.feature_type == "region":
         if ref.entity.feature_type == "region" and _locates_another_place(doc, mentions, ref, s.start):
             return False  # "Kurakhove in the Donetsk region": where the town is, not a second target
@@ -355,12 +392,29 @@ def _attacked_ref(doc: Doc, mentions: list[Mention], sentence: int, item: _Liste
         if not (item.framed and in_cue_clause and _REGION_TARGET.search(before)):
             return False
         if ref.entity.feature_type == "region" and _FRONTED_REGION.match(doc.text, ref.end) \
+                and not _ATTACK_CUE.search(doc.text[clause[0]:ref.start]) \
                 and any(ref.end < r.start < clause[1] for r in specific):
             return False  # "In the X region, drones hit the Y power plant": the plant is the target
         words = _STRIKE_WORD if _named_at(mentions, ref) else _STRIKE_VERB
         if not words.search(doc.text[clause[0]:clause[1]]):
             return False  # "wounded in the region" (an anaphor) repeats a toll; a named region with harm is hit
     return in_cue_clause or sentence_subject or is_heading
+
+
+_QUARTER_OF = re.compile(r"(?:\s+(?:neighbou?rhoods?|distri[ck]ts?|quarters?|areas?))?(?:\s+(?:of|in)\s+|,\s+)"
+                         r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?")
+
+
+def _quarter_city(doc: Doc, mentions: list[Mention], sentence: int, quarter: Entity) -> Entity | None:
+    """The city a sentence puts a quarter in ('the Sheikh Radwan neighbourhood of Gaza City')."""
+    cities = {m.span.start: m.entity for m in mentions if m.sentence == sentence and m.entity.category == "place"
+              and m.entity.feature_type in ("city", "") and m.kind in ("name", "alias")}
+    for m in mentions:
+        if m.sentence == sentence and m.entity.iri == quarter.iri:
+            gap = _QUARTER_OF.match(doc.text, m.span.end)
+            if gap and gap.end() in cities:
+                return cities[gap.end()]
+    return None
 
 
 def _count_makes_attack(doc: Doc, mentions: list[Mention], q: Quantity) -> bool:
@@ -370,6 +424,11 @@ def _count_makes_attack(doc: Doc, mentions: list[Mention], q: Quantity) -> bool:
     text = doc.sentences[q.sentence].text
     if _RATE.search(text) or _is_cumulative(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
         return False
+    filed = dateline_end(doc.text)
+    if all(m.span.start < filed for m in mentions if m.entity.iri == q.place.iri and m.sentence == q.sentence) and all(
+            m.span.start < filed for m in mentions if m.entity.iri == q.place.iri and m.sentence != q.sentence
+            and not _only_a_reference(doc, mentions, m.sentence, q.place)):
+        return False  # a count given the city the report was filed from, which the text never calls hit
     if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
             _only_a_reference(doc, mentions, m.sentence, q.place) or _is_cumulative(doc.sentences[m.sentence].text)
             for m in mentions if m.entity.iri == q.place.iri):
@@ -392,6 +451,14 @@ class _Listed:
     before: str
 
 
+_HYPHEN_MODIFIER = re.compile(r"-(?:flagged|registered|owned|operated|based|made|built|backed|linked|bound)\b", re.I)
+_BEARING_OF = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|"
+                         r"south-east|south-west)\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?(?:port|city|town|village|capital|"
+                         r"coast|island)\s+(?:of\s+)?$", re.I)
+# a place opening a sentence as the subject of an attack it carries out
+_ACTS = re.compile(r"(?:\s*(?:,|and)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)*\s+(?:(?:has|have|had|also|then|later)\s+)*"
+                   r"(?:responded|retaliated|launched|carried\s+out|conducted|fired|struck|hit|attacked|shelled|bombed|"
+                   r"pounded|targeted|sent)\b(?!\s+by\b)")
 _WATER_TARGET = re.compile(r"\b(?:fired|launched|aimed|directed)\b[^.;]{0,60}?\b(?:toward|towards|at|into)\s+(?:the\s+)?"
                            r"(?:[\w-]+\s+){0,3}?(?:in\s+the\s+)?(?:(?:southern|northern|eastern|western|central)\s+)?$", re.I)
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or|as\s+well\s+as))\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?$", re.I)
@@ -399,8 +466,24 @@ _MODIFIER = re.compile(r"(?:\b[a-z]+-(?:occupied|held|controlled|administered|ru
                        r"\b(?:bulk\s+carrier|(?:oil\s+|chemical\s+)?tanker|cargo\s+ship|container\s+ship|merchant\s+ship|"
                        r"vessel|freighter|ship|destroyer|warship)\s+)$")
 _FRONTED_REGION = re.compile(r"(?:\s+(?:region|oblast|province))?,")
-_LOCAL_FRAME = re.compile(r"\b(?:in|on|at|into|toward|towards|against|hit|struck|targeted|attacked|shelled|bombed|pounded|"
-                          r"pounding|bombing|shelling|striking|hitting)\s+(?:the\s+)?$")
+_LOCAL_FRAME = re.compile(r"\b(?:in|on|at|into|toward|towards|against|along|hit|struck|targeted|attacked|shelled|bombed|pounded|"
+                          r"pounding|bombing|shelling|striking|hitting)\s+(?:the\s+)?$|"
+                          r"\b(?:areas?|parts?|outskirts|positions|targets|sites)\s+(?:of|in|across)\s+(?:the\s+)?$|"
+                          r"\bdamage\s+to\s+(?:the\s+)?$|"
+                          r"\b(?:target|ship|vessel|tanker|carrier|base|site)s?,\s+(?:the\s+)?$")
+# what stands between a frame and its place without changing it: "at northern Israel", "hit the capital Sanaa",
+# "in the coastal city of Acre", "the border town of Khiam"
+_DESCRIPTION = re.compile(r"(?:\b(?!the\b|an?\b|in\b|on\b|at\b)[a-z-]+\s+){0,2}"
+                          r"\b(?:capital|city|town|village|port|hub|settlement|camp)(?:\s+of)?\s+$")
+# fire aimed at part of a country names the country ("launching rockets at northern Israel"); "a plant in central
+# Russia" only locates the plant
+_AIMED_AT_PART = re.compile(r"\b(at|on|into|toward|towards|against|across|hit|struck|pounded|pounding|striking|targeting|"
+                            r"targeted|attacked|attacking)\s+(?:the\s+)?(?:northern|southern|eastern|western|central|"
+                            r"north|south|east|west|north-?eastern|north-?western|south-?eastern|south-?western)\s+$")
+# an anaphoric country ("the country") is attacked only when fire is put on it ("strikes across the country"),
+# not when it locates something ("the only airport in the country")
+_ON_THE_COUNTRY = re.compile(r"\b(?:on|against|across|into|toward|towards|throughout|hit|struck|targeted|attacked|shelled|"
+                             r"bombed|pounded|pounding|striking|targeting)\s+(?:the\s+)?$", re.I)
 
 
 def _listed_refs(doc: Doc, refs: list[PlaceRef]) -> list[_Listed]:
@@ -412,6 +495,7 @@ def _listed_refs(doc: Doc, refs: list[PlaceRef]) -> list[_Listed]:
         before = doc.text[max(floor, r.start - 24):r.start].lower()
         before = re.sub(r"[a-z]+(?:'s|\u2019s)\s+$", "", before)  # "in Russia's Bryansk region"
         before = _MODIFIER.sub("", before)  # "bombed rebel-held Idlib", "struck the bulk carrier X"
+        before = _AIMED_AT_PART.sub(r"\1 ", _DESCRIPTION.sub("", before))
         framed = r.framed or bool(_LOCAL_FRAME.search(before))
         if out and _LIST_GAP.fullmatch(doc.text[out[-1].ref.end:r.start]) and out[-1].ref.end <= r.start:
             out.append(_Listed(r, out[-1].framed or framed, out[-1].before))
@@ -467,11 +551,12 @@ def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, flo
     if m is None:
         return False
     cut = ref.start - len(m.group(0))
-    return any(x.span.end == cut and x.entity.category == "place" and x.entity.feature_type not in ("region", "water")
+    ends = {cut, cut + len(m.group(1) or "")}  # the head noun may belong to the town's name ("Pazigyi village")
+    return any(x.span.end in ends and x.entity.category == "place" and x.entity.feature_type not in ("region", "water")
                for x in mentions)
 
 
-_LOCATIVE_GAP = re.compile(r"(?:\s+(?:village|town|city|camp|settlement))?(?:(?:,\s*|\s+)(?:both\s+|all\s+)?(?:in|of)\s+"
+_LOCATIVE_GAP = re.compile(r"(\s+(?:village|town|city|camp|settlement))?(?:(?:,\s*|\s+)(?:both\s+|all\s+)?(?:in|of)\s+"
                            r"(?:the\s+)?(?:[A-Z][\w-]*(?:'s|\u2019s)\s+)?|,\s*)$")
 _SINCE_START = re.compile(r"\bsince\s+(?:then|the\s+(?:start|beginning|outbreak)\b|the\s+war\b|the\s+full-scale)|"
                           r"\bhave\s+since\s+been\b", re.I)
@@ -501,6 +586,7 @@ def _only_a_reference(doc: Doc, mentions: list[Mention], sentence: int, place: E
     floor = doc.sentences[sentence].start
     return bool(spots) and all(_NOT_A_TARGET_BEFORE.search(doc.text[max(floor, m.span.start - 24):m.span.start].lower())
                                or _near_a_named_place(doc, mentions, m.span.start)
+                               or _BEARING_OF.search(doc.text, max(floor, m.span.start - 60), m.span.start)
                                or _FROM_IN.search(doc.text[max(floor, m.span.start - 60):m.span.start]) for m in spots)
 
 
@@ -518,10 +604,45 @@ def _named_at(mentions: list[Mention], ref: PlaceRef) -> bool:
     return any(m.span.start == ref.start and m.kind in ("name", "alias") for m in mentions)
 
 
-def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int) -> bool:
-    """Whether this or the previous sentence names a town (a named site there is part of that town's attack)."""
-    return any(m.sentence in (sentence, sentence - 1) and m.entity.category == "place" and m.kind != "metonym"
-               and m.entity.feature_type in ("city", "") for m in mentions)
+def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int, site: Entity) -> bool:
+    """Whether the site lies in a named town: the text locates it there ("the X hospital in Beersheba"), or this or
+    the previous sentence names a town that is not only a reference point ("the X base near Tel Aviv")."""
+    filed = dateline_end(doc.text)
+    towns = [m for m in mentions if m.entity.category == "place" and m.kind != "metonym" and m.entity.feature_type in ("city", "")
+             and m.span.start >= filed]
+    for m in mentions:
+        if m.entity.iri == site.iri:
+            at = _SITE_IN.match(doc.text, m.span.end)
+            if at and any(t.span.start == at.end() for t in towns):
+                return True
+    return any(m.sentence in (sentence, sentence - 1) and not _NEAR.search(doc.text, max(0, m.span.start - 40), m.span.start)
+               for m in towns)
+
+
+_SITE_LOCATOR = re.compile(r"\s*,?\s+(?:in|near|outside|off|at|on\s+the\s+edge\s+of|(?:north|south|east|west)\w*\s+of)\s+"
+                           r"(?:the\s+)?(?:[\w-]+\s+){0,2}?$")
+
+
+def _filed_town(doc: Doc, mentions: list[Mention], site: Entity, sentence: int, filed: int) -> Entity | None:
+    """The town a report was filed from, for a named site of that town's country the text locates nowhere else
+    ('CHERNIHIV, Ukraine - ... a missile came down at the theater's steps')."""
+    towns = _unique([m.entity for m in mentions if m.span.start < filed and m.entity.category == "place"
+                     and m.entity.feature_type in ("city", "") and _code(doc, m.entity)])
+    towns = [t for t in towns if not _code(doc, site) or _code(doc, t) == _code(doc, site)]
+    if len(towns) != 1 or any(m.sentence == sentence and m.entity.category == "place" and m.entity.iri != site.iri
+                              for m in mentions):
+        return None  # "In the Moscow region, drones tried to hit the X plant": the text places it
+    places = sorted(m.span.start for m in mentions if m.entity.category == "place" and m.entity.iri != site.iri)
+    for m in mentions:
+        if m.entity.iri != site.iri:
+            continue
+        k = bisect.bisect_left(places, m.span.end)
+        if k < len(places) and places[k] - m.span.end <= 40 and _SITE_LOCATOR.fullmatch(doc.text, m.span.end, places[k]):
+            return None  # "the X air base in the Negev", "the X base near Tel Aviv": located elsewhere
+    return towns[0]
+
+
+_SITE_IN = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?")
 
 
 def _has_specific_place(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
@@ -551,6 +672,8 @@ def _place_dates(doc: Doc, mentions: list[Mention], times: list[TimeRef | None])
         if ref is None or ref.value is None or not is_attackish(s.text) or _DIFFERENT_EVENT.search(s.text):
             continue
         for r in place_refs(doc, mentions, s.index):
+            if r.entity.feature_type == "region" and _locates_another_place(doc, mentions, r, s.start):
+                continue  # "Majdal Shams, in the Golan Heights, on July 27" dates the town, not the region
             out.setdefault(r.entity.iri, ref.value)
     return out
 
@@ -569,6 +692,33 @@ def _shifted(doc: Doc, offset: int, when: TimeRef | None) -> TimeRef | None:
         return TimeRef(None, m.group(0))  # "days after": a day we cannot tell
     step = timedelta(days=-1 if m.group(3).lower() == "after" else 1)
     return TimeRef(when.value + step, m.group(0))
+
+
+_DAYS_BACK = re.compile(r"^\W*(?:(a|one|two|three|four|five|six)\s+days?\s+(?:earlier|before)|"
+                        r"(?:on\s+)?the\s+(?:previous|preceding)\s+day|the\s+day\s+before)\b", re.I)
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _days_back(text: str) -> int | None:
+    """How many days before the last told attack a sentence opening 'A day earlier, ...' is set."""
+    m = _DAYS_BACK.match(text)
+    if m is None:
+        return None
+    return _SMALL_NUMBERS[m.group(1).lower()] if m.group(1) else 1
+
+
+def _scene_date(doc: Doc, times: list[TimeRef | None], sentence: int) -> TimeRef | None:
+    """The day an earlier sentence of the same paragraph sets, when no sentence in between tells an attack."""
+    k = sentence - 1
+    while k >= 0 and "\n" not in doc.text[doc.sentences[k].end:doc.sentences[k + 1].start]:
+        prev = doc.sentences[k]
+        if is_attackish(prev.text) or _DIFFERENT_EVENT.search(prev.text):
+            return None
+        ref = times[k]
+        if ref is not None:
+            return TimeRef(ref.value, "") if ref.value else None
+        k -= 1
+    return None
 
 
 def _main_date(doc: Doc, mentions: list[Mention], times: list[TimeRef | None], focus: Entity | None) -> date | None:
@@ -666,8 +816,9 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
             if _HYPOTHETICAL.search(doc.text[window:at]) or _FUTURE_AFTER.match(doc.text, at + len(cue.group(0))) \
                     or not _has_object(doc, mentions, s.index, cue):
                 continue
-            if made_until >= 0 and not (_VERB_CUE.match(cue.group(0)) and at >= made_until - 1):
-                break  # one event per sentence, unless a later verb takes a new party ("and later spoke with Y")
+            if made_until >= 0 and not ((_VERB_CUE.match(cue.group(0)) or _COORDINATED.search(s.text, 0, cue.start()))
+                                        and at >= made_until - 1):
+                break  # one event per sentence, unless a later verb or a coordinated call takes new parties
             scope = _cue_scope(doc, mentions, s.index, found, k, clauses)
             if scope is None:
                 continue  # a meeting that was struck is a target, not an event of its own
@@ -677,7 +828,10 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
             parts = _cue_parties(doc, mentions, s.index, cue, at, a, b, country_counts, by_iri, widen=made_until < 0)
             definite = re.search(r"\b[Tt]he\s+(?:\w+\s+)?$", doc.text[max(s.start, at - 20):at]) and not re.search(
                 r"\b(?:last|previous|first|next|earlier|new|latest)\b", doc.text[max(s.start, at - 20):at], re.I)
-            if definite and not re.search(r"\b(?:with|between)\b", doc.text[at:b]):
+            nxt = _next_cue_start(s, found, k)
+            if definite and not re.search(r"\b(?:with|between)\b", doc.text[at:min(b, nxt)]):
+                if nxt < b and re.search(r"\b(?:with|between)\b", doc.text[nxt:b]):
+                    continue  # "The meeting followed a call between A and B": the later cue has the parties
                 if not out:
                     continue  # "wrecking the negotiations": talks known to the reader, not an event told here
                 if not parts:
@@ -705,6 +859,8 @@ def _next_cue_start(s: Sentence, found: list[re.Match[str]], k: int) -> int:
     return s.start + found[k + 1].start() if k + 1 < len(found) else s.end
 
 
+# "a call between A and B and a call between C and D": the second call is an event of its own
+_COORDINATED = re.compile(r"\band\s+(?:(?:a|an|the|another)\s+(?:\w+\s+)?)?$")
 _NEEDS_OBJECT = re.compile(r"^(?:meets?|received|hosted)$", re.I)
 
 
@@ -733,7 +889,7 @@ def _cue_scope(doc: Doc, mentions: list[Mention], sentence: int, found: list[re.
     if tail:  # "..., hosted by X": the host takes part
         nxt = doc.text.find(",", tail.end(), s.end)
         b = nxt if nxt >= 0 else s.end
-    if k + 1 < len(found) and re.search(r"\band\s+(?:a|an|the|another)\s+(?:\w+\s+)?$", s.text[:found[k + 1].start()]):
+    if k + 1 < len(found) and _COORDINATED.search(s.text, 0, found[k + 1].start()):
         b = min(b, s.start + found[k + 1].start())  # "a call between A and B and a call between C and D"
     if re.search(r"\b(?:hit|struck|targeted|attacked|bombed|shelled)\b", doc.text[a:at]):
         return None
@@ -753,6 +909,10 @@ def _cue_parties(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match
         when = _WHEN_CLAUSE.match(doc.text, b)
         if when:  # "a meeting in X, when A and B ...": the parties are in the next clause
             parts = _unique(parts + _parties(doc, mentions, sentence, when.end(), s.end, country_counts, by_iri))
+    if _VERB_CUE.match(cue.group(0)):
+        subject = _appositive_subject(doc, mentions, sentence, a, at)
+        if subject is not None and all(subject.iri != p.iri for p in parts):
+            parts = [subject] + parts  # "its negotiator, X, had informed A and B": X is a party
     if _VERB_CUE.match(cue.group(0)) and len(parts) < 2:
         subject = _subject(doc, mentions, sentence, at)
         if subject is not None and all(subject.iri != p.iri for p in parts):
@@ -760,6 +920,20 @@ def _cue_parties(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match
     if len(parts) < 2:
         parts = _unique(parts + _spokespeople(doc, mentions, sentence, s.start, s.end))
     return parts
+
+
+_AUXILIARIES = re.compile(r"\s*(?:(?:had|has|have|was|were|also|then|later|reportedly|separately|already|personally)\s+)*")
+
+
+def _appositive_subject(doc: Doc, mentions: list[Mention], sentence: int, a: int, at: int) -> Entity | None:
+    """The actor a comma cut off from its verb: 'its chief negotiator, X, had informed ...' -> X."""
+    if a <= 0 or doc.text[a - 1] != "," or not _AUXILIARIES.fullmatch(doc.text, a, at):
+        return None
+    for m in mentions:
+        if m.sentence == sentence and m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym" \
+                and not doc.in_quote(m.span.start) and doc.text[m.span.end:a - 1].strip() == "":
+            return m.entity
+    return None
 
 
 def _conversations(doc: Doc, mentions: list[Mention], sentence: int, parts: list[Entity], at: int, b: int) -> list[list[Entity]]:

@@ -36,8 +36,19 @@ _PATTERNS = [
     # "in late July", "In June": a month with no day dates nothing to the day
     ("month", re.compile(rf"\b(?:in|since|during|by|until)\s+(?:early\s+|late\s+|mid-?\s*)?{_MONTH}(?![a-z])(?!\s*\d)", re.I)),
 ]
-# "TEL AVIV, May 12 (Reuters) —": the dateline dates the report, not the event
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\u2019/-]+,[^\n\u2014\u2013]{0,40}?\s[\u2014\u2013-]{1,2}\s")
+# Every pattern above needs a digit, a month or weekday name, or one of these words; most sentences have
+# none, and one scan for them spares the thirteen pattern scans.
+_ANY_TIME_WORD = re.compile(rf"\d|night|yesterday|today|morning|evening|earlier|last|previous|\b{_MONTH}|{_WEEKDAY}", re.I)
+# "TEL AVIV, May 12 (Reuters) —", "ISLAMABAD/NEW DELHI —", "KYIV (AP) -": the dateline says where and when
+# the report was filed, not where or when anything happened
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'\u2019-]+(?:[ /]+[A-Z][A-Z.'\u2019-]+)*(?:\s*\([^)\n]{1,30}\))?"
+                       r"(?:,[^\n\u2014\u2013]{0,40}?)?\s*(?:[\u2014\u2013]+|\s--?)\s")
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline that opens an article ends (0 when there is none)."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
 # "the toll rose to 31 on Friday": the day of the count, not of the attack
 _TOLL_RISE = re.compile(r"\b(?:toll|number of (?:people\s+)?(?:killed|dead|injured|wounded|victims))\b[^.;]{0,80}?"
                         r"\b(?:rose|risen|climbed|increased|grew|jumped)\s+to\s+(?:at\s+least\s+)?\d|"
@@ -47,7 +58,14 @@ _TOLL_RISE = re.compile(r"\b(?:toll|number of (?:people\s+)?(?:killed|dead|injur
 _REFERENCE_EVENT = re.compile(r"\b(?:days|weeks|months|hours|a day|a week|a month)\s+(?:after|before)\b[^,;]*$|\bsince\b[^,;]*$", re.I)
 # "Saturday's drone strike", "the attack on Saturday": a day tied to an attack word is the attack's day
 _ATTACK_NOUN = r"(?:strikes?|attacks?|shelling|bombardment|bombing|raid|barrage|assault)"
-_REPORT_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS)) + r")\s*$", re.I)
+_LAST_WORD = re.compile(r"([A-Za-z]+)\s*$")
+
+
+def _reported_before(text: str, offset: int) -> bool:
+    """Is the word right before `offset` a reporting verb ("officials said on Saturday")?"""
+    m = _LAST_WORD.search(text, max(0, offset - 40), offset)
+    return bool(m) and m.group(1).lower() in cues.REPORTING_VERBS and (
+        m.start() == 0 or not text[m.start() - 1].isalnum())
 
 
 def _month(name: str) -> int:
@@ -70,12 +88,14 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
     A returned TimeRef with value None means the sentence names a time that is not one day
     (a month, 'earlier this year'): the event is dated but not to a day.
     """
+    if not _ANY_TIME_WORD.search(text):
+        return None
     found: list[tuple[int, str, re.Match[str]]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if kind == "weekday" and m.group(1) is None and text[max(0, m.start() - 1):m.start()].isalpha():
                 continue
-            if _REPORT_BEFORE.search(text[:m.start()]) and kind in {"weekday", "today", "yesterday"}:
+            if kind in {"weekday", "today", "yesterday"} and _reported_before(text, m.start()):
                 continue  # "officials said on Saturday" dates the report
             if any(a <= m.start() < b for a, _k, mm in found for b in [mm.end()]):
                 continue
