@@ -18,19 +18,6 @@ from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
 KGP = "https://w3id.org/conflict-kg/place/"
-# Nouns a weapon word can modify without naming a weapon ("jet fuel", "jet stream").
-_NOT_WEAPON_NOUNS = frozenset("fuel stream lag ski skis".split())
-# Nouns before which a supranational region names a job or a policy, not a place ("Middle East envoy").
-_ATTRIBUTIVE_NOUNS = frozenset("envoy envoys correspondent editor policy affairs expert analyst desk bureau".split())
-# Lower-case words inside a capitalised name ("Ministry of Health").
-_NAME_FUNCTION_WORDS = frozenset("of the for and".split())
-# Adjectives that may stand between a weapon's name and its head noun ("Tu-95 strategic bombers").
-_WEAPON_ADJECTIVES = frozenset("strategic heavy light tactical supersonic hypersonic subsonic".split())
-# Plural heads of named sites that share them: "Chornovola and Kruhova streets".
-_PLURAL_SITE_HEADS = {"streets": "Street", "avenues": "Avenue", "squares": "Square"}
-# Prepositions after which a capital is the city itself ("on" is left out: "pressure on Moscow").
-_PLACE_PREPS = frozenset({"in", "at", "near", "over", "toward", "towards", "outside", "around", "into", "inside",
-                          "across", "within", "throughout"})
 
 
 def slug(text: str) -> str:
@@ -119,7 +106,7 @@ class _Finder:
         """'the Oryol and Kaluga regions', 'the Ramenskoye, Kolomna and Domodedovo districts'."""
         toks, text = self.doc.tokens, self.doc.text
         for h, tok in enumerate(toks):
-            head = cues.PLACE_HEADS.get(tok.lower) or _PLURAL_SITE_HEADS.get(tok.lower)
+            head = cues.PLACE_HEADS.get(tok.lower) or cues.PLURAL_SITE_HEADS.get(tok.lower)
             if head is None or not tok.lower.endswith("s") or h < 3:
                 continue
             names_found: list[tuple[int, int]] = []
@@ -147,7 +134,7 @@ class _Finder:
                 continue
             for a, b in names_found:
                 name = " ".join(t.text for t in toks[a:b])
-                if tok.lower in _PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
+                if tok.lower in cues.PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
                     self.add(minted("place", f"{name} {head}", "site"), a, b)
                 else:
                     self.add(self.place_with_head(name, head, tok.lower), a, b)
@@ -202,14 +189,14 @@ class _Finder:
                 continue
             j, entry = best
             concept = lex.concepts[entry.iri]
-            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in {"on", "via", "to"}):
+            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in cues.PLATFORM_PREPS):
                 i += 1  # single letters ("X") only count where a platform is expected
                 continue
-            if concept.category == "weapon" and j < n and toks[j].lower in _NOT_WEAPON_NOUNS:
+            if concept.category == "weapon" and j < n and toks[j].lower in cues.NOT_WEAPON_NOUNS:
                 i = j  # "jet fuel", "jet stream": the word names no weapon here
                 continue
             if concept.category == "place" and not concept.country_code and j < n \
-                    and toks[j].lower in _ATTRIBUTIVE_NOUNS and self.doc.token_sentence[j] == self.doc.token_sentence[i]:
+                    and toks[j].lower in cues.ATTRIBUTIVE_NOUNS and self.doc.token_sentence[j] == self.doc.token_sentence[i]:
                 i = j  # "Middle East envoy", "Red Sea policy": a region as a label of a job or a policy
                 continue
             if concept.category == "person" and j == i + 1 and self.other_given_name(i):
@@ -304,7 +291,7 @@ class _Finder:
                     continue
                 if tuple(folded[i:j]) != key:
                     continue
-                if not all(t.is_title or t.lower in _NAME_FUNCTION_WORDS for t in toks[i:j]) and not self.reports(i, j):
+                if not all(t.is_title or t.lower in cues.NAME_FUNCTION_WORDS for t in toks[i:j]) and not self.reports(i, j):
                     continue
                 if any(not joins(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
                     continue
@@ -402,7 +389,7 @@ class _Finder:
         for a, b in zip(weapons, weapons[1:]):
             gap = self.doc.text[a.span.end:b.span.start].split()
             if id(a) in drop or a.entity.iri == b.entity.iri or len(gap) > 1 or a.sentence != b.sentence \
-                    or (gap and "-" not in gap[0] and gap[0].lower() not in _WEAPON_ADJECTIVES):
+                    or (gap and "-" not in gap[0] and gap[0].lower() not in cues.WEAPON_ADJECTIVES):
                 continue  # only "Tu-22M3 long-range bombers", "Scud ballistic missiles" are one weapon
             if b.entity.iri in ancestors(self.lex, a.entity.iri):
                 merged = Mention(a.entity, self.doc.span(a.span.start, b.span.end), a.sentence, a.kind)
@@ -452,25 +439,23 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
     if after is not None and after.lower == "s" and gap_after in ("'", "\u2019"):
         nxt = toks[j + 1] if j + 1 < len(toks) else None
         nxt2 = toks[j + 2] if j + 2 < len(toks) else None
-        if nxt2 is not None and nxt2.lower in {"administration", "council", "authorities", "mayor", "residents",
-                                               "district", "districts", "hospitals", "metro", "outskirts"}:
+        if nxt2 is not None and nxt2.lower in cues.CITY_POSSESSED:
             return False  # "Kyiv's military administration" is the city's
         return nxt is not None and nxt.lower in cues.METONYM_POSSESSED
-    if before is not None and before.lower in _PLACE_PREPS:
+    if before is not None and before.lower in cues.PLACE_PREPS:
         return False  # "rockets fired toward Jerusalem were shot down": the city is where, not who
     if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
         if after.lower in cues.AUXILIARIES:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is not None and (nxt.lower in cues.PASSIVE_ATTACK or nxt.lower in {"a", "an", "the", "home", "one"}):
+            if nxt is not None and (nxt.lower in cues.PASSIVE_ATTACK or nxt.lower in cues.COPULA_COMPLEMENTS):
                 return False
-            if nxt is not None and nxt.lower in {"been", "being"}:
+            if nxt is not None and nxt.lower in cues.BE_PARTICIPLES:
                 n2 = toks[j + 2] if j + 2 < len(toks) else None
                 return not (n2 is not None and n2.lower in cues.PASSIVE_ATTACK)
         return True
-    if before is not None and before.lower in {"against", "with", "between", "blamed", "accused", "blames", "accuses",
-                                               "urged", "warned", "told", "asked", "pressed", "criticised", "criticized"}:
+    if before is not None and before.lower in cues.METONYM_BEFORE:
         return True
-    if before is not None and before.lower == "on" and i >= 2 and toks[i - 2].lower in {"pressure", "sanctions", "demands", "call", "calls"}:
+    if before is not None and before.lower == "on" and i >= 2 and toks[i - 2].lower in cues.METONYM_ON_NOUNS:
         return True
     return False
 
