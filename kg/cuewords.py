@@ -33,7 +33,7 @@ CLASSES: dict[str, str] = {
     "non_person_word": "", "of_place_noun": "", "lower_site_head": "", "site_modifier": "", "lower_org_head": "optional",
     "body_verb": "", "place_body_modifier": "", "place_body_head": "", "unit_body_head": "", "body_unit": "",
     "title_continuation": "", "inverted_reporting_verb": "", "settlement_prep": "", "plural_site_head": "text",
-    "ship_prefix": "text",
+    "ship_prefix": "text", "site_phrase": "", "place_head_modifier": "", "naming_word": "",
 }
 # values some "text" classes may take
 _ALLOWED_VALUES: dict[str, frozenset[str]] = {
@@ -113,6 +113,9 @@ class Cues:
     settlement_preps: frozenset[str]
     plural_site_heads: dict[str, str]  # plural head -> the singular head a name gets
     ship_prefixes: dict[str, str]  # prefix -> "navy" (part of the name) or "merchant" (not part of it)
+    site_phrases: frozenset[str]
+    place_head_modifiers: frozenset[str]
+    naming_words: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,8 @@ def load_cues(path: Path | None = None) -> Cues:
         unit_body_heads=words("unit_body_head"), body_units=words("body_unit"),
         title_continuations=words("title_continuation"), inverted_reporting_verbs=words("inverted_reporting_verb"),
         settlement_preps=words("settlement_prep"), plural_site_heads=mapping("plural_site_head"),
-        ship_prefixes=mapping("ship_prefix"),
+        ship_prefixes=mapping("ship_prefix"), site_phrases=words("site_phrase"),
+        place_head_modifiers=words("place_head_modifier"), naming_words=words("naming_word"),
     )
 
 

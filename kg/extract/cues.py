@@ -77,6 +77,9 @@ INVERTED_REPORTING_VERBS = _CUES.inverted_reporting_verbs
 SETTLEMENT_PREPS = _CUES.settlement_preps
 PLURAL_SITE_HEADS = _CUES.plural_site_heads
 SHIP_PREFIXES = _CUES.ship_prefixes
+SITE_PHRASES = _CUES.site_phrases
+PLACE_HEAD_MODIFIERS = _CUES.place_head_modifiers
+NAMING_WORDS = _CUES.naming_words
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -202,6 +202,13 @@ class _Finder:
             if concept.category == "person" and j == i + 1 and self.other_given_name(i):
                 i += 1  # "Oleksii Kuleba" is not the Kuleba the lexicon knows by surname
                 continue
+            if concept.category == "place":
+                compound = self.hyphenated_town(i, j)
+                if compound is not None:  # "Oleksiivka-Druzhkivka" is a town of its own, not Druzhkivka
+                    a, b, town = compound
+                    self.add(entity_from_town(self.doc, town), a, b)
+                    i = b
+                    continue
             entity = self.concept_entity(entry.iri)
             kind = "name"
             capital_of = lex.capitals.get(normalize(" ".join(t.text for t in toks[i:j])))
@@ -211,6 +218,26 @@ class _Finder:
             if concept.category != "country":
                 self.possessor_country(i, j)
             i = j
+
+    def hyphenated_town(self, i: int, j: int) -> tuple[int, int, Town] | None:
+        """A known place hyphenated to another capitalised word ("Oleksiivka-Druzhkivka", "Kamianka-Dniprovska")
+        names a different town when the gazetteer knows the compound in the article's countries; pairs like
+        "Israel-Lebanon" are not towns and stay as they are."""
+        toks, text = self.doc.tokens, self.doc.text
+        sentence = self.doc.token_sentence[i]
+        spans = []
+        if i > 0 and text[toks[i - 1].end:toks[i].start] == "-" and toks[i - 1].is_title and not self.covered[i - 1] \
+                and self.doc.token_sentence[i - 1] == sentence:
+            spans.append((i - 1, j))
+        if j < len(toks) and text[toks[j - 1].end:toks[j].start] == "-" and toks[j].is_title \
+                and self.doc.token_sentence[j] == sentence:
+            spans.append((i, j + 1))
+        ctx = self.context_countries()
+        for a, b in spans:
+            town = self.doc.resources.gazetteer.best(text[toks[a].start:toks[b - 1].end], ctx)
+            if town is not None and town.country_code in ctx:
+                return a, b, town
+        return None
 
     def other_given_name(self, i: int) -> bool:
         """Is the known surname at token i preceded by a first name of its own (another person)?"""

@@ -22,6 +22,8 @@ _PARTICLES = cues.NAME_PARTICLES
 _APPOSITIVE_ORG = re.compile(rf"^,\s+(?:{cues.alternation(cues.ARTICLES)}|[A-Z][a-z]+['\u2019]s)\s+(?:[a-z-]+\s+){{0,3}}"
                              rf"(?:{cues.alternation(cues.ORG_APPOSITIVE_HEADS)})\b")
 _COMPANY_AFTER = re.compile(rf"^\s+(?:[a-z-]+\s+){{0,2}}(?:{cues.alternation(cues.COMPANY_NOUNS)})\b")
+_SITE_PHRASE_ENDS = frozenset(p.split()[-1] for p in cues.SITE_PHRASES)
+_SITE_PHRASE_MAX = max(len(p.split()) for p in cues.SITE_PHRASES)
 _MERCHANT_PREFIXES = frozenset(p for p, kind in cues.SHIP_PREFIXES.items() if kind == "merchant")
 _ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
 _AGE = re.compile(r"^,\s+(?:aged\s+)?\d{1,3},")
@@ -77,6 +79,19 @@ def _site_named_after_place(f: "_Finder", h: int) -> bool:
         return False
     f.add(minted("place", text[toks[a].start:tok.end], "site"), a, h + 1)
     return True
+
+
+def _site_phrase_length(f: "_Finder", h: int) -> int:
+    """How many words ending at token h form a site phrase ("medical center"), or 0."""
+    toks = f.doc.tokens
+    if toks[h].lower not in _SITE_PHRASE_ENDS:
+        return 0
+    for n in range(_SITE_PHRASE_MAX, 1, -1):
+        k = h - n + 1
+        if k > 0 and " ".join(t.lower for t in toks[k:h + 1]) in cues.SITE_PHRASES and f.free(k, h + 1) \
+                and all(joins(f.doc.text, toks[m - 1], toks[m]) for m in range(k + 1, h + 1)):
+            return n
+    return 0
 
 
 def ship_names(f: "_Finder") -> None:
@@ -164,11 +179,21 @@ def place_patterns(f: "_Finder") -> None:
         low = tok.lower
         if f.covered[h]:
             continue
-        # "the Belgorod region", "Kherson Oblast", "the Shevchenkivskyi district"
+        # "the Barzilai Medical Center", "the Amstor shopping centre": a site whose head would read as a body
+        n = _site_phrase_length(f, h)
+        if n:
+            a = _run_start(f, h - n + 1)
+            if a is not None:
+                f.add(minted("place", " ".join(t.text for t in toks[a:h + 1]), "site"), a, h + 1)
+                continue
+        # "the Belgorod region", "Kherson Oblast", "the Shevchenkivskyi district", "the Kashira city district"
         if low in cues.PLACE_HEADS and not low.endswith("s") and h > 0:
             a = _run_start(f, h)
+            end = h
+            if a is None and h > 1 and toks[h - 1].lower in cues.PLACE_HEAD_MODIFIERS and not f.covered[h - 1]:
+                a, end = _run_start(f, h - 1), h - 1
             if a is not None:
-                name = " ".join(t.text for t in toks[a:h])
+                name = " ".join(t.text for t in toks[a:end])
                 f.add(f.place_with_head(name, cues.PLACE_HEADS[low], low), a, h + 1)
                 continue
         # named sites: "Dolmabahce Palace", "Domodedovo airport", "Lukyanivska metro station"
@@ -315,7 +340,7 @@ def place_lists(f: "_Finder") -> None:
         bullet = re.match(r"[-\u2022*]\s+", text[line_start:s.start + 3]) if s.start - line_start <= 2 else None
         if bullet and rng.start < rng.stop:  # "- Siversk: three houses damaged."
             b = _list_item_end(f, rng.start, rng.stop, place_ends)
-            if b > rng.start and text[toks[b - 1].end:toks[b - 1].end + 1] in (":", ","):
+            if b > rng.start and text[toks[b - 1].end:toks[b - 1].end + 1] in (":", ",") and f.free(rng.start, b):
                 town = gaz.best(" ".join(t.text for t in toks[rng.start:b]), ctx)
                 if town and town.country_code in ctx:
                     f.add(entity_from_town(doc, town), rng.start, b)
@@ -478,6 +503,9 @@ def unknown_names(f: "_Finder") -> None:
                 if 2 <= len(words) <= 5 and _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS:
                     f.add(minted("organization", " ".join(words)), a, b)
                     continue
+            if _named_after_person_noun(f, a, b, rng.start) and all(w[:1].isalpha() for w in words):
+                f.add(minted("person", " ".join(words)), a, b)  # "a six-year-old girl named Sofiia"
+                continue
             # persons
             core = sum(fold(w) not in _PARTICLES for w in words)  # "bin", "al" do not lengthen a name
             if 2 <= core <= 4 and len(words) <= 7 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b) \
@@ -524,6 +552,15 @@ def _introduced_as_person(f: "_Finder", a: int) -> bool:
         prev = [m for m in f.mentions if m.span.end == toks[a - 2].end]
         return bool(prev) and prev[0].entity.category == "person" and prev[0].kind == "name"
     return False
+
+
+def _named_after_person_noun(f: "_Finder", a: int, b: int, start: int) -> bool:
+    """'a girl named Amal', 'a nurse called Rasha Nasser': a name given right after a noun for a person is a
+    person's, even a lone given name the lexicon does not know."""
+    toks = f.doc.tokens
+    if b - a > 4 or a < start + 2 or toks[a - 1].lower not in cues.NAMING_WORDS:
+        return False
+    return any(toks[k].lower in cues.APPOSED_PERSON_NOUNS for k in range(max(start, a - 4), a - 1))
 
 
 def _extend_of(f: "_Finder", b: int) -> int:
