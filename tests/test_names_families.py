@@ -104,3 +104,18 @@ def test_damaged_object_kinds_are_in_the_object_scheme():
                  "vehicle", "ship", "merchant ship", "petrol station", "water facility"):
         entries = lex.lookup(tuple(normalize(word).split()))
         assert any(lex.concepts[e.iri].category == "object" for e in entries), word
+
+
+def test_a_lower_case_body_after_according_to_is_named():
+    assert "Lebanese Health Ministry" in labels(
+        "Six people died in Tyre, according to the health ministry.", "organization")
+
+
+def test_the_territorys_body_belongs_to_the_place_named_before_it():
+    text = ("Envoys met in Cairo on Monday. At least 40 people were killed in Gaza, according to the "
+            "territory's health ministry.")
+    assert "Gaza Health Ministry" in labels(text, "organization")
+
+
+def test_a_lower_case_body_elsewhere_is_not_a_name():
+    assert labels("She visited the health ministry building in Tyre.", "organization") == set()

@@ -325,7 +325,7 @@ class _Finder:
                 country, start = self.country_before(i)
                 owner, j = self.country_after(j)  # "the Ministry of Health of Lebanon"
                 if country is None:
-                    country = owner or self.dominant_country(i)
+                    country = owner or self.possessive_anaphor(i) or self.dominant_country(i)
                 cc = self.lex.concepts[country].country_code if country else ""
                 chosen = [iri for iri in iris if self.lex.concepts[iri].country_code == cc]
                 if chosen:
@@ -345,6 +345,20 @@ class _Finder:
                     start is not None and m.span.start == toks[start].start) and m not in inside]
                 self.add(entity, start if start is not None else i, j)
 
+    def possessive_anaphor(self, i: int) -> str | None:
+        """'killed in Gaza, according to the territory's health ministry': a lower-case possessive noun before
+        a body points back to the last place named in the sentence, whose country owns the body."""
+        toks = self.doc.tokens
+        if i < 2 or toks[i - 1].lower != "s" or not toks[i - 2].text.islower() \
+                or self.doc.text[toks[i - 2].end:toks[i - 1].start] not in ("'", "\u2019"):
+            return None
+        start = toks[i - 2].start
+        for m in reversed(self.mentions):
+            if m.sentence == self.doc.token_sentence[i] and m.span.end <= start and m.entity.country_code \
+                    and m.entity.category in ("place", "country"):
+                return self.lex.countries_by_code.get(m.entity.country_code)
+        return None
+
     def country_after(self, j: int) -> tuple[str | None, int]:
         """A country named right after a body: 'of Ukraine', 'of the Russian Federation'. Returns it and
         where the whole name ends."""
@@ -358,11 +372,18 @@ class _Finder:
         return None, j
 
     def reports(self, i: int, j: int) -> bool:
-        """'the air force says', 'the defence ministry said': a body in lower case is a name only as the
-        subject of a reporting verb."""
+        """'the air force says', 'according to the enclave's health ministry': a body in lower case is a name
+        only as the source of a report, the subject of a reporting verb or the object of 'according to'."""
         toks = self.doc.tokens
-        return (i > 0 and toks[i - 1].lower == "the" and j < len(toks) and toks[j].lower in cues.REPORTING_VERBS
-                and self.doc.token_sentence[j] == self.doc.token_sentence[i])
+        if i > 0 and toks[i - 1].lower == "the" and j < len(toks) and toks[j].lower in cues.REPORTING_VERBS \
+                and self.doc.token_sentence[j] == self.doc.token_sentence[i]:
+            return True
+        k = i - 1
+        if k >= 2 and toks[k].lower == "s" and self.doc.text[toks[k - 1].end:toks[k].start] in ("'", "\u2019") \
+                and toks[k - 1].text.islower():
+            k -= 2  # "the territory's health ministry"
+        return (k >= 2 and toks[k].lower == "the" and toks[k - 1].lower == "to" and toks[k - 2].lower == "according"
+                and self.doc.token_sentence[k - 2] == self.doc.token_sentence[i])
 
     def country_before(self, i: int) -> tuple[str | None, int | None]:
         """A country or demonym right before token i ("Ukraine's", "Russian")."""
