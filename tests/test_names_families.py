@@ -119,3 +119,8 @@ def test_the_territorys_body_belongs_to_the_place_named_before_it():
 
 def test_a_lower_case_body_elsewhere_is_not_a_name():
     assert labels("She visited the health ministry building in Tyre.", "organization") == set()
+
+
+def test_a_community_named_after_a_known_town_is_a_place_but_a_faith_community_is_not():
+    assert "Andriivka community" in labels("Shells hit a farm in the Andriivka community overnight.", "place")
+    assert labels("Elders of the Druze community and the Alawite Community met in Kyiv.", "place") == {"Kyiv"}

@@ -137,17 +137,25 @@ class _Finder:
                 if tok.lower in cues.PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
                     self.add(minted("place", f"{name} {head}", "site"), a, b)
                 else:
-                    self.add(self.place_with_head(name, head, tok.lower), a, b)
+                    entity = self.place_with_head(name, head, tok.lower)
+                    if entity is not None:
+                        self.add(entity, a, b)
             self.covered[h] = True
 
-    def place_with_head(self, name: str, head: str, word: str = "") -> Entity:
-        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district
-        (a new township keeps that word: 'Paletwa township')."""
+    def place_with_head(self, name: str, head: str, word: str = "") -> Entity | None:
+        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district (a new
+        township keeps that word: 'Paletwa township'). A community ('the Andriivka community') must be named
+        after a town the gazetteer knows, since 'the Druze community' names people, not a place."""
         if head == "region":
             for entry in self.lex.lookup(tuple(normalize(name + " region").split())):
                 return self.concept_entity(entry.iri)
             cc = sorted(self.context_countries())[0] if len(self.context_countries()) == 1 else ""
             return minted("place", f"{name} region", "region", cc)
+        if head == "community":
+            town = self.doc.resources.gazetteer.best(name, self.context_countries())
+            if town is None or town.country_code not in self.context_countries():
+                return None
+            return minted("place", f"{name} community", "district")
         town = self.doc.resources.gazetteer.best(name, self.context_countries(), 20000)
         if town:  # "the Kolomna district" is named after its town; as a district it is not a separate target
             return dataclasses.replace(entity_from_town(self.doc, town), feature_type="district")

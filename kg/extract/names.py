@@ -192,9 +192,10 @@ def place_patterns(f: "_Finder") -> None:
             end = h
             if a is None and h > 1 and toks[h - 1].lower in cues.PLACE_HEAD_MODIFIERS and not f.covered[h - 1]:
                 a, end = _run_start(f, h - 1), h - 1
-            if a is not None:
-                name = " ".join(t.text for t in toks[a:end])
-                f.add(f.place_with_head(name, cues.PLACE_HEADS[low], low), a, h + 1)
+            entity = f.place_with_head(" ".join(t.text for t in toks[a:end]), cues.PLACE_HEADS[low], low) \
+                if a is not None else None
+            if entity is not None:
+                f.add(entity, a, h + 1)
                 continue
         # named sites: "Dolmabahce Palace", "Domodedovo airport", "Lukyanivska metro station"
         if low in cues.SITE_HEADS and h > 0:
