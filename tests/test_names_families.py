@@ -124,3 +124,9 @@ def test_a_lower_case_body_elsewhere_is_not_a_name():
 def test_a_community_named_after_a_known_town_is_a_place_but_a_faith_community_is_not():
     assert "Andriivka community" in labels("Shells hit a farm in the Andriivka community overnight.", "place")
     assert labels("Elders of the Druze community and the Alawite Community met in Kyiv.", "place") == {"Kyiv"}
+
+
+def test_camps_and_crossings_in_lower_case_are_sites_and_keep_arabic_particles():
+    spans = found("Shells hit the Tawila camp, and aid waited at the Umm Dafok crossing and the Bir al-Sabaa camp.")
+    assert spans["Tawila camp"] == spans["Umm Dafok crossing"] == spans["Bir al-Sabaa camp"] == {"place"}
+    assert "Bir al-Sabaa camp" in labels("Aid reached the Bir al-Sabaa camp.", "place")

@@ -205,7 +205,7 @@ def place_patterns(f: "_Finder") -> None:
             if a is not None and tok.is_title:
                 a = _through_connectors(f, a)
             if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in cues.LOWER_SITE_HEADS):
-                label = " ".join(t.text for t in toks[a:h + 1])
+                label = " ".join(text[toks[a].start:tok.end].split())  # keeps "Bab al-Hawa crossing" hyphenated
                 f.add(minted("place", label, "site"), a, h + 1)
             continue
         # "Pazigyi village", "the Dubove settlement": the settlement word after the name
@@ -420,9 +420,16 @@ def _run_start(f: "_Finder", h: int) -> int | None:
     """Start of the free capitalised run that ends right before token h."""
     toks, text = f.doc.tokens, f.doc.text
     a = h
-    while a > 0 and toks[a - 1].is_title and not f.covered[a - 1] and joins(text, toks[a - 1], toks[a]) \
-            and f.doc.token_sentence[a - 1] == f.doc.token_sentence[h] and toks[a - 1].lower not in cues.SENTENCE_START_WORDS:
-        a -= 1
+    while a > 0 and not f.covered[a - 1] and joins(text, toks[a - 1], toks[a]) \
+            and f.doc.token_sentence[a - 1] == f.doc.token_sentence[h]:
+        prev = toks[a - 1]
+        if prev.is_title and prev.lower not in cues.SENTENCE_START_WORDS:
+            a -= 1
+        elif a < h and prev.lower in _PARTICLES and a >= 2 and toks[a - 2].is_title and not f.covered[a - 2] \
+                and joins(text, toks[a - 2], prev) and toks[a - 2].lower not in cues.SENTENCE_START_WORDS:
+            a -= 2  # "Ain al-Hilweh camp", "Deir el-Ahmar hospital": a particle inside an Arabic name
+        else:
+            break
     return a if a < h else None
 
 
