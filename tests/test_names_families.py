@@ -130,3 +130,8 @@ def test_camps_and_crossings_in_lower_case_are_sites_and_keep_arabic_particles()
     spans = found("Shells hit the Tawila camp, and aid waited at the Umm Dafok crossing and the Bir al-Sabaa camp.")
     assert spans["Tawila camp"] == spans["Umm Dafok crossing"] == spans["Bir al-Sabaa camp"] == {"place"}
     assert "Bir al-Sabaa camp" in labels("Aid reached the Bir al-Sabaa camp.", "place")
+
+
+def test_towns_of_other_fronts_under_their_press_spellings():
+    text = "Clashes spread from Sweida to Qamishli, M23 took Minova, and shells fell on Kupiansk and Khuzaa."
+    assert {"Sweida", "Qamishli", "Minova", "Kupiansk", "Khuzaa"} <= labels(text, "place")
