@@ -180,7 +180,7 @@ def place_patterns(f: "_Finder") -> None:
         if f.covered[h]:
             continue
         # "the Barzilai Medical Center", "the Amstor shopping centre": a site whose head would read as a body
-        n = _site_phrase_length(f, h)
+        n = _site_phrase_length(f, h) if low in _SITE_PHRASE_ENDS else 0
         if n:
             a = _run_start(f, h - n + 1)
             if a is not None:
