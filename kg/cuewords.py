@@ -25,6 +25,19 @@ CLASSES: dict[str, str] = {
     "sentence_start": "", "name_particle": "", "unit": "", "person_noun": "", "count_kind": "kind",
     "phrasal": "regex", "phrasal_kind": "kind", "number_word": "int", "qualifier": "optional",
     "modifier_stop": "", "np_stop": "", "determiner": "", "not_target": "",
+    # the mention finder (kg/extract/mentions.py, names.py)
+    "not_weapon_noun": "", "attributive_noun": "", "name_function_word": "", "name_connector": "",
+    "weapon_adjective": "", "place_prep": "", "city_possessed": "", "copula_complement": "", "be_participle": "",
+    "metonym_before": "", "metonym_on_noun": "", "platform_prep": "", "article": "", "org_appositive_head": "",
+    "company_noun": "", "vessel": "", "person_appositive": "", "settlement_after": "", "apposed_person_noun": "",
+    "non_person_word": "", "of_place_noun": "", "lower_site_head": "", "site_modifier": "", "lower_org_head": "optional",
+    "body_verb": "", "place_body_modifier": "", "place_body_head": "", "unit_body_head": "", "body_unit": "",
+    "title_continuation": "", "inverted_reporting_verb": "", "settlement_prep": "", "plural_site_head": "text",
+    "ship_prefix": "text", "site_phrase": "", "place_head_modifier": "", "naming_word": "",
+}
+# values some "text" classes may take
+_ALLOWED_VALUES: dict[str, frozenset[str]] = {
+    "ship_prefix": frozenset({"navy", "merchant"}), "lower_org_head": frozenset({"", "subject"}),
 }
 _WORD = re.compile(r"[a-z0-9'\u2019-]+(?: [a-z0-9'\u2019-]+)*")
 
@@ -65,6 +78,44 @@ class Cues:
     np_stops: frozenset[str]
     determiners: frozenset[str]
     not_targets: frozenset[str]
+    # the mention finder
+    not_weapon_nouns: frozenset[str]
+    attributive_nouns: frozenset[str]
+    name_function_words: frozenset[str]
+    name_connectors: frozenset[str]
+    weapon_adjectives: frozenset[str]
+    place_preps: frozenset[str]
+    city_possessed: frozenset[str]
+    copula_complements: frozenset[str]
+    be_participles: frozenset[str]
+    metonym_before: frozenset[str]
+    metonym_on_nouns: frozenset[str]
+    platform_preps: frozenset[str]
+    articles: frozenset[str]
+    org_appositive_heads: frozenset[str]
+    company_nouns: frozenset[str]
+    vessels: frozenset[str]
+    person_appositives: frozenset[str]
+    settlement_after: frozenset[str]
+    apposed_person_nouns: frozenset[str]
+    non_person_words: frozenset[str]
+    of_place_nouns: frozenset[str]
+    lower_site_heads: frozenset[str]
+    site_modifiers: frozenset[str]
+    lower_org_heads: dict[str, str]  # head -> "" or "subject" (a body only before a body_verb)
+    body_verbs: frozenset[str]
+    place_body_modifiers: frozenset[str]
+    place_body_heads: frozenset[str]
+    unit_body_heads: frozenset[str]
+    body_units: frozenset[str]
+    title_continuations: frozenset[str]
+    inverted_reporting_verbs: frozenset[str]
+    settlement_preps: frozenset[str]
+    plural_site_heads: dict[str, str]  # plural head -> the singular head a name gets
+    ship_prefixes: dict[str, str]  # prefix -> "navy" (part of the name) or "merchant" (not part of it)
+    site_phrases: frozenset[str]
+    place_head_modifiers: frozenset[str]
+    naming_words: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -114,6 +165,8 @@ def read_rows(path: Path) -> dict[str, list[_Row]]:
         if not _WORD.fullmatch(word):
             raise CueFileError(f"{where}: {word!r} is not a lower-case word or phrase with single spaces")
         value = _parse_value(CLASSES[cls], fields[2] if len(fields) == 3 else None, where)
+        if cls in _ALLOWED_VALUES and value not in _ALLOWED_VALUES[cls]:
+            raise CueFileError(f"{where}: {value!r} is not one of {sorted(_ALLOWED_VALUES[cls])}")
         key = (cls, word, value) if CLASSES[cls] == "kind" else (cls, word)
         if key in seen:
             raise CueFileError(f"{where}: {word!r} is already listed in class {cls!r}")
@@ -168,6 +221,24 @@ def load_cues(path: Path | None = None) -> Cues:
         qualifiers=tuple((r.word, str(r.value)) for r in rows["qualifier"]),
         modifier_stops=words("modifier_stop"), np_stops=words("np_stop"), determiners=words("determiner"),
         not_targets=words("not_target"),
+        not_weapon_nouns=words("not_weapon_noun"), attributive_nouns=words("attributive_noun"),
+        name_function_words=words("name_function_word"), name_connectors=words("name_connector"),
+        weapon_adjectives=words("weapon_adjective"), place_preps=words("place_prep"),
+        city_possessed=words("city_possessed"), copula_complements=words("copula_complement"),
+        be_participles=words("be_participle"), metonym_before=words("metonym_before"),
+        metonym_on_nouns=words("metonym_on_noun"), platform_preps=words("platform_prep"), articles=words("article"),
+        org_appositive_heads=words("org_appositive_head"), company_nouns=words("company_noun"),
+        vessels=words("vessel"), person_appositives=words("person_appositive"),
+        settlement_after=words("settlement_after"), apposed_person_nouns=words("apposed_person_noun"),
+        non_person_words=words("non_person_word"), of_place_nouns=words("of_place_noun"),
+        lower_site_heads=words("lower_site_head"), site_modifiers=words("site_modifier"),
+        lower_org_heads=mapping("lower_org_head"), body_verbs=words("body_verb"),
+        place_body_modifiers=words("place_body_modifier"), place_body_heads=words("place_body_head"),
+        unit_body_heads=words("unit_body_head"), body_units=words("body_unit"),
+        title_continuations=words("title_continuation"), inverted_reporting_verbs=words("inverted_reporting_verb"),
+        settlement_preps=words("settlement_prep"), plural_site_heads=mapping("plural_site_head"),
+        ship_prefixes=mapping("ship_prefix"), site_phrases=words("site_phrase"),
+        place_head_modifiers=words("place_head_modifier"), naming_words=words("naming_word"),
     )
 
 

@@ -56,6 +56,27 @@ def test_public_names_keep_their_types():
     assert isinstance(cues.QUALIFIERS, list) and all(len(q) == 2 for q in cues.QUALIFIERS)
 
 
+def test_mention_finder_classes_are_exposed():
+    for name in ("NOT_WEAPON_NOUNS", "ATTRIBUTIVE_NOUNS", "NAME_FUNCTION_WORDS", "NAME_CONNECTORS", "WEAPON_ADJECTIVES",
+                 "PLACE_PREPS", "CITY_POSSESSED", "COPULA_COMPLEMENTS", "BE_PARTICIPLES", "METONYM_BEFORE",
+                 "METONYM_ON_NOUNS", "PLATFORM_PREPS", "ARTICLES", "ORG_APPOSITIVE_HEADS", "COMPANY_NOUNS",
+                 "VESSEL_WORDS", "PERSON_APPOSITIVES", "SETTLEMENT_AFTER", "APPOSED_PERSON_NOUNS", "NON_PERSON_WORDS",
+                 "OF_PLACE_NOUNS", "LOWER_SITE_HEADS", "SITE_MODIFIERS", "BODY_VERBS", "PLACE_BODY_MODIFIERS",
+                 "PLACE_BODY_HEADS", "UNIT_BODY_HEADS", "BODY_UNITS", "TITLE_CONTINUATIONS", "INVERTED_REPORTING_VERBS",
+                 "SETTLEMENT_PREPS"):
+        assert isinstance(getattr(cues, name), frozenset) and getattr(cues, name), name
+    assert cues.PLURAL_SITE_HEADS["streets"] == "Street"
+    assert cues.SHIP_PREFIXES["uss"] == "navy" and cues.SHIP_PREFIXES["mv"] == "merchant"
+    assert cues.LOWER_ORG_HEADS["military"] == "subject" and cues.LOWER_ORG_HEADS["ministry"] == ""
+
+
+def test_alternation_puts_phrases_before_their_first_word_and_accepts_either_apostrophe():
+    words = ["military", "military administration", "prosecutor's office"]
+    pattern = re.compile(f"(?:{cues.alternation(words)})")
+    assert pattern.match("military administration").group() == "military administration"
+    assert pattern.fullmatch("prosecutor\u2019s office") and pattern.fullmatch("prosecutor's office")
+
+
 def test_qualifiers_keep_order_and_may_have_no_value():
     phrases = [p for p, _ in cues.QUALIFIERS]
     assert phrases[0] == "at least" and ("over", "more than") in cues.QUALIFIERS
@@ -89,6 +110,8 @@ def test_added_line_is_picked_up(tmp_path):
     ("title ayatollah", "expected 'class<TAB>word"),
     ("title\tmayor", "already listed"),
     ("not_quote_verb\tshouted", "must also be listed as a reporting_verb"),
+    ("ship_prefix\thmas\tfishing", "is not one of"),
+    ("lower_org_head\tcoast guard\tobject", "is not one of"),
 ])
 def test_malformed_line_names_file_and_line(tmp_path, line, problem):
     path = _copy_with(tmp_path, line)

@@ -5,6 +5,9 @@ them the names the extractors import.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from ..cuewords import default_cues
 
 _CUES = default_cues()
@@ -39,3 +42,48 @@ STOP_MODIFIERS = _CUES.modifier_stops
 NP_STOP = _CUES.np_stops
 DETERMINERS = _CUES.determiners
 NOT_TARGET = _CUES.not_targets
+# the mention finder (kg/extract/mentions.py, names.py)
+NOT_WEAPON_NOUNS = _CUES.not_weapon_nouns
+ATTRIBUTIVE_NOUNS = _CUES.attributive_nouns
+NAME_FUNCTION_WORDS = _CUES.name_function_words
+NAME_CONNECTORS = _CUES.name_connectors
+WEAPON_ADJECTIVES = _CUES.weapon_adjectives
+PLACE_PREPS = _CUES.place_preps
+CITY_POSSESSED = _CUES.city_possessed
+COPULA_COMPLEMENTS = _CUES.copula_complements
+BE_PARTICIPLES = _CUES.be_participles
+METONYM_BEFORE = _CUES.metonym_before
+METONYM_ON_NOUNS = _CUES.metonym_on_nouns
+PLATFORM_PREPS = _CUES.platform_preps
+ARTICLES = _CUES.articles
+ORG_APPOSITIVE_HEADS = _CUES.org_appositive_heads
+COMPANY_NOUNS = _CUES.company_nouns
+VESSEL_WORDS = _CUES.vessels
+PERSON_APPOSITIVES = _CUES.person_appositives
+SETTLEMENT_AFTER = _CUES.settlement_after
+APPOSED_PERSON_NOUNS = _CUES.apposed_person_nouns
+NON_PERSON_WORDS = _CUES.non_person_words
+OF_PLACE_NOUNS = _CUES.of_place_nouns
+LOWER_SITE_HEADS = _CUES.lower_site_heads
+SITE_MODIFIERS = _CUES.site_modifiers
+LOWER_ORG_HEADS = _CUES.lower_org_heads
+BODY_VERBS = _CUES.body_verbs
+PLACE_BODY_MODIFIERS = _CUES.place_body_modifiers
+PLACE_BODY_HEADS = _CUES.place_body_heads
+UNIT_BODY_HEADS = _CUES.unit_body_heads
+BODY_UNITS = _CUES.body_units
+TITLE_CONTINUATIONS = _CUES.title_continuations
+INVERTED_REPORTING_VERBS = _CUES.inverted_reporting_verbs
+SETTLEMENT_PREPS = _CUES.settlement_preps
+PLURAL_SITE_HEADS = _CUES.plural_site_heads
+SHIP_PREFIXES = _CUES.ship_prefixes
+SITE_PHRASES = _CUES.site_phrases
+PLACE_HEAD_MODIFIERS = _CUES.place_head_modifiers
+NAMING_WORDS = _CUES.naming_words
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of cue words for patterns built at import time. Longest first, so a
+    phrase wins over its own first word ("military administration" before "military"); an apostrophe matches
+    the typographic one too."""
+    return "|".join(re.escape(w).replace("'", "['\u2019]") for w in sorted(words, key=lambda w: (-len(w), w)))

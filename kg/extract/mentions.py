@@ -19,19 +19,6 @@ from .doc import Doc
 
 KGA = "https://w3id.org/conflict-kg/actor/"
 KGP = "https://w3id.org/conflict-kg/place/"
-# Nouns a weapon word can modify without naming a weapon ("jet fuel", "jet stream").
-_NOT_WEAPON_NOUNS = frozenset("fuel stream lag ski skis".split())
-# Nouns before which a supranational region names a job or a policy, not a place ("Middle East envoy").
-_ATTRIBUTIVE_NOUNS = frozenset("envoy envoys correspondent editor policy affairs expert analyst desk bureau".split())
-# Lower-case words inside a capitalised name ("Ministry of Health").
-_NAME_FUNCTION_WORDS = frozenset("of the for and".split())
-# Adjectives that may stand between a weapon's name and its head noun ("Tu-95 strategic bombers").
-_WEAPON_ADJECTIVES = frozenset("strategic heavy light tactical supersonic hypersonic subsonic".split())
-# Plural heads of named sites that share them: "Chornovola and Kruhova streets".
-_PLURAL_SITE_HEADS = {"streets": "Street", "avenues": "Avenue", "squares": "Square"}
-# Prepositions after which a capital is the city itself ("on" is left out: "pressure on Moscow").
-_PLACE_PREPS = frozenset({"in", "at", "near", "over", "toward", "towards", "outside", "around", "into", "inside",
-                          "across", "within", "throughout"})
 
 
 def slug(text: str) -> str:
@@ -120,7 +107,7 @@ class _Finder:
         """'the Oryol and Kaluga regions', 'the Ramenskoye, Kolomna and Domodedovo districts'."""
         toks, text = self.doc.tokens, self.doc.text
         for h, tok in enumerate(toks):
-            head = cues.PLACE_HEADS.get(tok.lower) or _PLURAL_SITE_HEADS.get(tok.lower)
+            head = cues.PLACE_HEADS.get(tok.lower) or cues.PLURAL_SITE_HEADS.get(tok.lower)
             if head is None or not tok.lower.endswith("s") or h < 3:
                 continue
             names_found: list[tuple[int, int]] = []
@@ -148,20 +135,28 @@ class _Finder:
                 continue
             for a, b in names_found:
                 name = " ".join(t.text for t in toks[a:b])
-                if tok.lower in _PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
+                if tok.lower in cues.PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
                     self.add(minted("place", f"{name} {head}", "site"), a, b)
                 else:
-                    self.add(self.place_with_head(name, head, tok.lower), a, b)
+                    entity = self.place_with_head(name, head, tok.lower)
+                    if entity is not None:
+                        self.add(entity, a, b)
             self.covered[h] = True
 
-    def place_with_head(self, name: str, head: str, word: str = "") -> Entity:
-        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district
-        (a new township keeps that word: 'Paletwa township')."""
+    def place_with_head(self, name: str, head: str, word: str = "") -> Entity | None:
+        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district (a new
+        township keeps that word: 'Paletwa township'). A community ('the Andriivka community') must be named
+        after a town the gazetteer knows, since 'the Druze community' names people, not a place."""
         if head == "region":
             for entry in self.lex.lookup(tuple(normalize(name + " region").split())):
                 return self.concept_entity(entry.iri)
             cc = sorted(self.context_countries())[0] if len(self.context_countries()) == 1 else ""
             return minted("place", f"{name} region", "region", cc)
+        if head == "community":
+            town = self.doc.resources.gazetteer.best(name, self.context_countries())
+            if town is None or town.country_code not in self.context_countries():
+                return None
+            return minted("place", f"{name} community", "district")
         town = self.doc.resources.gazetteer.best(name, self.context_countries(), 20000)
         if town:  # "the Kolomna district" is named after its town; as a district it is not a separate target
             return dataclasses.replace(entity_from_town(self.doc, town), feature_type="district")
@@ -203,19 +198,26 @@ class _Finder:
                 continue
             j, entry = best
             concept = lex.concepts[entry.iri]
-            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in {"on", "via", "to"}):
+            if len(toks[i].text) == 1 and j == i + 1 and (i == 0 or toks[i - 1].lower not in cues.PLATFORM_PREPS):
                 i += 1  # single letters ("X") only count where a platform is expected
                 continue
-            if concept.category == "weapon" and j < n and toks[j].lower in _NOT_WEAPON_NOUNS:
+            if concept.category == "weapon" and j < n and toks[j].lower in cues.NOT_WEAPON_NOUNS:
                 i = j  # "jet fuel", "jet stream": the word names no weapon here
                 continue
             if concept.category == "place" and not concept.country_code and j < n \
-                    and toks[j].lower in _ATTRIBUTIVE_NOUNS and self.doc.token_sentence[j] == self.doc.token_sentence[i]:
+                    and toks[j].lower in cues.ATTRIBUTIVE_NOUNS and self.doc.token_sentence[j] == self.doc.token_sentence[i]:
                 i = j  # "Middle East envoy", "Red Sea policy": a region as a label of a job or a policy
                 continue
             if concept.category == "person" and j == i + 1 and self.other_given_name(i):
                 i += 1  # "Oleksii Kuleba" is not the Kuleba the lexicon knows by surname
                 continue
+            if concept.category == "place":
+                compound = self.hyphenated_town(i, j)
+                if compound is not None:  # "Oleksiivka-Druzhkivka" is a town of its own, not Druzhkivka
+                    a, b, town = compound
+                    self.add(entity_from_town(self.doc, town), a, b)
+                    i = b
+                    continue
             entity = self.concept_entity(entry.iri)
             kind = "name"
             capital_of = lex.capitals.get(normalize(" ".join(t.text for t in toks[i:j])))
@@ -225,6 +227,26 @@ class _Finder:
             if concept.category != "country":
                 self.possessor_country(i, j)
             i = j
+
+    def hyphenated_town(self, i: int, j: int) -> tuple[int, int, Town] | None:
+        """A known place hyphenated to another capitalised word ("Oleksiivka-Druzhkivka", "Kamianka-Dniprovska")
+        names a different town when the gazetteer knows the compound in the article's countries; pairs like
+        "Israel-Lebanon" are not towns and stay as they are."""
+        toks, text = self.doc.tokens, self.doc.text
+        sentence = self.doc.token_sentence[i]
+        spans = []
+        if i > 0 and text[toks[i - 1].end:toks[i].start] == "-" and toks[i - 1].is_title and not self.covered[i - 1] \
+                and self.doc.token_sentence[i - 1] == sentence:
+            spans.append((i - 1, j))
+        if j < len(toks) and text[toks[j - 1].end:toks[j].start] == "-" and toks[j].is_title \
+                and self.doc.token_sentence[j] == sentence:
+            spans.append((i, j + 1))
+        ctx = self.context_countries()
+        for a, b in spans:
+            town = self.doc.resources.gazetteer.best(text[toks[a].start:toks[b - 1].end], ctx)
+            if town is not None and town.country_code in ctx:
+                return a, b, town
+        return None
 
     def other_given_name(self, i: int) -> bool:
         """Is the known surname at token i preceded by a first name of its own (another person)?"""
@@ -305,14 +327,14 @@ class _Finder:
                     continue
                 if tuple(folded[i:j]) != key:
                     continue
-                if not all(t.is_title or t.lower in _NAME_FUNCTION_WORDS for t in toks[i:j]) and not self.reports(i, j):
+                if not all(t.is_title or t.lower in cues.NAME_FUNCTION_WORDS for t in toks[i:j]) and not self.reports(i, j):
                     continue
                 if any(not joins(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
                     continue
                 country, start = self.country_before(i)
                 owner, j = self.country_after(j)  # "the Ministry of Health of Lebanon"
                 if country is None:
-                    country = owner or self.dominant_country(i)
+                    country = owner or self.possessive_anaphor(i) or self.dominant_country(i)
                 cc = self.lex.concepts[country].country_code if country else ""
                 chosen = [iri for iri in iris if self.lex.concepts[iri].country_code == cc]
                 if chosen:
@@ -332,6 +354,20 @@ class _Finder:
                     start is not None and m.span.start == toks[start].start) and m not in inside]
                 self.add(entity, start if start is not None else i, j)
 
+    def possessive_anaphor(self, i: int) -> str | None:
+        """'killed in Gaza, according to the territory's health ministry': a lower-case possessive noun before
+        a body points back to the last place named in the sentence, whose country owns the body."""
+        toks = self.doc.tokens
+        if i < 2 or toks[i - 1].lower != "s" or not toks[i - 2].text.islower() \
+                or self.doc.text[toks[i - 2].end:toks[i - 1].start] not in ("'", "\u2019"):
+            return None
+        start = toks[i - 2].start
+        for m in reversed(self.mentions):
+            if m.sentence == self.doc.token_sentence[i] and m.span.end <= start and m.entity.country_code \
+                    and m.entity.category in ("place", "country"):
+                return self.lex.countries_by_code.get(m.entity.country_code)
+        return None
+
     def country_after(self, j: int) -> tuple[str | None, int]:
         """A country named right after a body: 'of Ukraine', 'of the Russian Federation'. Returns it and
         where the whole name ends."""
@@ -345,11 +381,18 @@ class _Finder:
         return None, j
 
     def reports(self, i: int, j: int) -> bool:
-        """'the air force says', 'the defence ministry said': a body in lower case is a name only as the
-        subject of a reporting verb."""
+        """'the air force says', 'according to the enclave's health ministry': a body in lower case is a name
+        only as the source of a report, the subject of a reporting verb or the object of 'according to'."""
         toks = self.doc.tokens
-        return (i > 0 and toks[i - 1].lower == "the" and j < len(toks) and toks[j].lower in cues.REPORTING_VERBS
-                and self.doc.token_sentence[j] == self.doc.token_sentence[i])
+        if i > 0 and toks[i - 1].lower == "the" and j < len(toks) and toks[j].lower in cues.REPORTING_VERBS \
+                and self.doc.token_sentence[j] == self.doc.token_sentence[i]:
+            return True
+        k = i - 1
+        if k >= 2 and toks[k].lower == "s" and self.doc.text[toks[k - 1].end:toks[k].start] in ("'", "\u2019") \
+                and toks[k - 1].text.islower():
+            k -= 2  # "the territory's health ministry"
+        return (k >= 2 and toks[k].lower == "the" and toks[k - 1].lower == "to" and toks[k - 2].lower == "according"
+                and self.doc.token_sentence[k - 2] == self.doc.token_sentence[i])
 
     def country_before(self, i: int) -> tuple[str | None, int | None]:
         """A country or demonym right before token i ("Ukraine's", "Russian")."""
@@ -403,7 +446,7 @@ class _Finder:
         for a, b in zip(weapons, weapons[1:]):
             gap = self.doc.text[a.span.end:b.span.start].split()
             if id(a) in drop or a.entity.iri == b.entity.iri or len(gap) > 1 or a.sentence != b.sentence \
-                    or (gap and "-" not in gap[0] and gap[0].lower() not in _WEAPON_ADJECTIVES):
+                    or (gap and "-" not in gap[0] and gap[0].lower() not in cues.WEAPON_ADJECTIVES):
                 continue  # only "Tu-22M3 long-range bombers", "Scud ballistic missiles" are one weapon
             if b.entity.iri in ancestors(self.lex, a.entity.iri):
                 merged = Mention(a.entity, self.doc.span(a.span.start, b.span.end), a.sentence, a.kind)
@@ -453,25 +496,23 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
     if after is not None and after.lower == "s" and gap_after in ("'", "\u2019"):
         nxt = toks[j + 1] if j + 1 < len(toks) else None
         nxt2 = toks[j + 2] if j + 2 < len(toks) else None
-        if nxt2 is not None and nxt2.lower in {"administration", "council", "authorities", "mayor", "residents",
-                                               "district", "districts", "hospitals", "metro", "outskirts"}:
+        if nxt2 is not None and nxt2.lower in cues.CITY_POSSESSED:
             return False  # "Kyiv's military administration" is the city's
         return nxt is not None and nxt.lower in cues.METONYM_POSSESSED
-    if before is not None and before.lower in _PLACE_PREPS:
+    if before is not None and before.lower in cues.PLACE_PREPS:
         return False  # "rockets fired toward Jerusalem were shot down": the city is where, not who
     if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
         if after.lower in cues.AUXILIARIES:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is not None and (nxt.lower in cues.PASSIVE_ATTACK or nxt.lower in {"a", "an", "the", "home", "one"}):
+            if nxt is not None and (nxt.lower in cues.PASSIVE_ATTACK or nxt.lower in cues.COPULA_COMPLEMENTS):
                 return False
-            if nxt is not None and nxt.lower in {"been", "being"}:
+            if nxt is not None and nxt.lower in cues.BE_PARTICIPLES:
                 n2 = toks[j + 2] if j + 2 < len(toks) else None
                 return not (n2 is not None and n2.lower in cues.PASSIVE_ATTACK)
         return True
-    if before is not None and before.lower in {"against", "with", "between", "blamed", "accused", "blames", "accuses",
-                                               "urged", "warned", "told", "asked", "pressed", "criticised", "criticized"}:
+    if before is not None and before.lower in cues.METONYM_BEFORE:
         return True
-    if before is not None and before.lower == "on" and i >= 2 and toks[i - 2].lower in {"pressure", "sanctions", "demands", "call", "calls"}:
+    if before is not None and before.lower == "on" and i >= 2 and toks[i - 2].lower in cues.METONYM_ON_NOUNS:
         return True
     return False
 

@@ -18,17 +18,16 @@ if TYPE_CHECKING:
     from .mentions import _Finder
 
 _PARTICLES = cues.NAME_PARTICLES
-_APPOSITIVE_ORG = re.compile(r"^,\s+(?:the|a|an|Ukraine's|Russia's)\s+(?:[a-z-]+\s+){0,3}"
-                             r"(?:company|agency|operator|firm|group|service|broadcaster|network|concern|utility|"
-                             r"manufacturer|monopoly|provider|carrier|railway|airline|outlet|watchdog|organisation|organization)\b")
-# Words for a vessel: the capitalised name right after one is a ship ("the bulk carrier True Confidence").
-_VESSEL_WORDS = frozenset("""ship ships vessel vessels tanker tankers carrier carriers freighter freighters destroyer
-destroyers frigate frigates cruiser corvette warship warships boat trawler bulker""".split())
-_SHIP_PREFIXES = frozenset("uss hms ins hmcs usns mv ms mt".split())
+# ", the state grid operator", ", Ukraine's national broadcaster": a one-word name glossed as a company or body.
+_APPOSITIVE_ORG = re.compile(rf"^,\s+(?:{cues.alternation(cues.ARTICLES)}|[A-Z][a-z]+['\u2019]s)\s+(?:[a-z-]+\s+){{0,3}}"
+                             rf"(?:{cues.alternation(cues.ORG_APPOSITIVE_HEADS)})\b")
+_COMPANY_AFTER = re.compile(rf"^\s+(?:[a-z-]+\s+){{0,2}}(?:{cues.alternation(cues.COMPANY_NOUNS)})\b")
+_SITE_PHRASE_ENDS = frozenset(p.split()[-1] for p in cues.SITE_PHRASES)
+_SITE_PHRASE_MAX = max(len(p.split()) for p in cues.SITE_PHRASES)
+_MERCHANT_PREFIXES = frozenset(p for p, kind in cues.SHIP_PREFIXES.items() if kind == "merchant")
 _ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th)")
 _AGE = re.compile(r"^,\s+(?:aged\s+)?\d{1,3},")
-_APPOSITIVE_PERSON = re.compile(r"^,\s+(?:a|an|the|who|whose|aged|head|chief|governor|mayor|spokesman|spokeswoman|"
-                                r"commander|director|minister|one|local)\b")
+_APPOSITIVE_PERSON = re.compile(rf"^,\s+(?:{cues.alternation(cues.PERSON_APPOSITIVES)})\b")
 
 
 def singular(word: str) -> str:
@@ -49,28 +48,6 @@ def _is_headline(sentence_text: str, toks: list[Token]) -> bool:
     return len(words) <= 14 and sum(t.is_title for t in words) >= 0.6 * len(words)
 
 
-# Settlement words that may follow the name ("Pazigyi village"); "town" and "city" are left out ("Old Town").
-_SETTLEMENT_AFTER = frozenset("village hamlet settlement".split())
-# Nouns for people that an appositive name follows: "a seven-year-old girl, Amina Saleh, was wounded".
-_PERSON_NOUNS = frozenset("""girl boy woman man child teenager mother father son daughter wife husband brother
-sister grandmother grandfather resident student doctor nurse medic paramedic journalist reporter photographer
-farmer fisherman driver teacher volunteer worker civilian victim survivor""".split())
-# Words no person's name contains: a capitalised run with one is a group, a body or a region.
-_NON_PERSON_WORDS = frozenset("""rights human activists workers guards guard helmets forces rebels fighters militants
-defence defense observatory monitor media news television radio agency network committee committees movement front
-resistance
-brigades battalion east west north south middle eastern western northern southern central
-humanitarian relief red crescent cross emergency response room doctors nurses medics volunteers""".split())
-# Nouns whose "of" introduces a place: "residents of Bint Jbeil", "the outskirts of Aleppo", "north of Gaza City".
-_OF_PLACE_NOUNS = frozenset("""residents inhabitants outskirts centre center suburbs edge north south east west
-northeast northwest southeast southwest northern southern eastern western""".split())
-# Site heads that name a site even in lower case ("Olenya airfield", "the Kashira power plant").
-_LOWER_SITE_HEADS = frozenset("airport palace cathedral airfield airbase base refinery plant reactor".split())
-# Words between a town and a site head that still belong to the site's name ("Moscow Oil Refinery").
-_SITE_MODIFIERS = frozenset("""oil power nuclear thermal hydroelectric international military air naval gas fuel
-chemical heating""".split())
-
-
 def _site_named_after_place(f: "_Finder", h: int) -> bool:
     """'Sheremetyevo Airport', 'the Moscow Oil Refinery', 'the Kashira power plant': a site named after the
     place just before its head (and modifiers) is the site, not a mention of that place."""
@@ -78,10 +55,10 @@ def _site_named_after_place(f: "_Finder", h: int) -> bool:
 
     toks, text = f.doc.tokens, f.doc.text
     tok = toks[h]
-    if not (tok.is_title or tok.lower in _LOWER_SITE_HEADS):
+    if not (tok.is_title or tok.lower in cues.LOWER_SITE_HEADS):
         return False
     k = h
-    while k > 0 and h - k < 2 and toks[k - 1].lower in _SITE_MODIFIERS and not f.covered[k - 1] \
+    while k > 0 and h - k < 2 and toks[k - 1].lower in cues.SITE_MODIFIERS and not f.covered[k - 1] \
             and joins(text, toks[k - 1], toks[k]):
         k -= 1
     if k == 0 or not joins(text, toks[k - 1], toks[k]) or f.doc.token_sentence[k - 1] != f.doc.token_sentence[h]:
@@ -104,6 +81,19 @@ def _site_named_after_place(f: "_Finder", h: int) -> bool:
     return True
 
 
+def _site_phrase_length(f: "_Finder", h: int) -> int:
+    """How many words ending at token h form a site phrase ("medical center"), or 0."""
+    toks = f.doc.tokens
+    if toks[h].lower not in _SITE_PHRASE_ENDS:
+        return 0
+    for n in range(_SITE_PHRASE_MAX, 1, -1):
+        k = h - n + 1
+        if k > 0 and " ".join(t.lower for t in toks[k:h + 1]) in cues.SITE_PHRASES and f.free(k, h + 1) \
+                and all(joins(f.doc.text, toks[m - 1], toks[m]) for m in range(k + 1, h + 1)):
+            return n
+    return 0
+
+
 def ship_names(f: "_Finder") -> None:
     """Named ships are places: 'the USS Carney', 'the tanker Sounion', 'merchant ships, the X and the Y'.
     A name found once is the same ship wherever else the article repeats it."""
@@ -111,8 +101,8 @@ def ship_names(f: "_Finder") -> None:
     found: dict[tuple[str, ...], Entity] = {}
     for h, tok in enumerate(toks):
         low = tok.lower
-        if low in _SHIP_PREFIXES and tok.text.isupper() and h + 1 < len(toks) and joins(text, tok, toks[h + 1]):
-            if low in ("mv", "mt", "ms") and text[tok.end:tok.end + 1] == "/":
+        if low in cues.SHIP_PREFIXES and tok.text.isupper() and h + 1 < len(toks) and joins(text, tok, toks[h + 1]):
+            if low in _MERCHANT_PREFIXES and text[tok.end:tok.end + 1] == "/":
                 continue
             b = _title_run_end(f, h + 1)
             if b > h + 1 and f.free(h, b):
@@ -123,7 +113,7 @@ def ship_names(f: "_Finder") -> None:
             if b > h + 2 and f.free(h, b):
                 _add_ship(f, found, h, b)
             continue
-        if low not in _VESSEL_WORDS or tok.is_title:
+        if low not in cues.VESSEL_WORDS or tok.is_title:
             continue
         a = h + 1
         while a < len(toks) and doc.token_sentence[a] == doc.token_sentence[h]:
@@ -171,7 +161,7 @@ def _add_ship(f: "_Finder", found: dict[tuple[str, ...], Entity], a: int, b: int
     name_start = a
     if toks[a].text == "M" and a + 1 < b and toks[a + 1].text == "V":
         name_start = a + 2
-    elif toks[a].lower in ("mv", "mt", "ms"):
+    elif toks[a].lower in _MERCHANT_PREFIXES:
         name_start = a + 1
     key = tuple(t.text for t in toks[name_start:b])
     entity = found.get(key) or minted("place", " ".join(key), "site")
@@ -189,12 +179,23 @@ def place_patterns(f: "_Finder") -> None:
         low = tok.lower
         if f.covered[h]:
             continue
-        # "the Belgorod region", "Kherson Oblast", "the Shevchenkivskyi district"
+        # "the Barzilai Medical Center", "the Amstor shopping centre": a site whose head would read as a body
+        n = _site_phrase_length(f, h) if low in _SITE_PHRASE_ENDS else 0
+        if n:
+            a = _run_start(f, h - n + 1)
+            if a is not None:
+                f.add(minted("place", " ".join(t.text for t in toks[a:h + 1]), "site"), a, h + 1)
+                continue
+        # "the Belgorod region", "Kherson Oblast", "the Shevchenkivskyi district", "the Kashira city district"
         if low in cues.PLACE_HEADS and not low.endswith("s") and h > 0:
             a = _run_start(f, h)
-            if a is not None:
-                name = " ".join(t.text for t in toks[a:h])
-                f.add(f.place_with_head(name, cues.PLACE_HEADS[low], low), a, h + 1)
+            end = h
+            if a is None and h > 1 and toks[h - 1].lower in cues.PLACE_HEAD_MODIFIERS and not f.covered[h - 1]:
+                a, end = _run_start(f, h - 1), h - 1
+            entity = f.place_with_head(" ".join(t.text for t in toks[a:end]), cues.PLACE_HEADS[low], low) \
+                if a is not None else None
+            if entity is not None:
+                f.add(entity, a, h + 1)
                 continue
         # named sites: "Dolmabahce Palace", "Domodedovo airport", "Lukyanivska metro station"
         if low in cues.SITE_HEADS and h > 0:
@@ -203,12 +204,12 @@ def place_patterns(f: "_Finder") -> None:
             a = _run_start(f, h if toks[h - 1].lower != "metro" else h - 1)
             if a is not None and tok.is_title:
                 a = _through_connectors(f, a)
-            if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in _LOWER_SITE_HEADS):
-                label = " ".join(t.text for t in toks[a:h + 1])
+            if a is not None and (tok.is_title or toks[h - 1].lower == "metro" or low in cues.LOWER_SITE_HEADS):
+                label = " ".join(text[toks[a].start:tok.end].split())  # keeps "Bab al-Hawa crossing" hyphenated
                 f.add(minted("place", label, "site"), a, h + 1)
             continue
         # "Pazigyi village", "the Dubove settlement": the settlement word after the name
-        if low in _SETTLEMENT_AFTER and h > 0 and not f.covered[h - 1]:
+        if low in cues.SETTLEMENT_AFTER and h > 0 and not f.covered[h - 1]:
             a = _run_start(f, h)
             if a is not None and h - a <= 3:
                 name = " ".join(t.text for t in toks[a:h])
@@ -217,7 +218,7 @@ def place_patterns(f: "_Finder") -> None:
                 continue
         # "an Epitsentr store"
         if low in cues.STORE_HEADS and h > 1 and toks[h - 1].is_title and not f.covered[h - 1] \
-                and toks[h - 2].lower in {"a", "an", "the"}:
+                and toks[h - 2].lower in cues.ARTICLES:
             f.add(minted("place", toks[h - 1].text, "site"), h - 1, h)
             continue
         # "the village of Stanovoye", "the town of Samar", "the towns of Vidnoye and Domodedovo"
@@ -242,13 +243,16 @@ def place_patterns(f: "_Finder") -> None:
                     break
 
 
-_LOWER_ORG = re.compile(r"\s+((?:[a-z]+\s+){0,2}(?:ministry|agency|service|police|army|navy|military administration|"
-                        r"prosecutor's office|prosecutors|parliament|intelligence|border guard|national guard|"
-                        r"military(?=\s+(?:said|says|has|had|is|was|said|reported|announced|confirmed|denied)\b)))\b")
+_LOWER_ORG = re.compile(
+    r"\s+((?:[a-z]+\s+){0,2}(?:"
+    + "|".join([cues.alternation(w for w, only in cues.LOWER_ORG_HEADS.items() if not only)]
+               + [rf"(?:{cues.alternation(w for w, only in cues.LOWER_ORG_HEADS.items() if only)})"
+                  rf"(?=\s+(?:{cues.alternation(cues.BODY_VERBS)})\b)"])
+    + r"))\b")
 # "the Kharkiv regional prosecutor's office", "Donetsk regional police": a place's own body, in lower case.
-_PLACE_BODY = re.compile(r"\s+((?:regional|city|district|oblast|municipal)\s+(?:prosecutor['\u2019]s office|police|"
-                         r"military administration|administration|council|emergency service))\b")
-_BODY_HEAD = re.compile(r"\s+(prosecutor['\u2019]s office|police|military administration)\b")
+_PLACE_BODY = re.compile(rf"\s+((?:{cues.alternation(cues.PLACE_BODY_MODIFIERS)})\s+"
+                         rf"(?:{cues.alternation(cues.PLACE_BODY_HEADS)}))\b")
+_BODY_HEAD = re.compile(rf"\s+({cues.alternation(cues.UNIT_BODY_HEADS)})\b")
 
 
 def lowercase_organizations(f: "_Finder") -> None:
@@ -287,7 +291,7 @@ def place_bodies(f: "_Finder") -> None:
         if m.entity.category != "place" or m.kind != "name":
             continue
         g = _PLACE_BODY.match(doc.text, m.span.end)
-        if not g and m.span.text.lower().endswith(("district", "region", "oblast")):
+        if not g and m.span.text.lower().endswith(tuple(cues.BODY_UNITS)):
             g = _BODY_HEAD.match(doc.text, m.span.end)  # "the Beryslav district prosecutor's office"
         if not g:
             _titled_place_body(f, m)
@@ -337,7 +341,7 @@ def place_lists(f: "_Finder") -> None:
         bullet = re.match(r"[-\u2022*]\s+", text[line_start:s.start + 3]) if s.start - line_start <= 2 else None
         if bullet and rng.start < rng.stop:  # "- Siversk: three houses damaged."
             b = _list_item_end(f, rng.start, rng.stop, place_ends)
-            if b > rng.start and text[toks[b - 1].end:toks[b - 1].end + 1] in (":", ","):
+            if b > rng.start and text[toks[b - 1].end:toks[b - 1].end + 1] in (":", ",") and f.free(rng.start, b):
                 town = gaz.best(" ".join(t.text for t in toks[rng.start:b]), ctx)
                 if town and town.country_code in ctx:
                     f.add(entity_from_town(doc, town), rng.start, b)
@@ -385,7 +389,7 @@ def _through_connectors(f: "_Finder", a: int) -> int:
     """'Taras Shevchenko Music and Drama Theater', 'Museum of Fine Arts': a capitalised name may span
     'and'/'of'/'for' between capitalised words."""
     toks = f.doc.tokens
-    while a >= 2 and toks[a - 1].lower in ("and", "of", "for") and not f.covered[a - 1] \
+    while a >= 2 and toks[a - 1].lower in cues.NAME_CONNECTORS and not f.covered[a - 1] \
             and f.doc.token_sentence[a - 1] == f.doc.token_sentence[a] and joins(f.doc.text, toks[a - 1], toks[a]):
         b = _run_start(f, a - 1)
         if b is None:
@@ -416,9 +420,16 @@ def _run_start(f: "_Finder", h: int) -> int | None:
     """Start of the free capitalised run that ends right before token h."""
     toks, text = f.doc.tokens, f.doc.text
     a = h
-    while a > 0 and toks[a - 1].is_title and not f.covered[a - 1] and joins(text, toks[a - 1], toks[a]) \
-            and f.doc.token_sentence[a - 1] == f.doc.token_sentence[h] and toks[a - 1].lower not in cues.SENTENCE_START_WORDS:
-        a -= 1
+    while a > 0 and not f.covered[a - 1] and joins(text, toks[a - 1], toks[a]) \
+            and f.doc.token_sentence[a - 1] == f.doc.token_sentence[h]:
+        prev = toks[a - 1]
+        if prev.is_title and prev.lower not in cues.SENTENCE_START_WORDS:
+            a -= 1
+        elif a < h and prev.lower in _PARTICLES and a >= 2 and toks[a - 2].is_title and not f.covered[a - 2] \
+                and joins(text, toks[a - 2], prev) and toks[a - 2].lower not in cues.SENTENCE_START_WORDS:
+            a -= 2  # "Ain al-Hilweh camp", "Deir el-Ahmar hospital": a particle inside an Arabic name
+        else:
+            break
     return a if a < h else None
 
 
@@ -473,7 +484,7 @@ def unknown_names(f: "_Finder") -> None:
                     f.add(minted("organization", text[toks[a].start:toks[b2 - 1].end]), a, b2)
                     continue
             titled = False
-            while a < b and (toks[a].lower in cues.TITLE_WORDS or toks[a].lower in {"in", "chief"}):
+            while a < b and (toks[a].lower in cues.TITLE_WORDS or toks[a].lower in cues.TITLE_CONTINUATIONS):
                 a += 1
                 titled = True
             if a >= b:
@@ -492,22 +503,24 @@ def unknown_names(f: "_Finder") -> None:
             if len(words) == 1 and _APPOSITIVE_ORG.match(after):
                 f.add(minted("organization", words[0]), a, b)
                 continue
-            if len(words) == 1 and before_tok is not None and before_tok.lower == "the" and re.match(
-                    r"^\s+(?:[a-z-]+\s+){0,2}(?:company|firm|concern|manufacturer|corporation|group)\b", after):
+            if len(words) == 1 and before_tok is not None and before_tok.lower == "the" and _COMPANY_AFTER.match(after):
                 f.add(minted("organization", words[0]), a, b)
                 continue
             # groups and bodies that read like names: "Human Rights Activists said", "Civil Defence said"
-            if any(fold(w) in _NON_PERSON_WORDS for w in words) and fold(words[0]) not in lex.given_names:
+            if any(fold(w) in cues.NON_PERSON_WORDS for w in words) and fold(words[0]) not in lex.given_names:
                 if 2 <= len(words) <= 5 and _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS:
                     f.add(minted("organization", " ".join(words)), a, b)
                     continue
+            if _named_after_person_noun(f, a, b, rng.start) and all(w[:1].isalpha() for w in words):
+                f.add(minted("person", " ".join(words)), a, b)  # "a six-year-old girl named Sofiia"
+                continue
             # persons
             core = sum(fold(w) not in _PARTICLES for w in words)  # "bin", "al" do not lengthen a name
             if 2 <= core <= 4 and len(words) <= 7 and all(w[:1].isalpha() for w in words) and not _place_like(f, a, b) \
-                    and (fold(words[0]) in lex.given_names or not any(fold(w) in _NON_PERSON_WORDS for w in words)):
+                    and (fold(words[0]) in lex.given_names or not any(fold(w) in cues.NON_PERSON_WORDS for w in words)):
                 given = fold(words[0]) in lex.given_names
                 said = _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS or (
-                    before_tok is not None and before_tok.lower in {"said", "says", "told", "wrote"})
+                    before_tok is not None and before_tok.lower in cues.INVERTED_REPORTING_VERBS)
                 after = after.lstrip("\"\u201d")
                 if given or titled or _AGE.match(after) or said or _introduced_as_person(f, a) \
                         or (_APPOSITIVE_PERSON.match(after) and not _gazetteer_hit(f, a, b)):
@@ -541,12 +554,21 @@ def _introduced_as_person(f: "_Finder", a: int) -> bool:
     """'a seven-year-old girl, Amina Saleh,' and 'Mohammed Deif and Rafa Salama': a name set beside a noun
     for a person, or joined by 'and' to a known person's name, names a person."""
     toks = f.doc.tokens
-    if a >= 2 and f.doc.text[toks[a - 1].end:toks[a].start].strip() == "," and toks[a - 1].lower in _PERSON_NOUNS:
+    if a >= 2 and f.doc.text[toks[a - 1].end:toks[a].start].strip() == "," and toks[a - 1].lower in cues.APPOSED_PERSON_NOUNS:
         return True
     if a >= 2 and toks[a - 1].lower == "and":
         prev = [m for m in f.mentions if m.span.end == toks[a - 2].end]
         return bool(prev) and prev[0].entity.category == "person" and prev[0].kind == "name"
     return False
+
+
+def _named_after_person_noun(f: "_Finder", a: int, b: int, start: int) -> bool:
+    """'a girl named Amal', 'a nurse called Rasha Nasser': a name given right after a noun for a person is a
+    person's, even a lone given name the lexicon does not know."""
+    toks = f.doc.tokens
+    if b - a > 4 or a < start + 2 or toks[a - 1].lower not in cues.NAMING_WORDS:
+        return False
+    return any(toks[k].lower in cues.APPOSED_PERSON_NOUNS for k in range(max(start, a - 4), a - 1))
 
 
 def _extend_of(f: "_Finder", b: int) -> int:
@@ -577,9 +599,9 @@ def _locative_before(f: "_Finder", a: int) -> bool:
     if a == 0:
         return False
     prev = toks[a - 1]
-    if prev.lower in cues.LOCATIVE_PREPS or prev.lower in {"of", "from", "to"} and a > 1 and toks[a - 2].lower in cues.SETTLEMENT_WORDS:
+    if prev.lower in cues.LOCATIVE_PREPS or prev.lower in cues.SETTLEMENT_PREPS and a > 1 and toks[a - 2].lower in cues.SETTLEMENT_WORDS:
         return True
-    if prev.lower == "of" and a > 1 and toks[a - 2].lower in _OF_PLACE_NOUNS:  # "residents of X", "north of X"
+    if prev.lower == "of" and a > 1 and toks[a - 2].lower in cues.OF_PLACE_NOUNS:  # "residents of X", "north of X"
         return True
     if prev.lower == "and" or f.doc.text[prev.end:toks[a].start].strip() == ",":
         earlier = [m for m in f.mentions if m.span.end <= toks[a].start]
