@@ -71,6 +71,18 @@ def test_odd_article_ids_give_parseable_trig_and_turtle(tmp_path):
             g.parse(out, format=fmt)  # rdflib reads what we wrote
             assert len(g) or len(list(g.quads())), (stem, ext)
             f.unlink()
+        f = tmp_path / "in" / f"{stem}.txt"
+        f.write_text(HOSTILE, encoding="utf-8")
+        out = tmp_path / "g.jsonld"
+        assert build([f], out, progress=False, include_vocabulary=False).articles == 1
+        import pyoxigraph as ox
+
+        graphs = {q.graph_name.value for q in ox.parse(out.read_bytes(), format=ox.RdfFormat.JSON_LD)
+                  if isinstance(q.graph_name, ox.NamedNode)}
+        from kg.rdf import article_iri
+
+        assert article_iri(stem) in graphs, (stem, graphs)
+        f.unlink()
 
 
 def test_rdf_xml_with_control_characters_is_well_formed(tmp_path):
