@@ -47,7 +47,7 @@ def _alive(pid: int) -> bool:
 
 def _start_add(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     store = tmp_path / "store"
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "add", str(_feed(tmp_path)), "--store", str(store),
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "add", str(_feed(tmp_path, 1500)), "--store", str(store),
                              "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT, start_new_session=True)
     return proc, store
