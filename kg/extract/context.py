@@ -230,8 +230,14 @@ _ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|ki
                         r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I)
 
 
+# "KYIV —", "GANJA, Azerbaijan —", "TEL AVIV, May 12 (Reuters) —", "BEIRUT/JERUSALEM —", "KYIV, 2 January -":
+# where the reporter filed from, not what was hit
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\u2019/-]+(?:,\s*(?:[A-Z][A-Za-z .'-]+|\d{1,2}\s+[A-Z][a-z]+)(?:\s+\d{1,2})?)?"
+                       r"\s*(?:\([A-Za-z .]+\)\s*)?[\u2014\u2013-]+\s")
+
+
 def _dateline_end(doc: Doc) -> int:
-    m = re.match(r"^\s*[A-Z][A-Z .'\u2019-]+(?:,\s*[A-Z][A-Za-z .'-]+)?\s*[\u2014\u2013-]+\s", doc.text)
+    m = _DATELINE.match(doc.text)
     return m.end() if m else 0
 
 
