@@ -20,7 +20,8 @@ from .doc import Doc
 from .mentions import entity_from_concept, entity_from_town
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
-_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country)\b(?!\s+of\b)(?!'s)")
+_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country|"
+                      r"territory|enclave|strip)\b(?!\s+of\b)(?!'s)")
 # a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
 # or the next verb: "from ten Tu-95MS bombers flying over the Volgodonsk area and over the Caspian Sea"
 _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
@@ -81,8 +82,8 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue
         framed = bool(_TARGET_BEFORE.search(before))
         if e.category == "country" and m.kind != "demonym" and not re.search(
-                r"\b(?:in|on|at|against|across|into|over|throughout|inside|attacked|struck|hit|invaded|targeted|bombed|"
-                r"shelled)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north|south|east|west)\s+)?$|"
+                r"\b(?:in|on|at|against|across|into|over|throughout|inside|towards?|attacked|struck|hit|invaded|targeted|"
+                r"bombed|shelled)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north|south|east|west)\s+)?$|"
                 r"\b(?:regions|parts|cities|areas|corners|oblasts|provinces)\s+of\s+(?:the\s+)?$", before):
             continue  # "the invasion of Ukraine" does not put a count in Ukraine
         refs.append(PlaceRef(m.span.start, m.span.end, e, framed))
@@ -193,16 +194,23 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
                 return entity_from_concept(doc, lex.concepts[lex.countries_by_code[code]])
         return None
     wanted = {"city": "city", "town": "city", "village": "city", "regional capital": "city", "capital city": "city",
-              "region": "region", "oblast": "region", "province": "region"}[noun]
+              "region": "region", "oblast": "region", "province": "region",
+              # "across the territory", "inside the enclave": a territory named before (Gaza, Abkhazia, Kashmir)
+              "territory": "region", "enclave": "region", "strip": "region"}[noun]
     for m in reversed([m for m in mentions if m.span.start < offset]):
         if m.entity.category == "place" and _ORIGIN_PHRASE.search(
                 doc.text, max(doc.sentences[m.sentence].start, m.span.start - 120), m.span.start):
             continue  # a launch area is not what "the city" hit
+        if noun in _TERRITORY_NOUNS and not m.entity.country_code:
+            continue  # "the territory" is a part of a state, not "the Middle East"
         if m.entity.category == "place" and m.kind != "metonym" and (m.entity.feature_type or "city") == wanted \
                 and not is_title_apposition(doc, m.span.start) or (
                 m.entity.category == "place" and wanted == "region" and m.entity.feature_type == "region"):
             return m.entity
     return None
+
+
+_TERRITORY_NOUNS = frozenset({"territory", "enclave", "strip"})
 
 
 def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
@@ -217,7 +225,7 @@ def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
         if framed:
             return framed[0].entity
     counts: dict[str, tuple[int, Entity]] = {}
-    for m in mentions:
+    for m in sorted(mentions, key=lambda m: m.span.start < dateline_end):  # the dateline wins no tie
         if m.entity.category == "place" and m.kind == "name":
             n, _ = counts.get(m.entity.iri, (0, m.entity))
             counts[m.entity.iri] = (n + 1, m.entity)
@@ -226,7 +234,7 @@ def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
     return None
 
 
-_ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|kill\w*|dead|died|wound\w*|injur\w*|"
+_ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|pound\w*|kill\w*|dead|died|wound\w*|injur\w*|"
                         r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I)
 
 
