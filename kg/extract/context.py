@@ -41,6 +41,12 @@ _ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?
                             r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
 
 
+# what a demonym names as ground of its country: "Russian territory", "Israeli military sites"
+_NATIONAL_GROUND = re.compile(r"\s+(?:territory|cities|towns|regions|soil|targets|infrastructure|energy|"
+                              r"(?:military\s+|army\s+)?(?:sites|positions|bases|posts|targets))\b")
+_MILITARY_SITES = re.compile(r"\s+(?:sites|positions|bases|posts|targets|facilities|installations)\b")
+
+
 @dataclass(frozen=True)
 class PlaceRef:
     """A place a sentence refers to, at a character offset, and whether a target preposition frames it."""
@@ -65,10 +71,17 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         if m.span.start < dateline_end:
             continue  # "KYIV —" says where the reporter was, not what was hit
         if m.sentence != sentence or m.kind in ("demonym", "metonym", "pronoun"):
-            if not (m.sentence == sentence and m.kind == "demonym" and re.match(
-                    r"\s+(?:territory|cities|towns|regions|soil|targets|infrastructure|energy)\b", doc.text[m.span.end:m.span.end + 16])):
+            if not (m.sentence == sentence and m.kind == "demonym" and _NATIONAL_GROUND.match(doc.text, m.span.end)):
                 continue
         e = m.entity
+        if e.category == "organization" and m.sentence == sentence and e.country_code and \
+                _MILITARY_SITES.match(doc.text, m.span.end):
+            # "rockets fired at Israeli military sites": a national force's sites are in its country
+            country = doc.resources.lexicon.countries_by_code.get(e.country_code)
+            if country:
+                refs.append(PlaceRef(m.span.start, m.span.end,
+                                     entity_from_concept(doc, doc.resources.lexicon.concepts[country]), False))
+            continue
         if e.category not in ("place", "country"):
             continue
         before = doc.text[max(s.start, m.span.start - 40):m.span.start]

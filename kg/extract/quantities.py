@@ -551,7 +551,7 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
             # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
             own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
         own_fallback = fallback
-        if kind == "launched" and not own_refs:
+        if kind == "launched":
             # a salvo with no place named goes where the article's last salvo was aimed
             own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
         places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback)
@@ -586,7 +586,15 @@ def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
     list_hi = ctx.nums[j + 1].start if j + 1 < len(ctx.nums) else ctx.end
     list_hi = _clause_end(doc, ctx.heads[j].end, list_hi)
     own_hi = _clause_end(doc, head.end, ctx.nums[k + 1].start if k + 1 < len(ctx.nums) else ctx.end)
+    if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "noun":
+        # "fired 320 rockets at 11 Israeli military sites": the noun phrase of a number counting something
+        # else still says where the count was
+        phrase = _NOUN_PHRASE.match(doc.text, ctx.nums[k + 1].end)
+        own_hi = max(own_hi, min(phrase.end(), ctx.end))
     return lo, own_hi, list_hi
+
+
+_NOUN_PHRASE = re.compile(r"(?:\s+(?!(?:in|on|at|of|to|for|from|by|with|and|or)\b)[\w'\u2019-]+){1,4}")
 
 
 def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
@@ -735,8 +743,14 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     shared = [r for r in refs if head.end <= r.start < list_hi]
     if shared:
         return [_single(shared[0], refs, text)]
-    # elsewhere in the sentence: not a reference point ("the base near Tel Aviv")
-    anywhere = [r for r in refs if not _NEAR.search(text, max(0, r.start - 40), r.start)]
+    # elsewhere in the sentence: not a reference point ("the base near Tel Aviv"), nor in a contrasting
+    # clause after the count, which tells of other things ("seven drones were shot down, while another hit the
+    # base") unless it gives a rival figure for the same toll ("..., while a monitor says 60 died in Idlib")
+    other = _OTHER_CLAUSE.search(text, head.end, refs[-1].end) if refs else None
+    if other is not None and _NUMBER.search(text, other.end(), refs[-1].start):
+        other = None
+    anywhere = [r for r in refs if not _NEAR.search(text, max(0, r.start - 40), r.start)
+                and (other is None or r.start < other.start())]
     if anywhere:
         return [_single(sorted(anywhere, key=lambda r: (not r.framed, abs(r.start - num.start)))[0], refs, text)]
     return [fallback]
@@ -802,6 +816,7 @@ def _is_hit_place(text: str, ref: PlaceRef) -> bool:
     return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Odesa: ..."
 
 
+_OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but)\b")
 _CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b")  # a relative clause tells of something else
 _LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
 

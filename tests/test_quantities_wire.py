@@ -1,0 +1,72 @@
+"""Counts in wire copy from wars other than Ukraine: datelines, territories, claims by each side, ships."""
+from __future__ import annotations
+
+from tests.conftest import read
+
+
+def counts(text: str):
+    return [(q.kind, q.value, q.weapon.label if q.weapon else None, q.place.label if q.place else None,
+             q.object_label or None) for q in read(text).quantities]
+
+
+# ------------------------------------------------------------------------------------- datelines
+
+def test_a_dateline_with_a_date_and_agency_is_not_the_place_hit():
+    got = counts("TEL AVIV, March 3 (Reuters) \u2014 A rocket slammed into a house in the town of Sderot, killing one "
+                 "man.\n\nSix other residents were lightly hurt, medics said.")
+    assert ("injured", 6, None, "Sderot", None) in got
+
+
+def test_a_dateline_naming_two_cities_is_not_the_place_hit():
+    got = counts("BEIRUT/JERUSALEM \u2014 Israeli jets pounded south Lebanon on Monday.\n\n"
+                 "The army said 30 jets struck some 25 launch sites overnight.")
+    assert any(k == "damaged" and v == 25 and p == "South Lebanon" for k, v, _, p, _ in got)
+
+
+# ------------------------------------------------------------------------------------ territories
+
+def test_the_territory_stands_for_the_territory_named_before():
+    got = counts("Fighting in Gaza went on through the night. The civil defence agency said strikes killed 40 "
+                 "people across the territory on Tuesday.")
+    assert ("killed", 40, None, "Gaza Strip", None) in got
+
+
+def test_the_territory_is_not_a_supranational_region():
+    got = counts("Envoys toured the Middle East for a week. Air strikes killed 40 people across the territory, "
+                 "medics in Gaza said.")
+    assert all(p != "Middle East" for _, _, _, p, _ in got)
+
+
+def test_a_salvo_fired_toward_a_country_is_in_that_country():
+    got = counts("Hezbollah fired rockets at the Golan Heights in the morning. Later the army said 55 rockets had "
+                 "been launched toward Israel.")
+    assert ("launched", 55, "rocket", "Israel", None) in got
+
+
+# ------------------------------------------------------------------------------ claims by each side
+
+def test_a_rockets_count_aimed_at_a_forces_sites_is_in_its_country():
+    got = counts("The militia said it fired 90 Grad rockets at 14 Israeli military positions, including a base "
+                 "in the Golan Heights.")
+    assert ("launched", 90, "Grad", "Israel", None) in got
+
+
+def test_a_contrasting_clause_after_a_count_tells_of_something_else():
+    got = counts("Drones struck Syria's coast on Sunday. The army said eight drones were downed near Latakia, "
+                 "while a ninth got through and hit the Hmeimim air base.")
+    assert any(k == "intercepted" and v == 8 and p == "Latakia" for k, v, _, p, _ in got)
+    got = counts("Drones struck Latakia overnight. The army said eight drones were downed, while a ninth got "
+                 "through and hit the Hmeimim air base.")
+    assert any(k == "intercepted" and v == 8 and p == "Latakia" for k, v, _, p, _ in got)
+
+
+def test_a_rival_figure_in_a_contrasting_clause_shares_the_place():
+    got = counts("An Iranian missile hit a hospital in Beersheba on Monday. Iran's government put its toll at 75 "
+                 "dead, while a monitoring group says 120 people were killed in Iran.")
+    assert ("killed", 75, None, "Iran", None) in got and ("killed", 120, None, "Iran", None) in got
+
+
+def test_a_later_launch_figure_with_no_usable_place_goes_where_the_salvo_went():
+    got = counts("The army said 150 rockets were fired toward Israel. The group's leader later said 200 rockets "
+                 "had been fired while drones flew toward the Ramon air base.")
+    assert ("launched", 200, "rocket", "Israel", None) in got
