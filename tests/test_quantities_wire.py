@@ -70,3 +70,36 @@ def test_a_later_launch_figure_with_no_usable_place_goes_where_the_salvo_went():
     got = counts("The army said 150 rockets were fired toward Israel. The group's leader later said 200 rockets "
                  "had been fired while drones flew toward the Ramon air base.")
     assert ("launched", 200, "rocket", "Israel", None) in got
+
+
+# ------------------------------------------------------------------------------------------- ships
+
+def test_a_ship_is_more_specific_than_the_waters_it_is_in():
+    got = counts("A drone boat struck the tanker Tower 22 in the Red Sea overnight, killing two sailors.")
+    assert ("killed", 2, None, "Tower 22", None) in got
+
+
+def test_a_flag_state_and_a_port_named_as_a_bearing_are_not_where_the_crew_was_hurt():
+    got = counts("A missile struck the tanker Tower 22 in the Red Sea on Monday.\n\nThe missile hit the "
+                 "Liberia-flagged vessel about 60 nautical miles west of the port of Hodeidah. Five sailors "
+                 "were injured.")
+    assert ("injured", 5, None, "Tower 22", None) in got
+
+
+def test_the_ship_that_shot_a_missile_down_is_neither_its_weapon_nor_its_place():
+    got = counts("The rebels fired three anti-ship ballistic missiles into the Gulf of Aden on Tuesday. One was "
+                 "shot down by the destroyer USS Carney.")
+    assert ("intercepted", 1, "anti-ship ballistic missile", "Gulf of Aden", None) in got
+
+
+def test_ships_used_to_intercept_are_not_counted():
+    got = counts("Allied forces destroyed 40 of the drones and five cruise missiles, including with three Navy "
+                 "destroyers in the Red Sea.")
+    assert all(v != 3 for _, v, _, _, _ in got)
+
+
+def test_every_item_of_a_list_of_the_dead_is_a_count():
+    got = counts("A missile hit a cargo ship off Yemen. The dead were three Indians and one Egyptian, the "
+                 "managers said.")
+    assert any(k == "killed" and v == 3 for k, v, _, _, _ in got)
+    assert any(k == "killed" and v == 1 for k, v, _, _, _ in got)

@@ -33,10 +33,14 @@ _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors
 _TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
                           r"authorities|officials|police|prosecutor|council|head|chief)\b", re.I)
 _BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
-                      r"western|kilometres|kilometers|km|miles|metres|meters|border|outskirts)\s+(?:of|from|with)\s+(?:the\s+)?$", re.I)
+                      r"western|kilometres|kilometers|km|miles|metres|meters|border|outskirts|edge)\s+(?:of|from|with)\s+(?:the\s+)?"
+                      r"(?:(?:port|city|town|village|capital)\s+(?:of\s+)?)?$", re.I)
 _TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|into|inside|within|"
                             r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+)?"
                             r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
+_COMPOUND_AFTER = re.compile(r"-(?:flagged|registered|owned|operated|managed|based|made|built|backed|led|designed|"
+                             r"supplied|funded|allied|aligned|controlled|occupied|administered)\b")
+_AGENT_BEFORE = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}$")
 _ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
                             r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
 
@@ -93,6 +97,10 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue  # "Moscow regional governor ...", "Kharkiv mayor ...": part of a title
         if _possessor_only(doc, m, place_starts):
             continue
+        if _COMPOUND_AFTER.match(doc.text, m.span.end):
+            continue  # "the Barbados-flagged vessel", "a Turkish-made drone": a modifier, not where
+        if e.feature_type == "site" and _AGENT_BEFORE.search(before):
+            continue  # "shot down by the destroyer USS Carney": the ship that intercepted, not where
         framed = bool(_TARGET_BEFORE.search(before))
         if e.category == "country" and m.kind != "demonym" and not re.search(
                 r"\b(?:in|on|at|against|across|into|over|throughout|inside|towards?|attacked|struck|hit|invaded|targeted|"

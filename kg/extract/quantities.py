@@ -453,6 +453,8 @@ def _family(q: Quantity) -> str:
     return "object" if q.kind == "damaged" else "weapon" if q.kind in ("launched", "intercepted") else "person"
 
 
+# "two Filipinos and one", "three children, two women and": the items of one list of people
+_PEOPLE_LIST_GAP = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _QUAL_RE, re.I)
 _LIST_ITEM_GAP = re.compile(r"[\s,;:\u2014\u2013-]*(?:(?:and|along with|as well as|plus|together with)\s+)?" + _QUAL_RE, re.I)
 _AUXILIARY = re.compile(r"\b(?:was|were|is|are|been|be|being|had|have|has)\s+(?:\w+ly\s+)?$", re.I)
 
@@ -626,7 +628,14 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
         kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
         if kind is None and _TO_HOSPITAL.match(text, head.end):
             kind = "injured"  # "Forty people were taken to hospital"
+        prev = ctx.prev()
+        if kind is None and k and prev is not None and prev.kind in ("killed", "injured") and \
+                _PEOPLE_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
+            kind = prev.kind  # "The dead were two Filipinos and one Egyptian"
     elif head.category == "weapon":
+        if head.weapon is not None and _is_platform(doc, head.weapon) and \
+                _INSTRUMENT.search(text, max(lo, num.start - 40), num.start):
+            return None  # "shot down with two destroyers": the ships that fired, not what was counted
         kind = _weapon_kind(ctx, k, lo, list_hi)
     elif head.category == "object":
         kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, ctx.end), {"damaged"})
@@ -653,6 +662,8 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
     return (kind, weapon, head, subset_of) if kind else None
 
 
+# what a weapon did the counting with: "shot down by the destroyer X", "including with two destroyers"
+_INSTRUMENT = re.compile(r"\b(?:by|with|using)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?" + _QUAL_RE + r"$", re.I)
 _TOLL_TO = re.compile(r"\b(?:toll|number|figure|count|tally)\b[^.;]{0,60}\b(?:to|at)\s+" + _QUAL_RE + r"$", re.I)
 _REPORTED = re.compile(r"\b(?:reported|counted|recorded|confirmed|gave)\s+" + _QUAL_RE + r"$", re.I)
 
@@ -696,8 +707,9 @@ def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
 def _weapon_nearby(ctx: _Sentence, num: _Num, own_hi: int) -> Entity | None:
     """The weapon a bare launch or interception count is about: named before it in the sentence, else
     after it in its clause, else the weapon of the count before, else the last weapon named."""
-    before = [m.entity for m in ctx.weapons if m.span.end <= num.start]
-    after = [m.entity for m in ctx.weapons if num.end <= m.span.start < own_hi]
+    weapons = [m for m in ctx.weapons if not _INSTRUMENT.search(ctx.doc.text, max(ctx.start, m.span.start - 30), m.span.start)]
+    before = [m.entity for m in weapons if m.span.end <= num.start]
+    after = [m.entity for m in weapons if num.end <= m.span.start < own_hi]
     out = ctx.out
     return (before[-1] if before else after[0] if after else
             (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else ctx.last_weapon))
@@ -758,7 +770,8 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
 
 _LOCATOR_GAP = re.compile(r"(?:\s+(?:village|town|city|district|neighbou?rhood|camp|area|settlement|community|"
                           r"suburb|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
-_LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", ""), "city": ("region",),
+# "the tanker X in the Red Sea": a ship or site is more specific than the waters it is in
+_LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", "water", ""), "city": ("region",),
            "": ("region",)}
 
 
