@@ -26,7 +26,7 @@ def test_a_dateline_naming_two_cities_is_not_the_place_hit():
 # ------------------------------------------------------------------------------------ territories
 
 def test_the_territory_stands_for_the_territory_named_before():
-    got = counts("Fighting in Gaza went on through the night. The civil defence agency said strikes killed 40 "
+    got = counts("Israeli jets struck Rafah and Gaza overnight. The civil defence agency said strikes killed 40 "
                  "people across the territory on Tuesday.")
     assert ("killed", 40, None, "Gaza Strip", None) in got
 
@@ -103,3 +103,21 @@ def test_every_item_of_a_list_of_the_dead_is_a_count():
                  "managers said.")
     assert any(k == "killed" and v == 3 for k, v, _, _, _ in got)
     assert any(k == "killed" and v == 1 for k, v, _, _, _ in got)
+
+
+# ------------------------------------------------------------------------ camps, coordinated tolls
+
+def test_a_camp_on_the_edge_of_a_city_is_where_the_shells_fell():
+    got = counts("Shells hit the Zamzam displacement camp on the edge of El Fasher on Friday, killing 12 people.")
+    assert ("killed", 12, None, "Zamzam", None) in got
+
+
+def test_the_edge_of_a_city_alone_still_puts_a_count_in_the_city():
+    got = counts("On the northern edge of Idlib, a strike on a market killed nine people.")
+    assert ("killed", 9, None, "Idlib", None) in got
+
+
+def test_killing_and_wounding_share_the_place_of_the_first_count():
+    got = counts("A missile destroyed a row of houses in the city of Ganja overnight, killing nine civilians and "
+                 "wounding 33, officials said, as a truce over Nagorno-Karabakh collapsed.")
+    assert ("killed", 9, None, "Ganja", None) in got and ("injured", 33, None, "Ganja", None) in got

@@ -556,7 +556,9 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
         if kind == "launched":
             # a salvo with no place named goes where the article's last salvo was aimed
             own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
-        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback)
+        prev = ctx.prev()
+        partner = prev if prev is not None and _COORDINATED.fullmatch(text, prev.span.end, num.start) else None
+        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback, partner)
         span = doc.span(num.start, max(num.end, min(head.end, ctx.end)))
         if kind == "intercepted" and head.category == "weapon" and _ALL_BEFORE.search(text, lo, num.start) \
                 and _LAUNCH_PARTICIPLE.match(text, head.end):
@@ -727,8 +729,13 @@ def _national(doc: Doc, source: Entity | None, num: _Num, kind: str) -> list[Pla
     return [PlaceRef(num.start, num.end, entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
 
 
+# between two counts of one clause: "killing 13 civilians and wounding 52", "five dead, 12 hurt"
+_COORDINATED = re.compile(r"\s*(?:[a-z]+)?\s*(?:,\s*)?(?:and\s+)?(?:[a-z]+\s+){0,2}?" + _QUAL_RE)
+
+
 def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, own_hi: int, list_hi: int,
-            subset_of: int | None, out: list[Quantity], fallback: Entity | None) -> list[Entity | None]:
+            subset_of: int | None, out: list[Quantity], fallback: Entity | None,
+            partner: Quantity | None = None) -> list[Entity | None]:
     """Where a count is, by precedence: the places of a distributive list; a place right after it in its
     clause; the place of the count it is part of; the nearest place before it in its clause; a place later
     in its clause, then in its list; any place in the sentence; else `fallback` (paragraph, then article).
@@ -749,6 +756,8 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     back = [r for r in refs if lo <= r.start < num.start]
     if back:
         return [_single(back[-1], refs, text)]
+    if partner is not None:
+        return [partner.place]  # "killing 13 civilians and wounding 52": where the first count was
     fwd = [r for r in refs if head.end <= r.start < own_hi]
     if fwd:
         return [_single(fwd[0], refs, text)]
@@ -771,6 +780,7 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
 _LOCATOR_GAP = re.compile(r"(?:\s+(?:village|town|city|district|neighbou?rhood|camp|area|settlement|community|"
                           r"suburb|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
 # "the tanker X in the Red Sea": a ship or site is more specific than the waters it is in
+_EDGE_GAP = re.compile(r"(?:\s+[a-z-]+){0,2},?\s+(?:on|at)\s+the\s+(?:[a-z-]+\s+)?(?:edge|outskirts|fringes?)\s+of\s+(?:the\s+)?")
 _LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", "water", ""), "city": ("region",),
            "": ("region",)}
 
@@ -784,6 +794,8 @@ def _specific(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
         if prev is not None and (r.entity.category == "country" or r.entity.feature_type in _LARGER.get(
                 prev.entity.feature_type, ())) and _LOCATOR_GAP.fullmatch(text, prev.end, r.start):
             continue
+        if prev is not None and _EDGE_GAP.fullmatch(text, prev.end, r.start):
+            continue  # "the X camp on the edge of Y": the camp, not the city it borders
         keep.append(r)
     return keep
 
