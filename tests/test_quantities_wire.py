@@ -121,3 +121,18 @@ def test_killing_and_wounding_share_the_place_of_the_first_count():
     got = counts("A missile destroyed a row of houses in the city of Ganja overnight, killing nine civilians and "
                  "wounding 33, officials said, as a truce over Nagorno-Karabakh collapsed.")
     assert ("killed", 9, None, "Ganja", None) in got and ("injured", 33, None, "Ganja", None) in got
+
+
+# ------------------------------------------------------------------------------ asides and lists
+
+def test_a_place_in_a_relative_clause_aside_is_not_where_a_count_is():
+    got = counts("Jets struck rebel sites across Yemen overnight. General Ann Cole, the head of a command, which "
+                 "covers the Middle East, said more than 80 guided bombs were used.")
+    assert any(k == "launched" and v == 80 and p == "Yemen" for k, v, _, p, _ in got)
+
+
+def test_places_listed_with_as_well_as_leave_a_later_toll_to_the_article():
+    got = counts("Allied jets struck rebel targets across Yemen on Friday.\n\nAn official said the raids hit the "
+                 "capital, Sanaa, as well as Hodeidah, Saada and Dhamar. The rebels said four of their fighters "
+                 "were killed.")
+    assert ("killed", 4, None, "Yemen", None) in got

@@ -548,7 +548,7 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
         kind, weapon, head, subset_of = read
         if kind in ("launched", "intercepted") and weapon is None and not head.generic:
             weapon = _weapon_nearby(ctx, num, own_hi)
-        own_refs = _national(doc, source, num, kind) if not refs else refs
+        own_refs = _national(doc, source, num, kind) if not refs else _outside_asides(text, ctx, num, refs)
         if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive":
             # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
             own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
@@ -572,6 +572,19 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
                                     place=place, object_label=head.object_label if kind == "damaged" else "",
                                     object_iri=head.object_iri if kind == "damaged" else "", claimant=source,
                                     subset_of=subset_of))
+
+
+# ", which covers the Middle East,": a relative clause set off by commas describes something else
+_ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;:]*,")
+
+
+def _outside_asides(text: str, ctx: _Sentence, num: _Num, refs: list[PlaceRef]) -> list[PlaceRef]:
+    """The refs a count may be at: not those inside a relative clause aside that does not hold the count."""
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text, ctx.start, ctx.end)
+              if not m.start() <= num.start < m.end()]
+    if not asides:
+        return refs
+    return [r for r in refs if not any(a <= r.start < b for a, b in asides)]
 
 
 def _refs(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, list[PlaceRef]]) -> list[PlaceRef]:
@@ -843,7 +856,7 @@ def _is_hit_place(text: str, ref: PlaceRef) -> bool:
 
 _OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but)\b")
 _CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b")  # a relative clause tells of something else
-_LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+_LIST_GAP = re.compile(r"(?:\s*,?\s+(?:and|or|as\s+well\s+as)\s+|\s*,\s*)(?:the\s+)?")
 
 
 def _single(ref: PlaceRef, refs: list[PlaceRef], text: str) -> Entity | None:
