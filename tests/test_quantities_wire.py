@@ -136,3 +136,27 @@ def test_places_listed_with_as_well_as_leave_a_later_toll_to_the_article():
                  "capital, Sanaa, as well as Hodeidah, Saada and Dhamar. The rebels said four of their fighters "
                  "were killed.")
     assert ("killed", 4, None, "Yemen", None) in got
+
+
+# ------------------------------------------------------------------------------- casualty sources
+
+def test_a_toll_from_a_territorys_health_ministry_is_that_territorys():
+    got = counts("A rocket hit a house in Ashkelon on Monday, wounding two people.\n\nSince the fighting began, "
+                 "the Gaza health ministry says, 57 Palestinians have been killed and more than 200 wounded.")
+    assert ("killed", 57, None, "Gaza Strip", None) in got and ("injured", 200, None, "Gaza Strip", None) in got
+
+
+def test_a_health_ministry_toll_in_the_articles_own_country_keeps_the_article_place():
+    got = counts("A drone hit a market in Kharkiv on Monday.\n\nThe Ukrainian health ministry said six people were "
+                 "killed.")
+    assert ("killed", 6, None, "Kharkiv", None) in got
+
+
+def test_people_after_several_modifiers_are_counted():
+    got = counts("Air strikes on Khan Younis killed four senior Hamas commanders and two Red Crescent paramedics.")
+    assert ("killed", 4, None, "Khan Younis", None) in got and ("killed", 2, None, "Khan Younis", None) in got
+
+
+def test_a_number_before_a_list_of_people_is_not_a_modified_person():
+    got = counts("Officials in Kyiv raised the toll to 28, including three children.")
+    assert any(k == "killed" and v == 28 for k, v, _, _, _ in got)

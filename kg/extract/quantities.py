@@ -251,6 +251,8 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
         w0 = words[0].lower()
         if w0 in _PERSON_NOUNS or (len(words) > 1 and words[1].lower() in _PERSON_NOUNS and w0 not in _KIND_WORDS["killed"] | _KIND_WORDS["injured"]):
             return _Head("person", end=cursor)
+        if _modified_person(re.match(r"\s*((?:[A-Za-z'\u2019-]+\s+){0,4}[A-Za-z'\u2019-]+)", text[cursor:window_end])):
+            return _Head("person", end=cursor)
         for kind in ("killed", "injured"):
             if w0 in _KIND_WORDS[kind] and w0 not in {"toll", "lives"}:
                 return _Head("kind", kind=kind, end=cursor + len(words[0]))
@@ -286,6 +288,24 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
         if _other_noun(follow[0]):
             return _Head("noun", end=num.end)
     return _Head("none", end=num.end)
+
+
+_NOT_PERSON_MODIFIER = frozenset({"where", "who", "whom", "which", "that", "when", "while", "whose"})
+
+
+def _modified_person(phrase: re.Match | None) -> bool:
+    """'three senior Islamic Jihad commanders', 'five Red Crescent paramedics': people after up to three
+    modifiers, each a name word or a singular adjective (a plural noun or a function word ends the phrase)."""
+    if phrase is None:
+        return False
+    words = phrase.group(1).split()
+    for j in range(2, min(4, len(words) - 1) + 1):
+        if words[j].lower() not in _PERSON_NOUNS:
+            continue
+        mods = words[:j]
+        return all(w[:1].isupper() or (w not in _STOP_MODIFIERS and w not in _NOT_PERSON_MODIFIER and w not in _ALL_CUES
+                                        and w not in _NUMBER_WORDS and not w.endswith("s")) for w in mods)
+    return False
 
 
 _TARGETS = re.compile(r"(?:[a-z-]+\s+){0,2}?(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
@@ -553,6 +573,8 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
             # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
             own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
         own_fallback = fallback
+        if kind in ("killed", "injured"):
+            own_fallback = _casualty_source_place(doc, source, fallback) or fallback
         if kind == "launched":
             # a salvo with no place named goes where the article's last salvo was aimed
             own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
@@ -728,6 +750,31 @@ def _weapon_nearby(ctx: _Sentence, num: _Num, own_hi: int) -> Entity | None:
     out = ctx.out
     return (before[-1] if before else after[0] if after else
             (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else ctx.last_weapon))
+
+
+# bodies that count the dead and wounded of their own territory: "Gaza health ministry", "Lebanese Civil Defence"
+_CASUALTY_BODY = re.compile(r"\b(?:health|civil\s+defen[cs]e|emergenc(?:y|ies)|medical|doctors|rescue|red\s+crescent)\b", re.I)
+
+
+def _casualty_source_place(doc: Doc, source: Entity | None, fallback: Entity | None) -> Entity | None:
+    """'the Gaza health ministry says 31 people have been killed' in a report from Israel: a toll from a
+    casualty body named after a territory is that territory's when the article's place is in another country."""
+    if source is None or source.category != "organization" or not _CASUALTY_BODY.search(source.label):
+        return None
+    lex = doc.resources.lexicon
+    words = [fold(w) for w in re.findall(r"[A-Za-z'-]+", source.label)]
+    place = None
+    for n in (2, 1):
+        key = tuple(normalize(" ".join(words[:n])).split())
+        hits = [e for e in lex.lookup(key) if lex.concepts[e.iri].category in ("place", "country")] if key else []
+        if hits:
+            place = entity_from_concept(doc, lex.concepts[hits[0].iri])
+            break
+    if place is None and words and normalize(words[0]) in lex.demonyms:  # "Lebanese Health Ministry"
+        place = entity_from_concept(doc, lex.concepts[lex.demonyms[normalize(words[0])]])
+    if place is None or fallback is None or not place.country_code or place.country_code == fallback.country_code:
+        return None
+    return place
 
 
 def _national(doc: Doc, source: Entity | None, num: _Num, kind: str) -> list[PlaceRef]:
