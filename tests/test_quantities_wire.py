@@ -160,3 +160,24 @@ def test_people_after_several_modifiers_are_counted():
 def test_a_number_before_a_list_of_people_is_not_a_modified_person():
     got = counts("Officials in Kyiv raised the toll to 28, including three children.")
     assert any(k == "killed" and v == 28 for k, v, _, _, _ in got)
+
+
+def test_a_subset_aside_does_not_end_the_clause_of_its_count():
+    got = counts("A strike on a car in Nabatieh killed one man, and three others, one of them a child, were wounded "
+                 "in the town of Tyre.")
+    assert ("injured", 3, None, "Tyre", None) in got
+    sub = [q for q in read("A strike on a car in Nabatieh killed one man, and three others, one of them a child, "
+                           "were wounded in the town of Tyre.").quantities if q.subset_of is not None]
+    assert sub and sub[0].place is not None and sub[0].place.label == "Tyre"
+
+
+def test_the_south_stands_for_the_southern_region_named_before():
+    got = counts("Israeli jets pounded south Lebanon on Monday. A drone strike on a car killed one man in Tyre, "
+                 "and four others were wounded in separate raids across the south.")
+    assert ("injured", 4, None, "South Lebanon", None) in got
+
+
+def test_a_clause_opened_by_as_after_a_count_tells_of_something_else():
+    got = counts("A missile hit a block of flats in Ganja, killing five civilians and wounding 21, the ministry "
+                 "said, as a truce over Nagorno-Karabakh collapsed.")
+    assert ("injured", 21, None, "Ganja", None) in got

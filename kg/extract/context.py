@@ -124,6 +124,11 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         if target is not None:
             refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(
                 doc.text[max(s.start, start - 40):start]))))
+    for a in _DIRECTION_ANAPHOR.finditer(s.text):
+        start = s.start + a.start("the")
+        target = _resolve_direction(mentions, start, a.group("dir").lower())
+        if target is not None:
+            refs.append(PlaceRef(start, s.start + a.end(), target, True))
     for a in _NATIONWIDE.finditer(s.text):
         start = s.start + a.start()
         target = resolve_anaphor(doc, mentions, start, "country", None)
@@ -159,6 +164,18 @@ def _possessor_only(doc: Doc, m: Mention, place_starts: list[int]) -> bool:
         return False
     gap = _OWNED_PLACE_GAP.fullmatch(doc.text, p.end(), place_starts[i])
     return gap is not None
+
+
+# "raids across the south" after "south Lebanon" was named: the part of the country named before
+_DIRECTION_ANAPHOR = re.compile(r"\b(?:in|across|throughout|over)\s+(?P<the>the\s+(?:country's\s+)?(?P<dir>south|north|east|west)"
+                                r"(?:ern)?)\b(?!\s+of\b)(?!-)(?!\s+[A-Z])")
+
+
+def _resolve_direction(mentions: list[Mention], offset: int, direction: str) -> Entity | None:
+    for m in reversed([m for m in mentions if m.span.start < offset]):
+        if m.entity.category == "place" and m.entity.label.lower().startswith(direction):
+            return m.entity
+    return None
 
 
 # "the hospital", "the camp": the named site of that kind mentioned last

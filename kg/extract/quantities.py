@@ -569,7 +569,7 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
         if kind in ("launched", "intercepted") and weapon is None and not head.generic:
             weapon = _weapon_nearby(ctx, num, own_hi)
         own_refs = _national(doc, source, num, kind) if not refs else _outside_asides(text, ctx, num, refs)
-        if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive":
+        if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive" and not _partitive_aside(ctx, k):
             # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
             own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
         own_fallback = fallback
@@ -615,6 +615,16 @@ def _refs(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, lis
     return cache[sentence]
 
 
+_ASIDE_END = re.compile(r"[^,;.]*,\s+(?:were|was|are|is|had|have|has)\b")
+
+
+def _partitive_aside(ctx: _Sentence, k: int) -> bool:
+    """'two others, one of them a Syrian national, were wounded in ...': the subset after number k is an
+    aside, and the clause of number k goes on after it."""
+    return k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive" and \
+        bool(_ASIDE_END.match(ctx.doc.text, ctx.heads[k + 1].end))
+
+
 def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
     """Where number k's clause starts, where its own clause ends, and where the list it is in ends."""
     doc, num, head = ctx.doc, ctx.nums[k], ctx.heads[k]
@@ -624,7 +634,8 @@ def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
     j = _list_end(doc, ctx.nums, ctx.heads, k)
     list_hi = ctx.nums[j + 1].start if j + 1 < len(ctx.nums) else ctx.end
     list_hi = _clause_end(doc, ctx.heads[j].end, list_hi)
-    own_hi = _clause_end(doc, head.end, ctx.nums[k + 1].start if k + 1 < len(ctx.nums) else ctx.end)
+    nxt = k + 2 if _partitive_aside(ctx, k) else k + 1  # its verb and place come after the aside
+    own_hi = _clause_end(doc, head.end, ctx.nums[nxt].start if nxt < len(ctx.nums) else ctx.end)
     if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "noun":
         # "fired 320 rockets at 11 Israeli military sites": the noun phrase of a number counting something
         # else still says where the count was
@@ -816,11 +827,11 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     back = [r for r in refs if lo <= r.start < num.start]
     if back:
         return [_single(back[-1], refs, text)]
-    if partner is not None:
-        return [partner.place]  # "killing 13 civilians and wounding 52": where the first count was
     fwd = [r for r in refs if head.end <= r.start < own_hi]
     if fwd:
         return [_single(fwd[0], refs, text)]
+    if partner is not None:
+        return [partner.place]  # "killing 13 civilians and wounding 52": where the first count was
     shared = [r for r in refs if head.end <= r.start < list_hi]
     if shared:
         return [_single(shared[0], refs, text)]
@@ -902,7 +913,7 @@ def _is_hit_place(text: str, ref: PlaceRef) -> bool:
 
 
 _OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but)\b")
-_CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b")  # a relative clause tells of something else
+_CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b|,\s+as\b(?!\s+well\b)")  # a relative clause tells of something else
 _LIST_GAP = re.compile(r"(?:\s*,?\s+(?:and|or|as\s+well\s+as)\s+|\s*,\s*)(?:the\s+)?")
 
 
