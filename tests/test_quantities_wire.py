@@ -181,3 +181,19 @@ def test_a_clause_opened_by_as_after_a_count_tells_of_something_else():
     got = counts("A missile hit a block of flats in Ganja, killing five civilians and wounding 21, the ministry "
                  "said, as a truce over Nagorno-Karabakh collapsed.")
     assert ("injured", 21, None, "Ganja", None) in got
+
+
+# ------------------------------------------------------------------------------ the article's place
+
+def test_a_toll_tied_to_no_place_falls_back_to_the_town_not_the_building_in_it():
+    text = ("KYIV, Ukraine \u2014 A missile came down in front of the Okhmatdyt children's hospital on Sunday.\n\n"
+            "Nine people were killed.\n\nIn Kyiv, residents said the blast shook the whole of Kyiv.")
+    got = counts(text)
+    assert ("killed", 9, None, "Kyiv", None) in got
+
+
+def test_a_ship_far_from_any_town_stays_the_place_of_a_toll():
+    text = ("DUBAI \u2014 A missile struck the bulk carrier MSC Sky II in the Red Sea on Monday.\n\n"
+            "Two sailors were killed, the owners said from Dubai.")
+    got = counts(text)
+    assert ("killed", 2, None, "MSC Sky II", None) in got

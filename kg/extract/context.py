@@ -287,6 +287,11 @@ def _dateline_end(doc: Doc) -> int:
     return m.end() if m else 0
 
 
+def dateline_end(doc: Doc) -> int:
+    """Where the article's body starts after a dateline ("GANJA, Azerbaijan — "), else 0."""
+    return _dateline_end(doc)
+
+
 def is_attackish(text: str) -> bool:
     return bool(_ATTACKISH.search(text))
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..model import Entity, Mention, Quantity
 from ..text import fold, normalize
-from .context import PlaceRef, place_refs, sentence_source
+from .context import PlaceRef, dateline_end, place_refs, sentence_source
 from .doc import Doc
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
@@ -521,6 +521,7 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
     placed: set[int] = set()  # counts with no place although their sentence names places (spread over several)
     last_weapon: Entity | None = None
     refs_cache: dict[int, list[PlaceRef]] = {}
+    focus = _settlement_focus(doc, mentions, focus)
     for s in doc.sentences:
         weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
         nums = _numbers(doc, s.index, mentions)
@@ -530,6 +531,25 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             _read_counts(ctx, mentions, focus, refs_cache, placed)
         last_weapon = weapons[-1].entity if weapons else last_weapon
     return _dedupe(out, placed)
+
+
+def _settlement_focus(doc: Doc, mentions: list[Mention], focus: Entity | None) -> Entity | None:
+    """A count tied to no place falls back to the town the article is about, not to a building in it: when
+    the article's focus is a site (a theater, a hospital) in a town the body names again and again, the town."""
+    if focus is None or focus.feature_type != "site":
+        return focus
+    body = dateline_end(doc)
+    counts: dict[str, tuple[int, Entity]] = {}
+    for m in mentions:
+        if m.span.start >= body and m.entity.category == "place" and m.entity.feature_type == "city" and \
+                m.kind in ("name", "alias"):
+            n, _ = counts.get(m.entity.iri, (0, m.entity))
+            counts[m.entity.iri] = (n + 1, m.entity)
+    best = max(counts.values(), key=lambda x: x[0], default=None)
+    return best[1] if best is not None and best[0] >= _TOWN_MENTIONS else focus
+
+
+_TOWN_MENTIONS = 2  # a town named this often in the body is what the article is about
 
 
 def _sentence_heads(doc: Doc, sentence: int, nums: list[_Num], mentions: list[Mention], out: list[Quantity]) -> list[_Head]:
