@@ -197,3 +197,22 @@ def test_a_ship_far_from_any_town_stays_the_place_of_a_toll():
             "Two sailors were killed, the owners said from Dubai.")
     got = counts(text)
     assert ("killed", 2, None, "MSC Sky II", None) in got
+
+
+# ------------------------------------------------------------------- people, projectiles, targets
+
+def test_a_toll_with_a_subset_aside_takes_the_verb_after_the_aside():
+    got = counts("At least 22 people, among them five women and eight children, were killed when a strike hit a "
+                 "school in Deir al-Balah.")
+    assert ("killed", 22, None, "Deir al-Balah", None) in got
+    assert any(k == "killed" and v == 5 for k, v, _, _, _ in got)
+
+
+def test_projectiles_are_a_launch_count_of_no_named_type():
+    got = counts("The rebels fired nine projectiles at an oil tanker off Hodeidah on Monday.")
+    assert any(k == "launched" and v == 9 and w is None for k, v, w, _, _ in got)
+
+
+def test_targets_owned_by_a_named_group_are_struck_targets():
+    got = counts("The army said its jets had struck more than 70 Hezbollah targets in the Bekaa Valley.")
+    assert ("damaged", 70, None, "Bekaa Valley", "target") in got

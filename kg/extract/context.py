@@ -80,7 +80,7 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         e = m.entity
         if e.category == "organization" and m.sentence == sentence and e.country_code and \
                 _MILITARY_SITES.match(doc.text, m.span.end):
-            # "rockets fired at Israeli military sites": a national force's sites are in its country
+            # "rockets fired at Israeli military sites", "strikes on Houthi sites": a force's sites are in its country
             country = doc.resources.lexicon.countries_by_code.get(e.country_code)
             if country:
                 refs.append(PlaceRef(m.span.start, m.span.end,

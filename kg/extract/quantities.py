@@ -244,8 +244,9 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     words = re.findall(r"[A-Za-z'\u2019-]+", text[cursor:window_end])
     if part and words and singular(words[0].lower()) in {"weapon", "missile", "drone", "projectile", "target", "munition"}:
         return _Head("weapon", end=cursor + len(words[0]), generic=True)
-    generic = re.match(r"\s*(?:air|aerial)\s+(?:targets|objects)\b", text[cursor:window_end], re.I)
-    if generic:  # "more than 140 air targets were shot down": counted weapons of no named type
+    generic = re.match(r"\s*(?:(?:air|aerial)\s+(?:targets|objects)|projectiles|munitions|missiles\s+and\s+drones|"
+                       r"drones\s+and\s+missiles)\b", text[cursor:window_end], re.I)
+    if generic:  # "more than 140 air targets were shot down", "12 projectiles": counted weapons of no named type
         return _Head("weapon", end=cursor + generic.end(), generic=True)
     if words:
         w0 = words[0].lower()
@@ -279,7 +280,8 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     target = _TARGETS.match(text, cursor)
     if target and not _LOCATIVE_BEFORE.search(text, max(s.start, num.start - 40), num.start):
         # "hitting more than 60 targets", "nine sites had been hit": struck targets count as damaged
-        label = " ".join(target.group(0).split()[:-1] + [singular(target.group("noun").lower())]).lower()
+        mods = [w for w in target.group(0).split()[:-1] if w.islower()]  # not the owner's name ("Hezbollah targets")
+        label = " ".join(mods + [singular(target.group("noun").lower())])
         return _Head("object", object_label=label, end=cursor)
     follow = _TOKEN.findall(text[cursor:window_end])
     if follow and follow[0][0].isalpha():
@@ -308,7 +310,8 @@ def _modified_person(phrase: re.Match | None) -> bool:
     return False
 
 
-_TARGETS = re.compile(r"(?:[a-z-]+\s+){0,2}?(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
+_TARGETS = re.compile(r"(?:[a-z-]+\s+|[A-Z][\w-]+\s+(?=[a-z]|targets|sites|positions)){0,2}?"
+                      r"(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
 # "60 targets at 16 locations": the second number says where the first count was
 _LOCATIVE_BEFORE = re.compile(r"\b(?:targets?|sites?|locations?|positions?|facilities)\s+(?:at|in|across|over|among)\s+"
                               r"(?:(?:at\s+least|more\s+than|about|around|some)\s+)?$", re.I)
@@ -656,11 +659,12 @@ def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
     list_hi = _clause_end(doc, ctx.heads[j].end, list_hi)
     nxt = k + 2 if _partitive_aside(ctx, k) else k + 1  # its verb and place come after the aside
     own_hi = _clause_end(doc, head.end, ctx.nums[nxt].start if nxt < len(ctx.nums) else ctx.end)
-    if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "noun":
+    if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category in ("noun", "object"):
         # "fired 320 rockets at 11 Israeli military sites": the noun phrase of a number counting something
         # else still says where the count was
         phrase = _NOUN_PHRASE.match(doc.text, ctx.nums[k + 1].end)
-        own_hi = max(own_hi, min(phrase.end(), ctx.end))
+        if phrase:
+            own_hi = max(own_hi, min(phrase.end(), ctx.end))
     return lo, own_hi, list_hi
 
 
@@ -696,6 +700,8 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
         kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
         if kind is None and _TO_HOSPITAL.match(text, head.end):
             kind = "injured"  # "Forty people were taken to hospital"
+        if kind is None:
+            kind = _kind_after_aside(text, head.end, ctx.end)
         prev = ctx.prev()
         if kind is None and k and prev is not None and prev.kind in ("killed", "injured") and \
                 _PEOPLE_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
@@ -732,6 +738,20 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
 
 # what a weapon did the counting with: "shot down by the destroyer X", "including with two destroyers"
 _INSTRUMENT = re.compile(r"\b(?:by|with|using)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?" + _QUAL_RE + r"$", re.I)
+# "18 people, among them six women and four children, were killed": the verb comes after the subset aside
+_PEOPLE_ASIDE = re.compile(r"\s*(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+\s*,\s+(?:among\s+them|including|of\s+whom|"
+                           r"most\s+of\s+them|many\s+of\s+them)\b[^,;.]*,", re.I)
+
+
+def _kind_after_aside(text: str, head_end: int, end: int) -> str | None:
+    aside = _PEOPLE_ASIDE.match(text, head_end, end)
+    if not aside:
+        return None
+    rest = re.match(r"[^,;]*", text[aside.end():end]).group(0)
+    found = [kind for _, kind in _kind_cues(rest) if kind in ("killed", "injured")]
+    return found[0] if found else None
+
+
 _TOLL_TO = re.compile(r"\b(?:toll|number|figure|count|tally)\b[^.;]{0,60}\b(?:to|at)\s+" + _QUAL_RE + r"$", re.I)
 _REPORTED = re.compile(r"\b(?:reported|counted|recorded|confirmed|gave)\s+" + _QUAL_RE + r"$", re.I)
 
@@ -871,6 +891,8 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
 _LOCATOR_GAP = re.compile(r"(?:\s+(?:village|town|city|district|neighbou?rhood|camp|area|settlement|community|"
                           r"suburb|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
 # "the tanker X in the Red Sea": a ship or site is more specific than the waters it is in
+_SITES_IN = re.compile(r"(?:\s+[a-z-]+)?\s+(?:sites|targets|positions|bases|posts|facilities|installations)\s+"
+                       r"(?:in|near|around|across)\s+(?:the\s+)?")
 _EDGE_GAP = re.compile(r"(?:\s+[a-z-]+){0,2},?\s+(?:on|at)\s+the\s+(?:[a-z-]+\s+)?(?:edge|outskirts|fringes?)\s+of\s+(?:the\s+)?")
 _LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", "water", ""), "city": ("region",),
            "": ("region",)}
@@ -887,6 +909,9 @@ def _specific(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
             continue
         if prev is not None and _EDGE_GAP.fullmatch(text, prev.end, r.start):
             continue  # "the X camp on the edge of Y": the camp, not the city it borders
+        if keep and keep[-1] is prev and prev.entity.category == "country" and r.entity.country_code == \
+                prev.entity.country_code and _SITES_IN.fullmatch(text, prev.end, r.start):
+            keep.pop()  # "Hezbollah targets in the Bekaa Valley": in the valley, not just in Lebanon
         keep.append(r)
     return keep
 
