@@ -216,3 +216,20 @@ def test_projectiles_are_a_launch_count_of_no_named_type():
 def test_targets_owned_by_a_named_group_are_struck_targets():
     got = counts("The army said its jets had struck more than 70 Hezbollah targets in the Bekaa Valley.")
     assert ("damaged", 70, None, "Bekaa Valley", "target") in got
+
+
+def test_an_interception_figure_does_not_borrow_the_place_of_another_militarys_claim():
+    got = counts("Drones flew toward Eilat overnight.\n\nThe army said its air defences downed 30 of the drones, "
+                 "while Jordan said it downed two drones over Irbid.")
+    assert any(k == "intercepted" and v == 30 and p == "Eilat" for k, v, _, p, _ in got)
+
+
+def test_an_earlier_figure_after_up_from_is_a_toll_too():
+    got = counts("The death toll from the strike on the Nuseirat camp rose to 52 on Monday, up from 40.")
+    assert ("killed", 40, None, "Nuseirat", None) in got
+
+
+def test_destroyed_tanks_are_damaged_objects_not_interceptions():
+    got = counts("Azerbaijan's defence ministry said its forces had destroyed six tanks near Fuzuli.")
+    assert ("damaged", 6, None, "Fuzuli", "tank") in got
+    assert all(k != "intercepted" for k, _, _, _, _ in got)

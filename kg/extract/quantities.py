@@ -603,7 +603,8 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
             own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
         prev = ctx.prev()
         partner = prev if prev is not None and _COORDINATED.fullmatch(text, prev.span.end, num.start) else None
-        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback, partner)
+        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback, partner,
+                         casualty=kind in ("killed", "injured"))
         span = doc.span(num.start, max(num.end, min(head.end, ctx.end)))
         if kind == "intercepted" and head.category == "weapon" and _ALL_BEFORE.search(text, lo, num.start) \
                 and _LAUNCH_PARTICIPLE.match(text, head.end):
@@ -711,6 +712,10 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
                 _INSTRUMENT.search(text, max(lo, num.start - 40), num.start):
             return None  # "shot down with two destroyers": the ships that fired, not what was counted
         kind = _weapon_kind(ctx, k, lo, list_hi)
+        if kind == "intercepted" and head.weapon is not None and _is_ground_vehicle(doc, head.weapon):
+            # "destroyed four tanks": vehicles are not intercepted, they are destroyed objects
+            noun = singular(doc.text[num.start:head.end].split()[-1].lower())
+            return "damaged", None, _Head("object", object_label=noun, end=head.end), subset_of
     elif head.category == "object":
         kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, ctx.end), {"damaged"})
     elif head.category == "none":
@@ -753,7 +758,7 @@ def _kind_after_aside(text: str, head_end: int, end: int) -> str | None:
 
 
 _TOLL_TO = re.compile(r"\b(?:toll|number|figure|count|tally)\b[^.;]{0,60}\b(?:to|at)\s+" + _QUAL_RE + r"$", re.I)
-_REPORTED = re.compile(r"\b(?:reported|counted|recorded|confirmed|gave)\s+" + _QUAL_RE + r"$", re.I)
+_REPORTED = re.compile(r"\b(?:reported|counted|recorded|confirmed|gave|up\s+from|down\s+from)\s+" + _QUAL_RE + r"$", re.I)
 
 
 def _last_casualty_kind(ctx: _Sentence) -> str | None:
@@ -846,7 +851,7 @@ _COORDINATED = re.compile(r"\s*(?:[a-z]+)?\s*(?:,\s*)?(?:and\s+)?(?:[a-z]+\s+){0
 
 def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, own_hi: int, list_hi: int,
             subset_of: int | None, out: list[Quantity], fallback: Entity | None,
-            partner: Quantity | None = None) -> list[Entity | None]:
+            partner: Quantity | None = None, casualty: bool = False) -> list[Entity | None]:
     """Where a count is, by precedence: the places of a distributive list; a place right after it in its
     clause; the place of the count it is part of; the nearest place before it in its clause; a place later
     in its clause, then in its list; any place in the sentence; else `fallback` (paragraph, then article).
@@ -879,7 +884,7 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     # clause after the count, which tells of other things ("seven drones were shot down, while another hit the
     # base") unless it gives a rival figure for the same toll ("..., while a monitor says 60 died in Idlib")
     other = _OTHER_CLAUSE.search(text, head.end, refs[-1].end) if refs else None
-    if other is not None and _NUMBER.search(text, other.end(), refs[-1].start):
+    if other is not None and casualty and _NUMBER.search(text, other.end(), refs[-1].start):
         other = None
     anywhere = [r for r in refs if not _NEAR.search(text, max(0, r.start - 40), r.start)
                 and (other is None or r.start < other.start())]
@@ -977,6 +982,13 @@ def _single(ref: PlaceRef, refs: list[PlaceRef], text: str) -> Entity | None:
 
 _PLATFORMS = {"https://w3id.org/conflict-kg/weapon/" + k for k in
               ("aircraft", "helicopter", "armoured-vehicle", "naval-vessel", "air-defence-system")}
+
+
+_GROUND_VEHICLE = "https://w3id.org/conflict-kg/weapon/armoured-vehicle"
+
+
+def _is_ground_vehicle(doc: Doc, weapon: Entity) -> bool:
+    return weapon.iri == _GROUND_VEHICLE or _GROUND_VEHICLE in ancestors(doc.resources.lexicon, weapon.iri)
 
 
 def _is_platform(doc: Doc, weapon: Entity) -> bool:
