@@ -233,3 +233,14 @@ def test_destroyed_tanks_are_damaged_objects_not_interceptions():
     got = counts("Azerbaijan's defence ministry said its forces had destroyed six tanks near Fuzuli.")
     assert ("damaged", 6, None, "Fuzuli", "tank") in got
     assert all(k != "intercepted" for k, _, _, _, _ in got)
+
+
+def test_destroyed_launchers_listed_after_tanks_are_damaged_objects():
+    got = counts("Azerbaijan's defence ministry said its forces had destroyed three tanks and two Grad launchers "
+                 "near Fuzuli.")
+    assert ("damaged", 2, None, "Fuzuli", "launcher") in got
+
+
+def test_missile_ships_that_carry_the_missiles_are_not_launched_counts():
+    got = counts("Russia launched 12 cruise missiles from two small missile ships in the Black Sea.")
+    assert all(not (k == "launched" and v == 2) for k, v, _, _, _ in got)

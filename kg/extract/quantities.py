@@ -235,8 +235,11 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
             between = text[cursor:mm.span.start]
             if re.fullmatch(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}", between) and \
                     not _NOT_MODIFIER.search(between) and not _PLURAL_NOUN.search(between):
-                if _PLATFORM_AFTER.match(text, mm.span.end):
-                    return _Head("noun", end=num.end)  # "two small missile ships": the ships carry the missiles
+                platform = _PLATFORM_AFTER.match(text, mm.span.end)
+                if platform:
+                    # "two small missile ships": the ships carry the missiles; destroyed, they are damaged objects
+                    return _Head("object", object_label=singular(platform.group(0).split()[-1].lower()),
+                                 end=platform.end())
                 weapon, end = _weapon_phrase(doc, mm, mentions)
                 return _Head("weapon", weapon=weapon, end=end, kind=_modifier_kind(between))
     if _IMPACT.match(text, num.end):
@@ -476,7 +479,7 @@ def _family(q: Quantity) -> str:
     return "object" if q.kind == "damaged" else "weapon" if q.kind in ("launched", "intercepted") else "person"
 
 
-# "two Filipinos and one", "three children, two women and": the items of one list of people
+# "two Filipinos and one", "four tanks and two": the items of one list of people or things
 _PEOPLE_LIST_GAP = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _QUAL_RE, re.I)
 _LIST_ITEM_GAP = re.compile(r"[\s,;:\u2014\u2013-]*(?:(?:and|along with|as well as|plus|together with)\s+)?" + _QUAL_RE, re.I)
 _AUXILIARY = re.compile(r"\b(?:was|were|is|are|been|be|being|had|have|has)\s+(?:\w+ly\s+)?$", re.I)
@@ -718,6 +721,10 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
             return "damaged", None, _Head("object", object_label=noun, end=head.end), subset_of
     elif head.category == "object":
         kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, ctx.end), {"damaged"})
+        prev = ctx.prev()
+        if kind is None and k and prev is not None and prev.kind == "damaged" and \
+                _PEOPLE_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
+            kind = "damaged"  # "destroyed four tanks and two Grad launchers"
     elif head.category == "none":
         if _NOT_LAUNCHED.match(text, head.end) or _IMPACT.match(text, head.end):
             return None  # "163 fell short inside Gaza", "three struck warehouses and one hit a garage"
