@@ -244,3 +244,15 @@ def test_destroyed_launchers_listed_after_tanks_are_damaged_objects():
 def test_missile_ships_that_carry_the_missiles_are_not_launched_counts():
     got = counts("Russia launched 12 cruise missiles from two small missile ships in the Black Sea.")
     assert all(not (k == "launched" and v == 2) for k, v, _, _, _ in got)
+
+
+def test_a_toll_from_a_national_health_ministry_with_no_other_place_is_the_countrys():
+    got = counts("Iran's health ministry said 410 people had been killed and 3,100 injured in Israeli strikes "
+                 "since June 13.")
+    assert ("killed", 410, None, "Iran", None) in got and ("injured", 3100, None, "Iran", None) in got
+
+
+def test_a_second_reported_clause_opened_by_and_that_holds_another_place():
+    got = counts("Sirens sounded in Haifa at dawn. The army said about 40 rockets were fired from Lebanon, and "
+                 "that a man was killed in Metula.")
+    assert any(k == "launched" and v == 40 and p == "Haifa" for k, v, _, p, _ in got)

@@ -835,7 +835,7 @@ def _casualty_source_place(doc: Doc, source: Entity | None, fallback: Entity | N
             break
     if place is None and words and normalize(words[0]) in lex.demonyms:  # "Lebanese Health Ministry"
         place = entity_from_concept(doc, lex.concepts[lex.demonyms[normalize(words[0])]])
-    if place is None or fallback is None or not place.country_code or place.country_code == fallback.country_code:
+    if place is None or not place.country_code or (fallback is not None and place.country_code == fallback.country_code):
         return None
     return place
 
@@ -969,7 +969,7 @@ def _is_hit_place(text: str, ref: PlaceRef) -> bool:
     return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Odesa: ..."
 
 
-_OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but)\b")
+_OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but|and\s+that)\b")
 _CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b|,\s+as\b(?!\s+well\b)")  # a relative clause tells of something else
 _LIST_GAP = re.compile(r"(?:\s*,?\s+(?:and|or|as\s+well\s+as)\s+|\s*,\s*)(?:the\s+)?")
 
