@@ -256,3 +256,8 @@ def test_a_second_reported_clause_opened_by_and_that_holds_another_place():
     got = counts("Sirens sounded in Haifa at dawn. The army said about 40 rockets were fired from Lebanon, and "
                  "that a man was killed in Metula.")
     assert any(k == "launched" and v == 40 and p == "Haifa" for k, v, _, p, _ in got)
+
+
+def test_a_site_after_an_agent_and_a_preposition_is_still_a_place():
+    got = counts("Shells fired by the RSF landed in the Zamzam displacement camp, killing four people.")
+    assert ("killed", 4, None, "Zamzam", None) in got

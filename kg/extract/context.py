@@ -40,7 +40,8 @@ _TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outsid
                             r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
 _COMPOUND_AFTER = re.compile(r"-(?:flagged|registered|owned|operated|managed|based|made|built|backed|led|designed|"
                              r"supplied|funded|allied|aligned|controlled|occupied|administered)\b")
-_AGENT_BEFORE = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}$")
+_AGENT_BEFORE = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?(?:(?!(?:in|near|at|on|of|to|into|over|outside|inside)\b)"
+                           r"[A-Za-z-]+\s+){0,3}$")
 _ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
                             r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
 
