@@ -11,9 +11,13 @@ are not counts.
 
 Where a count is, by precedence: a place right after it in its clause, the place of the count it is part
 of, the nearest place before it in its clause, a place later in its clause or list, any place in the
-sentence that is not a reference point; else the place hit earlier in the paragraph, else the article's
-focus (the country for whole-war tolls). Places named jointly leave a count without a place; a place
-named only to locate another ("X in the Y region") gives way to it.
+sentence that is not a reference point nor in a contrasting clause; else the place hit earlier in the
+paragraph, else the article's focus (the country for whole-war tolls; the town rather than a building in
+it). Places named jointly leave a count without a place; a place named only to locate another ("X in the Y
+region", "the camp on the edge of Y", "the tanker X in the Red Sea") gives way to it; a count coordinated
+with the one before ("killing 13 and wounding 52") shares its place; places in relative-clause asides
+(", which covers the Middle East,") are no count's. A toll reported by a territory's casualty body (the Gaza
+health ministry) in an article about another country is that territory's.
 """
 from __future__ import annotations
 
@@ -480,7 +484,7 @@ def _family(q: Quantity) -> str:
 
 
 # "two Filipinos and one", "four tanks and two": the items of one list of people or things
-_PEOPLE_LIST_GAP = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _QUAL_RE, re.I)
+_ITEM_LIST_GAP = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _QUAL_RE, re.I)
 _LIST_ITEM_GAP = re.compile(r"[\s,;:\u2014\u2013-]*(?:(?:and|along with|as well as|plus|together with)\s+)?" + _QUAL_RE, re.I)
 _AUXILIARY = re.compile(r"\b(?:was|were|is|are|been|be|being|had|have|has)\s+(?:\w+ly\s+)?$", re.I)
 
@@ -708,7 +712,7 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
             kind = _kind_after_aside(text, head.end, ctx.end)
         prev = ctx.prev()
         if kind is None and k and prev is not None and prev.kind in ("killed", "injured") and \
-                _PEOPLE_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
+                _ITEM_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
             kind = prev.kind  # "The dead were two Filipinos and one Egyptian"
     elif head.category == "weapon":
         if head.weapon is not None and _is_platform(doc, head.weapon) and \
@@ -723,7 +727,7 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
         kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, ctx.end), {"damaged"})
         prev = ctx.prev()
         if kind is None and k and prev is not None and prev.kind == "damaged" and \
-                _PEOPLE_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
+                _ITEM_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
             kind = "damaged"  # "destroyed four tanks and two Grad launchers"
     elif head.category == "none":
         if _NOT_LAUNCHED.match(text, head.end) or _IMPACT.match(text, head.end):
@@ -821,7 +825,8 @@ _CASUALTY_BODY = re.compile(r"\b(?:health|civil\s+defen[cs]e|emergenc(?:y|ies)|m
 
 def _casualty_source_place(doc: Doc, source: Entity | None, fallback: Entity | None) -> Entity | None:
     """'the Gaza health ministry says 31 people have been killed' in a report from Israel: a toll from a
-    casualty body named after a territory is that territory's when the article's place is in another country."""
+    casualty body named after a territory is that territory's when the article's place is in another country
+    (or the article has none)."""
     if source is None or source.category != "organization" or not _CASUALTY_BODY.search(source.label):
         return None
     lex = doc.resources.lexicon
@@ -902,10 +907,11 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
 
 _LOCATOR_GAP = re.compile(r"(?:\s+(?:village|town|city|district|neighbou?rhood|camp|area|settlement|community|"
                           r"suburb|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
-# "the tanker X in the Red Sea": a ship or site is more specific than the waters it is in
+# "Hezbollah targets in the Bekaa Valley": the owner's country gives way to the place the sites are in
 _SITES_IN = re.compile(r"(?:\s+[a-z-]+)?\s+(?:sites|targets|positions|bases|posts|facilities|installations)\s+"
                        r"(?:in|near|around|across)\s+(?:the\s+)?")
 _EDGE_GAP = re.compile(r"(?:\s+[a-z-]+){0,2},?\s+(?:on|at)\s+the\s+(?:[a-z-]+\s+)?(?:edge|outskirts|fringes?)\s+of\s+(?:the\s+)?")
+# "the tanker X in the Red Sea": a ship or site is more specific than the waters it is in
 _LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", "water", ""), "city": ("region",),
            "": ("region",)}
 
