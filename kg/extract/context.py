@@ -1,11 +1,13 @@
 """Context shared by the quantity, event and quote extractors.
 
 - place references in a sentence: place mentions that are not origins (anywhere in a "from ..." phrase),
-  bearings ("southwest of"), parts of a person's title ("governor of the X region") or attackers'
-  possessives ("Russia's attack on Kyiv"), plus anaphors ("the city", "the region", "the Russian capital",
-  "the hospital", "the nationwide toll") resolved to the place they stand for;
+  bearings ("southwest of", "west of the port of Aden"), parts of a person's title ("governor of the X
+  region"), attackers' possessives ("Russia's attack on Kyiv"), modifiers ("the Barbados-flagged vessel")
+  or the ship that intercepted ("shot down by the destroyer X"), plus anaphors ("the city", "the region",
+  "the Russian capital", "the hospital", "the territory", "across the south", "the nationwide toll")
+  resolved to the place they stand for, and a force's sites ("Israeli military sites") as its country;
 - who says a sentence: "according to X", "X said ...", "..., X said", "he said" (the last person named);
-- the article's focus place: where its first attack happened.
+- the article's focus place: where its first attack happened (never the dateline, "TEL AVIV, May 12 (Reuters) —").
 """
 from __future__ import annotations
 
