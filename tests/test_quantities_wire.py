@@ -261,3 +261,26 @@ def test_a_second_reported_clause_opened_by_and_that_holds_another_place():
 def test_a_site_after_an_agent_and_a_preposition_is_still_a_place():
     got = counts("Shells fired by the RSF landed in the Zamzam displacement camp, killing four people.")
     assert ("killed", 4, None, "Zamzam", None) in got
+
+
+# ------------------------------------------------------------------ estimates, subsets, recoveries
+
+def test_a_range_of_casualties_is_an_estimate_not_a_count():
+    got = counts("The army said it had killed 30 to 40 militants near the border. The toll in Kupwara rose from "
+                 "two to five.")
+    values = [v for _, v, _, _, _ in got]
+    assert 30 not in values and 40 not in values
+    assert 2 in values and 5 in values
+
+
+def test_a_percentage_subset_clause_does_not_say_what_happened_to_the_whole():
+    got = counts("The Iranian barrage involved more than 250 projectiles, 95% of which were intercepted, the army "
+                 "said.")
+    assert any(k == "launched" and v == 250 for k, v, _, _, _ in got)
+    assert all(k != "intercepted" for k, v, _, _, _ in got if v == 250)
+
+
+def test_bodies_pulled_from_the_rubble_in_a_town_are_in_that_town():
+    got = counts("A strike hit Aleppo on Monday. Rescuers pulled 14 bodies from the rubble in Idlib, the White "
+                 "Helmets said.")
+    assert ("killed", 14, None, "Idlib", None) in got

@@ -159,7 +159,7 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
             continue  # a date
         if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:(?:\d+|" + _WORD_NUM + r")\s+)?(?:to|and)?\s*$", before[-30:], re.I):
             continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
-        if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+        if _is_range(before, after):
             continue  # "one or two more": a range, not an explicit count
         if _is_apposed_age(before, after):
             continue  # "Halyna Moroz, 58, whose flat...", "..., Iryna Demydova, 52, and ..."
@@ -176,8 +176,19 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
     return out
 
 
+# "one or two more", "40 to 50 soldiers", "between 40 and 50": an estimate, not an explicit count ("rose
+# from 3 to 6" is an update, not a range)
 _RANGE_AFTER = re.compile(r"\s+or\s+(?:\d+|" + _WORD_NUM + r")\b", re.I)
-_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+or\s+$", re.I)
+_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+or\s+$|\bbetween\s+(?:(?:\d+|" + _WORD_NUM + r")\s+and\s+)?$", re.I)
+_TO_RANGE_AFTER = re.compile(r"\s+to\s+(?:\d+|" + _WORD_NUM + r")\s+[a-z]", re.I)
+_TO_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+to\s+$", re.I)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:\d+|" + _WORD_NUM + r")?\s*(?:to\s+)?$", re.I)
+
+
+def _is_range(before: str, after: str) -> bool:
+    if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+        return True
+    return bool((_TO_RANGE_AFTER.match(after) or _TO_RANGE_BEFORE.search(before)) and not _FROM_BEFORE.search(before))
 
 
 def _is_apposed_age(before: str, after: str) -> bool:
@@ -429,6 +440,10 @@ def _modifier_kind(between: str) -> str:
 _QUAL_RE = r"(?:(?:at\s+least|more\s+than|over|about|around|roughly|nearly|almost|some|up\s+to|another|a\s+further|a\s+record|a\s+total\s+of)\s+)?"
 
 
+_SUBSET_CLAUSE = re.compile(r"\b(?:(?:\d+|" + _WORD_NUM + r")\s*(?:%|percent|per\s+cent)|most|all|some|many|none|half|"
+                            r"several|the\s+rest|the\s+majority)\s+of\s+(?:which|them|those|these)\b", re.I)
+
+
 def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) -> str | None:
     """The kind cue for a number: a verb right before it ("killing at least 30"), else the nearest cue
     after its head within [head.end, hi), else the nearest before it within [lo, num.start)."""
@@ -437,7 +452,8 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
     kind = _adjacent_cue(before, allowed)
     if kind:
         return kind
-    after = [(off, kind) for off, kind in _kind_cues(text[head.end:hi]) if kind in allowed]
+    subset = _SUBSET_CLAUSE.search(text, head.end, hi)  # "..., 99% of which were intercepted" tells of a part
+    after = [(off, kind) for off, kind in _kind_cues(text[head.end:subset.start() if subset else hi]) if kind in allowed]
     if after:
         # "two rockets fired toward Jerusalem were shot down": the finite verb, not the participle, says what happened
         finite = [kind for off, kind in after if _AUXILIARY.search(text, max(head.end, head.end + off - 24), head.end + off)]
