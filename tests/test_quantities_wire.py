@@ -284,3 +284,13 @@ def test_bodies_pulled_from_the_rubble_in_a_town_are_in_that_town():
     got = counts("A strike hit Aleppo on Monday. Rescuers pulled 14 bodies from the rubble in Idlib, the White "
                  "Helmets said.")
     assert ("killed", 14, None, "Idlib", None) in got
+
+
+def test_an_armed_groups_own_launch_claim_is_not_placed_in_its_home_country():
+    got = counts("The Houthis said they had targeted a tanker with three ballistic missiles.")
+    assert all(p != "Yemen" for _, _, _, p, _ in got)
+
+
+def test_a_ministry_named_without_its_territory_does_not_move_a_toll():
+    got = counts("Israeli jets struck Tyre on Monday. At least 30 people were killed, the health ministry said.")
+    assert ("killed", 30, None, "Tyre", None) in got

@@ -620,7 +620,7 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
             own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
         own_fallback = fallback
         if kind in ("killed", "injured"):
-            own_fallback = _casualty_source_place(doc, source, fallback) or fallback
+            own_fallback = _casualty_source_place(doc, mentions, ctx.index, source, fallback) or fallback
         if kind == "launched":
             # a salvo with no place named goes where the article's last salvo was aimed
             own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
@@ -839,14 +839,21 @@ def _weapon_nearby(ctx: _Sentence, num: _Num, own_hi: int) -> Entity | None:
 _CASUALTY_BODY = re.compile(r"\b(?:health|civil\s+defen[cs]e|emergenc(?:y|ies)|medical|doctors|rescue|red\s+crescent)\b", re.I)
 
 
-def _casualty_source_place(doc: Doc, source: Entity | None, fallback: Entity | None) -> Entity | None:
+def _casualty_source_place(doc: Doc, mentions: list[Mention], sentence: int, source: Entity | None,
+                           fallback: Entity | None) -> Entity | None:
     """'the Gaza health ministry says 31 people have been killed' in a report from Israel: a toll from a
     casualty body named after a territory is that territory's when the article's place is in another country
     (or the article has none)."""
     if source is None or source.category != "organization" or not _CASUALTY_BODY.search(source.label):
         return None
     lex = doc.resources.lexicon
-    words = [fold(w) for w in re.findall(r"[A-Za-z'-]+", source.label)]
+    # the territory must be named where the body is ("the Gaza health ministry"), not guessed for "the ministry"
+    named = [m.span.text for m in mentions if m.sentence == sentence and m.entity.iri == source.iri]
+    if not named:
+        return None
+    words = [fold(w) for w in re.findall(r"[A-Za-z]+", named[0])]
+    if words and words[0].lower() == "the":
+        words = words[1:]
     place = None
     for n in (2, 1):
         key = tuple(normalize(" ".join(words[:n])).split())
@@ -861,12 +868,16 @@ def _casualty_source_place(doc: Doc, source: Entity | None, fallback: Entity | N
     return place
 
 
+_STATE_FORCE = re.compile(r"\b(?:ministry|army|armed\s+forces|forces|force|military|command|navy|defen[cs]e|"
+                          r"government|guard|staff)\b", re.I)
+
+
 def _national(doc: Doc, source: Entity | None, num: _Num, kind: str) -> list[PlaceRef]:
     """'Ukraine's air force said Russia launched 105 drones': a launch figure from a national body with no
     place named is the country's."""
     if source is None or source.category != "organization" or not source.country_code or \
-            kind not in ("launched", "intercepted"):
-        return []
+            kind not in ("launched", "intercepted") or not _STATE_FORCE.search(source.label):
+        return []  # an armed group's own launch claim ("the Houthis said they fired") is not at home
     country = doc.resources.lexicon.countries_by_code.get(source.country_code)
     if not country:
         return []
