@@ -294,3 +294,12 @@ def test_an_armed_groups_own_launch_claim_is_not_placed_in_its_home_country():
 def test_a_ministry_named_without_its_territory_does_not_move_a_toll():
     got = counts("Israeli jets struck Tyre on Monday. At least 30 people were killed, the health ministry said.")
     assert ("killed", 30, None, "Tyre", None) in got
+
+
+def test_the_whole_a_percentage_or_part_is_taken_of_was_launched():
+    got = counts("The army said 97 percent of the roughly 220 rockets fired at Israel had been intercepted.")
+    assert any(k == "launched" and v == 220 for k, v, _, _, _ in got)
+    got = counts("Of the 60 drones, most were jammed, the army said, and of the 14 cruise missiles, nine were shot "
+                 "down over Kyiv.")
+    assert any(k == "launched" and v == 14 for k, v, _, _, _ in got)
+    assert any(k == "intercepted" and v == 9 for k, v, _, _, _ in got)

@@ -802,6 +802,11 @@ def _last_casualty_kind(ctx: _Sentence) -> str | None:
     return "killed" if re.search(r"\b(?:toll|dead|killed)\b", stext, re.I) else None
 
 
+# the salvo a part of is told of: "95 percent of the", "Of the", ", and of the"
+_WHOLE_BEFORE = re.compile(r"(?:\b(?:\d+|" + _WORD_NUM + r")\s*(?:%|percent|per\s+cent)\s+of|(?:^|[,;]\s*(?:and\s+)?)[Oo]f)"
+                           r"\s+(?:the\s+)?" + _QUAL_RE + r"$")
+
+
 def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
     """Launched or intercepted, for a count of weapons; None for aircraft that carry them."""
     doc, text, num, head = ctx.doc, ctx.doc.text, ctx.nums[k], ctx.heads[k]
@@ -814,6 +819,8 @@ def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
         kind = adjacent
     elif k and prev is not None and prev.weapon is not None and _LIST_ITEM_GAP.fullmatch(re.split(r",(?=[^,]*$)", gap)[-1]):
         kind = prev.kind  # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 ..."
+    elif _WHOLE_BEFORE.search(text, max(ctx.start, num.start - 40), num.start):
+        kind = "launched"  # "99 percent of the 350 drones ... were intercepted", "of the 30 missiles, 25 were downed"
     else:
         kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
     if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
@@ -1002,7 +1009,7 @@ def _is_hit_place(text: str, ref: PlaceRef) -> bool:
     return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Odesa: ..."
 
 
-_OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but|and\s+that)\b")
+_OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but|and\s+that)\b|;")
 _CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b|,\s+as\b(?!\s+well\b)")  # a relative clause tells of something else
 _LIST_GAP = re.compile(r"(?:\s*,?\s+(?:and|or|as\s+well\s+as)\s+|\s*,\s*)(?:the\s+)?")
 
