@@ -270,7 +270,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
         w0 = words[0].lower()
         if w0 in _PERSON_NOUNS or (len(words) > 1 and words[1].lower() in _PERSON_NOUNS and w0 not in _KIND_WORDS["killed"] | _KIND_WORDS["injured"]):
             return _Head("person", end=cursor)
-        if _modified_person(re.match(r"\s*((?:[A-Za-z'\u2019-]+\s+){0,4}[A-Za-z'\u2019-]+)", text[cursor:window_end])):
+        if _modified_person(_WORD_RUN.match(text, cursor, window_end)):
             return _Head("person", end=cursor)
         for kind in ("killed", "injured"):
             if w0 in _KIND_WORDS[kind] and w0 not in {"toll", "lives"}:
@@ -310,6 +310,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     return _Head("none", end=num.end)
 
 
+_WORD_RUN = re.compile(r"\s*((?:[A-Za-z'\u2019-]+\s+){0,4}[A-Za-z'\u2019-]+)")
 _NOT_PERSON_MODIFIER = frozenset({"where", "who", "whom", "which", "that", "when", "while", "whose"})
 
 
