@@ -303,3 +303,9 @@ def test_the_whole_a_percentage_or_part_is_taken_of_was_launched():
                  "down over Kyiv.")
     assert any(k == "launched" and v == 14 for k, v, _, _, _ in got)
     assert any(k == "intercepted" and v == 9 for k, v, _, _, _ in got)
+
+
+def test_drones_downed_with_no_place_named_are_over_the_town_not_the_base_another_hit():
+    got = counts("Rebel drones struck the port and a fuel depot in Latakia on Tuesday.\n\nEarlier, drones had "
+                 "targeted the Hmeimim air base. Russian forces said six drones were downed in the evening.")
+    assert any(k == "intercepted" and v == 6 and p == "Latakia" for k, v, _, p, _ in got)

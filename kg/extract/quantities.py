@@ -622,6 +622,9 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
         own_fallback = fallback
         if kind in ("killed", "injured"):
             own_fallback = _casualty_source_place(doc, mentions, ctx.index, source, fallback) or fallback
+        if kind == "intercepted" and own_fallback is not None and own_fallback.feature_type == "site" and \
+                focus is not None and focus.feature_type != "site":
+            own_fallback = focus  # drones are downed over a town, not at the base another one hit
         if kind == "launched":
             # a salvo with no place named goes where the article's last salvo was aimed
             own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
