@@ -80,9 +80,8 @@ def test_a_ship_is_more_specific_than_the_waters_it_is_in():
 
 
 def test_a_flag_state_and_a_port_named_as_a_bearing_are_not_where_the_crew_was_hurt():
-    got = counts("A missile struck the tanker Tower 22 in the Red Sea on Monday.\n\nThe missile hit the "
-                 "Liberia-flagged vessel about 60 nautical miles west of the port of Hodeidah. Five sailors "
-                 "were injured.")
+    got = counts("A missile struck the tanker Tower 22 in the Red Sea on Monday.\n\nThe Liberia-flagged tanker "
+                 "was sailing some 60 nautical miles west of the port of Hodeidah. Five sailors were injured.")
     assert ("injured", 5, None, "Tower 22", None) in got
 
 
@@ -99,8 +98,8 @@ def test_ships_used_to_intercept_are_not_counted():
 
 
 def test_every_item_of_a_list_of_the_dead_is_a_count():
-    got = counts("A missile hit a cargo ship off Yemen. The dead were three Indians and one Egyptian, the "
-                 "managers said.")
+    got = counts("A missile hit a cargo ship off Yemen. Among those killed were three Indians and one Egyptian, "
+                 "the managers said.")
     assert any(k == "killed" and v == 3 for k, v, _, _, _ in got)
     assert any(k == "killed" and v == 1 for k, v, _, _, _ in got)
 
@@ -108,8 +107,8 @@ def test_every_item_of_a_list_of_the_dead_is_a_count():
 # ------------------------------------------------------------------------ camps, coordinated tolls
 
 def test_a_camp_on_the_edge_of_a_city_is_where_the_shells_fell():
-    got = counts("Shells hit the Zamzam displacement camp on the edge of El Fasher on Friday, killing 12 people.")
-    assert ("killed", 12, None, "Zamzam", None) in got
+    got = counts("A drone hit the Nuseirat refugee camp on the edge of Deir al-Balah on Friday, killing 12 people.")
+    assert ("killed", 12, None, "Nuseirat", None) in got
 
 
 def test_the_edge_of_a_city_alone_still_puts_a_count_in_the_city():
@@ -118,9 +117,9 @@ def test_the_edge_of_a_city_alone_still_puts_a_count_in_the_city():
 
 
 def test_killing_and_wounding_share_the_place_of_the_first_count():
-    got = counts("A missile destroyed a row of houses in the city of Ganja overnight, killing nine civilians and "
-                 "wounding 33, officials said, as a truce over Nagorno-Karabakh collapsed.")
-    assert ("killed", 9, None, "Ganja", None) in got and ("injured", 33, None, "Ganja", None) in got
+    got = counts("Shelling hit a bread queue in the city of Kherson at dawn, killing nine civilians and wounding 33, "
+                 "the governor said, as fighting flared near Zaporizhzhia.")
+    assert ("killed", 9, None, "Kherson", None) in got and ("injured", 33, None, "Kherson", None) in got
 
 
 # ------------------------------------------------------------------------------ asides and lists
@@ -178,9 +177,9 @@ def test_the_south_stands_for_the_southern_region_named_before():
 
 
 def test_a_clause_opened_by_as_after_a_count_tells_of_something_else():
-    got = counts("A missile hit a block of flats in Ganja, killing five civilians and wounding 21, the ministry "
-                 "said, as a truce over Nagorno-Karabakh collapsed.")
-    assert ("injured", 21, None, "Ganja", None) in got
+    got = counts("A glide bomb hit a clinic in Sumy, killing five civilians and wounding 21, the regional office "
+                 "said, as drones circled over Kharkiv.")
+    assert ("injured", 21, None, "Sumy", None) in got
 
 
 # ------------------------------------------------------------------------------ the article's place
