@@ -1,11 +1,13 @@
 """Context shared by the quantity, event and quote extractors.
 
 - place references in a sentence: place mentions that are not origins (anywhere in a "from ..." phrase),
-  bearings ("southwest of"), parts of a person's title ("governor of the X region") or attackers'
-  possessives ("Russia's attack on Kyiv"), plus anaphors ("the city", "the region", "the Russian capital",
-  "the hospital", "the nationwide toll") resolved to the place they stand for;
+  bearings ("southwest of", "west of the port of Aden"), parts of a person's title ("governor of the X
+  region"), attackers' possessives ("Russia's attack on Kyiv"), modifiers ("the Barbados-flagged vessel")
+  or the ship that intercepted ("shot down by the destroyer X"), plus anaphors ("the city", "the region",
+  "the Russian capital", "the hospital", "the territory", "across the south", "the nationwide toll")
+  resolved to the place they stand for, and a force's sites ("Israeli military sites") as its country;
 - who says a sentence: "according to X", "X said ...", "..., X said", "he said" (the last person named);
-- the article's focus place: where its first attack happened.
+- the article's focus place: where its first attack happened (never the dateline, "TEL AVIV, May 12 (Reuters) —").
 """
 from __future__ import annotations
 
@@ -20,10 +22,12 @@ from .doc import Doc
 from .mentions import entity_from_concept, entity_from_town
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
-_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country)\b(?!\s+of\b)(?!'s)")
+_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country|"
+                      r"territory|enclave|strip)\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Sanaa": the name is the ref
 # a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
 # or the next verb: "from ten Tu-95MS bombers flying over the Volgodonsk area and over the Caspian Sea"
 _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
+                            r"rubble|ruins|debris|wreckage|"
                             r"killing|killed|wounding|dropped|fired|launched|targeting|attacked|shelled|and\s+then)\b)"
                             r"[^,;:\u2014\u2013()]*$", re.I)
 _NATIONWIDE = re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I)
@@ -32,12 +36,23 @@ _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors
 _TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
                           r"authorities|officials|police|prosecutor|council|head|chief)\b", re.I)
 _BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
-                      r"western|kilometres|kilometers|km|miles|metres|meters|border|outskirts)\s+(?:of|from|with)\s+(?:the\s+)?$", re.I)
-_TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|into|inside|within|"
-                            r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+)?"
+                      r"western|kilometres|kilometers|km|miles|metres|meters|border|outskirts)\s+(?:of|from|with)\s+(?:the\s+)?"
+                      r"(?:(?:port|city|town|village|capital)\s+(?:of\s+)?)?$", re.I)
+_TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|along|into|inside|within|"
+                            r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+|capital,?\s+|port\s+(?:city\s+)?(?:of\s+)?)?"
                             r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
+_COMPOUND_AFTER = re.compile(r"-(?:flagged|registered|owned|operated|managed|based|made|built|backed|led|designed|"
+                             r"supplied|funded|allied|aligned|controlled|occupied|administered)\b")
+_AGENT_BEFORE = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?(?:(?!(?:in|near|at|on|of|to|into|over|outside|inside)\b)"
+                           r"[A-Za-z-]+\s+){0,3}$")
 _ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
                             r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
+
+
+# what a demonym names as ground of its country: "Russian territory", "Israeli military sites"
+_NATIONAL_GROUND = re.compile(r"\s+(?:territory|cities|towns|regions|soil|targets|infrastructure|energy|"
+                              r"(?:military\s+|army\s+)?(?:sites|positions|bases|posts|targets))\b")
+_MILITARY_SITES = re.compile(r"\s+(?:sites|positions|bases|posts|targets|facilities|installations)\b")
 
 
 @dataclass(frozen=True)
@@ -64,10 +79,17 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         if m.span.start < dateline_end:
             continue  # "KYIV —" says where the reporter was, not what was hit
         if m.sentence != sentence or m.kind in ("demonym", "metonym", "pronoun"):
-            if not (m.sentence == sentence and m.kind == "demonym" and re.match(
-                    r"\s+(?:territory|cities|towns|regions|soil|targets|infrastructure|energy)\b", doc.text[m.span.end:m.span.end + 16])):
+            if not (m.sentence == sentence and m.kind == "demonym" and _NATIONAL_GROUND.match(doc.text, m.span.end)):
                 continue
         e = m.entity
+        if e.category == "organization" and m.sentence == sentence and e.country_code and \
+                _MILITARY_SITES.match(doc.text, m.span.end):
+            # "rockets fired at Israeli military sites", "strikes on Houthi sites": a force's sites are in its country
+            country = doc.resources.lexicon.countries_by_code.get(e.country_code)
+            if country:
+                refs.append(PlaceRef(m.span.start, m.span.end,
+                                     entity_from_concept(doc, doc.resources.lexicon.concepts[country]), False))
+            continue
         if e.category not in ("place", "country"):
             continue
         before = doc.text[max(s.start, m.span.start - 40):m.span.start]
@@ -79,10 +101,14 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
             continue  # "Moscow regional governor ...", "Kharkiv mayor ...": part of a title
         if _possessor_only(doc, m, place_starts):
             continue
+        if _COMPOUND_AFTER.match(doc.text, m.span.end):
+            continue  # "the Barbados-flagged vessel", "a Turkish-made drone": a modifier, not where
+        if e.feature_type == "site" and _AGENT_BEFORE.search(before):
+            continue  # "shot down by the destroyer USS Carney": the ship that intercepted, not where
         framed = bool(_TARGET_BEFORE.search(before))
         if e.category == "country" and m.kind != "demonym" and not re.search(
-                r"\b(?:in|on|at|against|across|into|over|throughout|inside|attacked|struck|hit|invaded|targeted|bombed|"
-                r"shelled)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north|south|east|west)\s+)?$|"
+                r"\b(?:in|on|at|against|across|into|over|throughout|inside|towards?|attacked|struck|hit|invaded|targeted|"
+                r"bombed|shelled)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north|south|east|west)\s+)?$|"
                 r"\b(?:regions|parts|cities|areas|corners|oblasts|provinces)\s+of\s+(?:the\s+)?$", before):
             continue  # "the invasion of Ukraine" does not put a count in Ukraine
         refs.append(PlaceRef(m.span.start, m.span.end, e, framed))
@@ -102,6 +128,11 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         if target is not None:
             refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(
                 doc.text[max(s.start, start - 40):start]))))
+    for a in _DIRECTION_ANAPHOR.finditer(s.text):
+        start = s.start + a.start("the")
+        target = _resolve_direction(mentions, start, a.group("dir").lower())
+        if target is not None:
+            refs.append(PlaceRef(start, s.start + a.end(), target, True))
     for a in _NATIONWIDE.finditer(s.text):
         start = s.start + a.start()
         target = resolve_anaphor(doc, mentions, start, "country", None)
@@ -137,6 +168,18 @@ def _possessor_only(doc: Doc, m: Mention, place_starts: list[int]) -> bool:
         return False
     gap = _OWNED_PLACE_GAP.fullmatch(doc.text, p.end(), place_starts[i])
     return gap is not None
+
+
+# "raids across the south" after "south Lebanon" was named: the part of the country named before
+_DIRECTION_ANAPHOR = re.compile(r"\b(?:in|across|throughout|over)\s+(?P<the>the\s+(?:country's\s+)?(?P<dir>south|north|east|west)"
+                                r"(?:ern)?)\b(?!\s+of\b)(?!-)(?!\s+[A-Z])")
+
+
+def _resolve_direction(mentions: list[Mention], offset: int, direction: str) -> Entity | None:
+    for m in reversed([m for m in mentions if m.span.start < offset]):
+        if m.entity.category == "place" and m.entity.label.lower().startswith(direction):
+            return m.entity
+    return None
 
 
 # "the hospital", "the camp": the named site of that kind mentioned last
@@ -193,16 +236,23 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
                 return entity_from_concept(doc, lex.concepts[lex.countries_by_code[code]])
         return None
     wanted = {"city": "city", "town": "city", "village": "city", "regional capital": "city", "capital city": "city",
-              "region": "region", "oblast": "region", "province": "region"}[noun]
+              "region": "region", "oblast": "region", "province": "region",
+              # "across the territory", "inside the enclave": a territory named before (Gaza, Abkhazia, Kashmir)
+              "territory": "region", "enclave": "region", "strip": "region"}[noun]
     for m in reversed([m for m in mentions if m.span.start < offset]):
         if m.entity.category == "place" and _ORIGIN_PHRASE.search(
                 doc.text, max(doc.sentences[m.sentence].start, m.span.start - 120), m.span.start):
             continue  # a launch area is not what "the city" hit
+        if noun in _TERRITORY_NOUNS and not m.entity.country_code:
+            continue  # "the territory" is a part of a state, not "the Middle East"
         if m.entity.category == "place" and m.kind != "metonym" and (m.entity.feature_type or "city") == wanted \
                 and not is_title_apposition(doc, m.span.start) or (
                 m.entity.category == "place" and wanted == "region" and m.entity.feature_type == "region"):
             return m.entity
     return None
+
+
+_TERRITORY_NOUNS = frozenset({"territory", "enclave", "strip"})
 
 
 def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
@@ -217,7 +267,7 @@ def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
         if framed:
             return framed[0].entity
     counts: dict[str, tuple[int, Entity]] = {}
-    for m in mentions:
+    for m in sorted(mentions, key=lambda m: m.span.start < dateline_end):  # the dateline wins no tie
         if m.entity.category == "place" and m.kind == "name":
             n, _ = counts.get(m.entity.iri, (0, m.entity))
             counts[m.entity.iri] = (n + 1, m.entity)
@@ -226,13 +276,24 @@ def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
     return None
 
 
-_ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|kill\w*|dead|died|wound\w*|injur\w*|"
+_ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|pound\w*|kill\w*|dead|died|wound\w*|injur\w*|"
                         r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I)
 
 
+# "KYIV —", "GANJA, Azerbaijan —", "TEL AVIV, May 12 (Reuters) —", "BEIRUT/JERUSALEM —", "KYIV, 2 January -":
+# where the reporter filed from, not what was hit
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\u2019/-]+(?:,\s*(?:[A-Z][A-Za-z .'-]+|\d{1,2}\s+[A-Z][a-z]+)(?:\s+\d{1,2})?)?"
+                       r"\s*(?:\([A-Za-z .]+\)\s*)?[\u2014\u2013-]+\s")
+
+
 def _dateline_end(doc: Doc) -> int:
-    m = re.match(r"^\s*[A-Z][A-Z .'\u2019-]+(?:,\s*[A-Z][A-Za-z .'-]+)?\s*[\u2014\u2013-]+\s", doc.text)
+    m = _DATELINE.match(doc.text)
     return m.end() if m else 0
+
+
+def dateline_end(doc: Doc) -> int:
+    """Where the article's body starts after a dateline ("GANJA, Azerbaijan — "), else 0."""
+    return _dateline_end(doc)
 
 
 def is_attackish(text: str) -> bool:

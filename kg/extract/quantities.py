@@ -11,9 +11,13 @@ are not counts.
 
 Where a count is, by precedence: a place right after it in its clause, the place of the count it is part
 of, the nearest place before it in its clause, a place later in its clause or list, any place in the
-sentence that is not a reference point; else the place hit earlier in the paragraph, else the article's
-focus (the country for whole-war tolls). Places named jointly leave a count without a place; a place
-named only to locate another ("X in the Y region") gives way to it.
+sentence that is not a reference point nor in a contrasting clause; else the place hit earlier in the
+paragraph, else the article's focus (the country for whole-war tolls; the town rather than a building in
+it). Places named jointly leave a count without a place; a place named only to locate another ("X in the Y
+region", "the camp on the edge of Y", "the tanker X in the Red Sea") gives way to it; a count coordinated
+with the one before ("killing 13 and wounding 52") shares its place; places in relative-clause asides
+(", which covers the Middle East,") are no count's. A toll reported by a territory's casualty body (the Gaza
+health ministry) in an article about another country is that territory's.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from ..model import Entity, Mention, Quantity
 from ..text import fold, normalize
-from .context import PlaceRef, place_refs, sentence_source
+from .context import PlaceRef, dateline_end, place_refs, sentence_source
 from .doc import Doc
 from ..lexicon import ancestors
 from .mentions import entity_from_concept
@@ -155,7 +159,7 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
             continue  # a date
         if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:(?:\d+|" + _WORD_NUM + r")\s+)?(?:to|and)?\s*$", before[-30:], re.I):
             continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
-        if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+        if _is_range(before, after):
             continue  # "one or two more": a range, not an explicit count
         if _is_apposed_age(before, after):
             continue  # "Halyna Moroz, 58, whose flat...", "..., Iryna Demydova, 52, and ..."
@@ -172,8 +176,19 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
     return out
 
 
+# "one or two more", "40 to 50 soldiers", "between 40 and 50": an estimate, not an explicit count ("rose
+# from 3 to 6" is an update, not a range)
 _RANGE_AFTER = re.compile(r"\s+or\s+(?:\d+|" + _WORD_NUM + r")\b", re.I)
-_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+or\s+$", re.I)
+_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+or\s+$|\bbetween\s+(?:(?:\d+|" + _WORD_NUM + r")\s+and\s+)?$", re.I)
+_TO_RANGE_AFTER = re.compile(r"\s+to\s+(?:\d+|" + _WORD_NUM + r")\s+[a-z]", re.I)
+_TO_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+to\s+$", re.I)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:\d+|" + _WORD_NUM + r")?\s*(?:to\s+)?$", re.I)
+
+
+def _is_range(before: str, after: str) -> bool:
+    if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+        return True
+    return bool((_TO_RANGE_AFTER.match(after) or _TO_RANGE_BEFORE.search(before)) and not _FROM_BEFORE.search(before))
 
 
 def _is_apposed_age(before: str, after: str) -> bool:
@@ -235,8 +250,11 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
             between = text[cursor:mm.span.start]
             if re.fullmatch(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}", between) and \
                     not _NOT_MODIFIER.search(between) and not _PLURAL_NOUN.search(between):
-                if _PLATFORM_AFTER.match(text, mm.span.end):
-                    return _Head("noun", end=num.end)  # "two small missile ships": the ships carry the missiles
+                platform = _PLATFORM_AFTER.match(text, mm.span.end)
+                if platform:
+                    # "two small missile ships": the ships carry the missiles; destroyed, they are damaged objects
+                    return _Head("object", object_label=singular(platform.group(0).split()[-1].lower()),
+                                 end=platform.end())
                 weapon, end = _weapon_phrase(doc, mm, mentions)
                 return _Head("weapon", weapon=weapon, end=end, kind=_modifier_kind(between))
     if _IMPACT.match(text, num.end):
@@ -244,12 +262,15 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     words = re.findall(r"[A-Za-z'\u2019-]+", text[cursor:window_end])
     if part and words and singular(words[0].lower()) in {"weapon", "missile", "drone", "projectile", "target", "munition"}:
         return _Head("weapon", end=cursor + len(words[0]), generic=True)
-    generic = re.match(r"\s*(?:air|aerial)\s+(?:targets|objects)\b", text[cursor:window_end], re.I)
-    if generic:  # "more than 140 air targets were shot down": counted weapons of no named type
+    generic = re.match(r"\s*(?:(?:air|aerial)\s+(?:targets|objects)|projectiles|munitions|missiles\s+and\s+drones|"
+                       r"drones\s+and\s+missiles)\b", text[cursor:window_end], re.I)
+    if generic:  # "more than 140 air targets were shot down", "12 projectiles": counted weapons of no named type
         return _Head("weapon", end=cursor + generic.end(), generic=True)
     if words:
         w0 = words[0].lower()
         if w0 in _PERSON_NOUNS or (len(words) > 1 and words[1].lower() in _PERSON_NOUNS and w0 not in _KIND_WORDS["killed"] | _KIND_WORDS["injured"]):
+            return _Head("person", end=cursor)
+        if _modified_person(_WORD_RUN.match(text, cursor, window_end)):
             return _Head("person", end=cursor)
         for kind in ("killed", "injured"):
             if w0 in _KIND_WORDS[kind] and w0 not in {"toll", "lives"}:
@@ -277,7 +298,8 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     target = _TARGETS.match(text, cursor)
     if target and not _LOCATIVE_BEFORE.search(text, max(s.start, num.start - 40), num.start):
         # "hitting more than 60 targets", "nine sites had been hit": struck targets count as damaged
-        label = " ".join(target.group(0).split()[:-1] + [singular(target.group("noun").lower())]).lower()
+        mods = [w for w in target.group(0).split()[:-1] if w.islower()]  # not the owner's name ("Hezbollah targets")
+        label = " ".join(mods + [singular(target.group("noun").lower())])
         return _Head("object", object_label=label, end=cursor)
     follow = _TOKEN.findall(text[cursor:window_end])
     if follow and follow[0][0].isalpha():
@@ -288,7 +310,27 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     return _Head("none", end=num.end)
 
 
-_TARGETS = re.compile(r"(?:[a-z-]+\s+){0,2}?(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
+_WORD_RUN = re.compile(r"\s*((?:[A-Za-z'\u2019-]+\s+){0,4}[A-Za-z'\u2019-]+)")
+_NOT_PERSON_MODIFIER = frozenset({"where", "who", "whom", "which", "that", "when", "while", "whose"})
+
+
+def _modified_person(phrase: re.Match | None) -> bool:
+    """'three senior Islamic Jihad commanders', 'five Red Crescent paramedics': people after up to three
+    modifiers, each a name word or a singular adjective (a plural noun or a function word ends the phrase)."""
+    if phrase is None:
+        return False
+    words = phrase.group(1).split()
+    for j in range(2, min(4, len(words) - 1) + 1):
+        if words[j].lower() not in _PERSON_NOUNS:
+            continue
+        mods = words[:j]
+        return all(w[:1].isupper() or (w not in _STOP_MODIFIERS and w not in _NOT_PERSON_MODIFIER and w not in _ALL_CUES
+                                        and w not in _NUMBER_WORDS and not w.endswith("s")) for w in mods)
+    return False
+
+
+_TARGETS = re.compile(r"(?:[a-z-]+\s+|[A-Z][\w-]+\s+(?=[a-z]|targets|sites|positions)){0,2}?"
+                      r"(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
 # "60 targets at 16 locations": the second number says where the first count was
 _LOCATIVE_BEFORE = re.compile(r"\b(?:targets?|sites?|locations?|positions?|facilities)\s+(?:at|in|across|over|among)\s+"
                               r"(?:(?:at\s+least|more\s+than|about|around|some)\s+)?$", re.I)
@@ -399,6 +441,10 @@ def _modifier_kind(between: str) -> str:
 _QUAL_RE = r"(?:(?:at\s+least|more\s+than|over|about|around|roughly|nearly|almost|some|up\s+to|another|a\s+further|a\s+record|a\s+total\s+of)\s+)?"
 
 
+_SUBSET_CLAUSE = re.compile(r"\b(?:(?:\d+|" + _WORD_NUM + r")\s*(?:%|percent|per\s+cent)|most|all|some|many|none|half|"
+                            r"several|the\s+rest|the\s+majority)\s+of\s+(?:which|them|those|these)\b", re.I)
+
+
 def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) -> str | None:
     """The kind cue for a number: a verb right before it ("killing at least 30"), else the nearest cue
     after its head within [head.end, hi), else the nearest before it within [lo, num.start)."""
@@ -407,7 +453,8 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
     kind = _adjacent_cue(before, allowed)
     if kind:
         return kind
-    after = [(off, kind) for off, kind in _kind_cues(text[head.end:hi]) if kind in allowed]
+    subset = _SUBSET_CLAUSE.search(text, head.end, hi)  # "..., 99% of which were intercepted" tells of a part
+    after = [(off, kind) for off, kind in _kind_cues(text[head.end:subset.start() if subset else hi]) if kind in allowed]
     if after:
         # "two rockets fired toward Jerusalem were shot down": the finite verb, not the participle, says what happened
         finite = [kind for off, kind in after if _AUXILIARY.search(text, max(head.end, head.end + off - 24), head.end + off)]
@@ -453,6 +500,8 @@ def _family(q: Quantity) -> str:
     return "object" if q.kind == "damaged" else "weapon" if q.kind in ("launched", "intercepted") else "person"
 
 
+# "two Filipinos and one", "four tanks and two": the items of one list of people or things
+_ITEM_LIST_GAP = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _QUAL_RE, re.I)
 _LIST_ITEM_GAP = re.compile(r"[\s,;:\u2014\u2013-]*(?:(?:and|along with|as well as|plus|together with)\s+)?" + _QUAL_RE, re.I)
 _AUXILIARY = re.compile(r"\b(?:was|were|is|are|been|be|being|had|have|has)\s+(?:\w+ly\s+)?$", re.I)
 
@@ -499,6 +548,7 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
     placed: set[int] = set()  # counts with no place although their sentence names places (spread over several)
     last_weapon: Entity | None = None
     refs_cache: dict[int, list[PlaceRef]] = {}
+    focus = _settlement_focus(doc, mentions, focus)
     for s in doc.sentences:
         weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
         nums = _numbers(doc, s.index, mentions)
@@ -508,6 +558,25 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
             _read_counts(ctx, mentions, focus, refs_cache, placed)
         last_weapon = weapons[-1].entity if weapons else last_weapon
     return _dedupe(out, placed)
+
+
+def _settlement_focus(doc: Doc, mentions: list[Mention], focus: Entity | None) -> Entity | None:
+    """A count tied to no place falls back to the town the article is about, not to a building in it: when
+    the article's focus is a site (a theater, a hospital) in a town the body names again and again, the town."""
+    if focus is None or focus.feature_type != "site":
+        return focus
+    body = dateline_end(doc)
+    counts: dict[str, tuple[int, Entity]] = {}
+    for m in mentions:
+        if m.span.start >= body and m.entity.category == "place" and m.entity.feature_type == "city" and \
+                m.kind in ("name", "alias"):
+            n, _ = counts.get(m.entity.iri, (0, m.entity))
+            counts[m.entity.iri] = (n + 1, m.entity)
+    best = max(counts.values(), key=lambda x: x[0], default=None)
+    return best[1] if best is not None and best[0] >= _TOWN_MENTIONS else focus
+
+
+_TOWN_MENTIONS = 2  # a town named this often in the body is what the article is about
 
 
 def _sentence_heads(doc: Doc, sentence: int, nums: list[_Num], mentions: list[Mention], out: list[Quantity]) -> list[_Head]:
@@ -546,15 +615,23 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
         kind, weapon, head, subset_of = read
         if kind in ("launched", "intercepted") and weapon is None and not head.generic:
             weapon = _weapon_nearby(ctx, num, own_hi)
-        own_refs = _national(doc, source, num, kind) if not refs else refs
-        if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive":
+        own_refs = _national(doc, source, num, kind) if not refs else _outside_asides(text, ctx, num, refs)
+        if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive" and not _partitive_aside(ctx, k):
             # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
             own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
         own_fallback = fallback
-        if kind == "launched" and not own_refs:
+        if kind in ("killed", "injured"):
+            own_fallback = _casualty_source_place(doc, mentions, ctx.index, source, fallback) or fallback
+        if kind == "intercepted" and own_fallback is not None and own_fallback.feature_type == "site" and \
+                focus is not None and focus.feature_type != "site":
+            own_fallback = focus  # drones are downed over a town, not at the base another one hit
+        if kind == "launched":
             # a salvo with no place named goes where the article's last salvo was aimed
             own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
-        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback)
+        prev = ctx.prev()
+        partner = prev if prev is not None and _COORDINATED.fullmatch(text, prev.span.end, num.start) else None
+        places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback, partner,
+                         casualty=kind in ("killed", "injured"))
         span = doc.span(num.start, max(num.end, min(head.end, ctx.end)))
         if kind == "intercepted" and head.category == "weapon" and _ALL_BEFORE.search(text, lo, num.start) \
                 and _LAUNCH_PARTICIPLE.match(text, head.end):
@@ -570,10 +647,33 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
                                     subset_of=subset_of))
 
 
+# ", which covers the Middle East,": a relative clause set off by commas describes something else
+_ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;:]*,")
+
+
+def _outside_asides(text: str, ctx: _Sentence, num: _Num, refs: list[PlaceRef]) -> list[PlaceRef]:
+    """The refs a count may be at: not those inside a relative clause aside that does not hold the count."""
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text, ctx.start, ctx.end)
+              if not m.start() <= num.start < m.end()]
+    if not asides:
+        return refs
+    return [r for r in refs if not any(a <= r.start < b for a, b in asides)]
+
+
 def _refs(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, list[PlaceRef]]) -> list[PlaceRef]:
     if sentence not in cache:
         cache[sentence] = _specific(doc.text, place_refs(doc, mentions, sentence))
     return cache[sentence]
+
+
+_ASIDE_END = re.compile(r"[^,;.]*,\s+(?:were|was|are|is|had|have|has)\b")
+
+
+def _partitive_aside(ctx: _Sentence, k: int) -> bool:
+    """'two others, one of them a Syrian national, were wounded in ...': the subset after number k is an
+    aside, and the clause of number k goes on after it."""
+    return k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive" and \
+        bool(_ASIDE_END.match(ctx.doc.text, ctx.heads[k + 1].end))
 
 
 def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
@@ -585,8 +685,18 @@ def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
     j = _list_end(doc, ctx.nums, ctx.heads, k)
     list_hi = ctx.nums[j + 1].start if j + 1 < len(ctx.nums) else ctx.end
     list_hi = _clause_end(doc, ctx.heads[j].end, list_hi)
-    own_hi = _clause_end(doc, head.end, ctx.nums[k + 1].start if k + 1 < len(ctx.nums) else ctx.end)
+    nxt = k + 2 if _partitive_aside(ctx, k) else k + 1  # its verb and place come after the aside
+    own_hi = _clause_end(doc, head.end, ctx.nums[nxt].start if nxt < len(ctx.nums) else ctx.end)
+    if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category in ("noun", "object"):
+        # "fired 320 rockets at 11 Israeli military sites": the noun phrase of a number counting something
+        # else still says where the count was
+        phrase = _NOUN_PHRASE.match(doc.text, ctx.nums[k + 1].end)
+        if phrase:
+            own_hi = max(own_hi, min(phrase.end(), ctx.end))
     return lo, own_hi, list_hi
+
+
+_NOUN_PHRASE = re.compile(r"(?:\s+(?!(?:in|on|at|of|to|for|from|by|with|and|or)\b)[\w'\u2019-]+){1,4}")
 
 
 def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
@@ -618,10 +728,27 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
         kind = _cue(doc, num, head, lo, list_hi, {"killed", "injured"})
         if kind is None and _TO_HOSPITAL.match(text, head.end):
             kind = "injured"  # "Forty people were taken to hospital"
+        if kind is None:
+            kind = _kind_after_aside(text, head.end, ctx.end)
+        prev = ctx.prev()
+        if kind is None and k and prev is not None and prev.kind in ("killed", "injured") and \
+                _ITEM_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
+            kind = prev.kind  # "The dead were two Filipinos and one Egyptian"
     elif head.category == "weapon":
+        if head.weapon is not None and _is_platform(doc, head.weapon) and \
+                _INSTRUMENT.search(text, max(lo, num.start - 40), num.start):
+            return None  # "shot down with two destroyers": the ships that fired, not what was counted
         kind = _weapon_kind(ctx, k, lo, list_hi)
+        if kind == "intercepted" and head.weapon is not None and _is_ground_vehicle(doc, head.weapon):
+            # "destroyed four tanks": vehicles are not intercepted, they are destroyed objects
+            noun = singular(doc.text[num.start:head.end].split()[-1].lower())
+            return "damaged", None, _Head("object", object_label=noun, end=head.end), subset_of
     elif head.category == "object":
         kind = _cue(doc, num, head, lo, _clause_end(doc, head.end, ctx.end), {"damaged"})
+        prev = ctx.prev()
+        if kind is None and k and prev is not None and prev.kind == "damaged" and \
+                _ITEM_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
+            kind = "damaged"  # "destroyed four tanks and two Grad launchers"
     elif head.category == "none":
         if _NOT_LAUNCHED.match(text, head.end) or _IMPACT.match(text, head.end):
             return None  # "163 fell short inside Gaza", "three struck warehouses and one hit a garage"
@@ -645,8 +772,24 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
     return (kind, weapon, head, subset_of) if kind else None
 
 
+# what a weapon did the counting with: "shot down by the destroyer X", "including with two destroyers"
+_INSTRUMENT = re.compile(r"\b(?:by|with|using)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?" + _QUAL_RE + r"$", re.I)
+# "18 people, among them six women and four children, were killed": the verb comes after the subset aside
+_PEOPLE_ASIDE = re.compile(r"\s*(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+\s*,\s+(?:among\s+them|including|of\s+whom|"
+                           r"most\s+of\s+them|many\s+of\s+them)\b[^,;.]*,", re.I)
+
+
+def _kind_after_aside(text: str, head_end: int, end: int) -> str | None:
+    aside = _PEOPLE_ASIDE.match(text, head_end, end)
+    if not aside:
+        return None
+    rest = re.match(r"[^,;]*", text[aside.end():end]).group(0)
+    found = [kind for _, kind in _kind_cues(rest) if kind in ("killed", "injured")]
+    return found[0] if found else None
+
+
 _TOLL_TO = re.compile(r"\b(?:toll|number|figure|count|tally)\b[^.;]{0,60}\b(?:to|at)\s+" + _QUAL_RE + r"$", re.I)
-_REPORTED = re.compile(r"\b(?:reported|counted|recorded|confirmed|gave)\s+" + _QUAL_RE + r"$", re.I)
+_REPORTED = re.compile(r"\b(?:reported|counted|recorded|confirmed|gave|up\s+from|down\s+from)\s+" + _QUAL_RE + r"$", re.I)
 
 
 def _last_casualty_kind(ctx: _Sentence) -> str | None:
@@ -663,6 +806,11 @@ def _last_casualty_kind(ctx: _Sentence) -> str | None:
     return "killed" if re.search(r"\b(?:toll|dead|killed)\b", stext, re.I) else None
 
 
+# the salvo a part of is told of: "95 percent of the", "Of the", ", and of the"
+_WHOLE_BEFORE = re.compile(r"(?:\b(?:\d+|" + _WORD_NUM + r")\s*(?:%|percent|per\s+cent)\s+of|(?:^|[,;]\s*(?:and\s+)?)[Oo]f)"
+                           r"\s+(?:the\s+)?" + _QUAL_RE + r"$")
+
+
 def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
     """Launched or intercepted, for a count of weapons; None for aircraft that carry them."""
     doc, text, num, head = ctx.doc, ctx.doc.text, ctx.nums[k], ctx.heads[k]
@@ -675,6 +823,8 @@ def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
         kind = adjacent
     elif k and prev is not None and prev.weapon is not None and _LIST_ITEM_GAP.fullmatch(re.split(r",(?=[^,]*$)", gap)[-1]):
         kind = prev.kind  # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 ..."
+    elif _WHOLE_BEFORE.search(text, max(ctx.start, num.start - 40), num.start):
+        kind = "launched"  # "99 percent of the 350 drones ... were intercepted", "of the 30 missiles, 25 were downed"
     else:
         kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
     if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
@@ -688,27 +838,70 @@ def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
 def _weapon_nearby(ctx: _Sentence, num: _Num, own_hi: int) -> Entity | None:
     """The weapon a bare launch or interception count is about: named before it in the sentence, else
     after it in its clause, else the weapon of the count before, else the last weapon named."""
-    before = [m.entity for m in ctx.weapons if m.span.end <= num.start]
-    after = [m.entity for m in ctx.weapons if num.end <= m.span.start < own_hi]
+    weapons = [m for m in ctx.weapons if not _INSTRUMENT.search(ctx.doc.text, max(ctx.start, m.span.start - 30), m.span.start)]
+    before = [m.entity for m in weapons if m.span.end <= num.start]
+    after = [m.entity for m in weapons if num.end <= m.span.start < own_hi]
     out = ctx.out
     return (before[-1] if before else after[0] if after else
             (out[-1].weapon if out and out[-1].kind in ("launched", "intercepted") else ctx.last_weapon))
+
+
+# bodies that count the dead and wounded of their own territory: "Gaza health ministry", "Lebanese Civil Defence"
+_CASUALTY_BODY = re.compile(r"\b(?:health|civil\s+defen[cs]e|emergenc(?:y|ies)|medical|doctors|rescue|red\s+crescent)\b", re.I)
+
+
+def _casualty_source_place(doc: Doc, mentions: list[Mention], sentence: int, source: Entity | None,
+                           fallback: Entity | None) -> Entity | None:
+    """'the Gaza health ministry says 31 people have been killed' in a report from Israel: a toll from a
+    casualty body named after a territory is that territory's when the article's place is in another country
+    (or the article has none)."""
+    if source is None or source.category != "organization" or not _CASUALTY_BODY.search(source.label):
+        return None
+    lex = doc.resources.lexicon
+    # the territory must be named where the body is ("the Gaza health ministry"), not guessed for "the ministry"
+    named = [m.span.text for m in mentions if m.sentence == sentence and m.entity.iri == source.iri]
+    if not named:
+        return None
+    words = [fold(w) for w in re.findall(r"[A-Za-z]+", named[0])]
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    place = None
+    for n in (2, 1):
+        key = tuple(normalize(" ".join(words[:n])).split())
+        hits = [e for e in lex.lookup(key) if lex.concepts[e.iri].category in ("place", "country")] if key else []
+        if hits:
+            place = entity_from_concept(doc, lex.concepts[hits[0].iri])
+            break
+    if place is None and words and normalize(words[0]) in lex.demonyms:  # "Lebanese Health Ministry"
+        place = entity_from_concept(doc, lex.concepts[lex.demonyms[normalize(words[0])]])
+    if place is None or not place.country_code or (fallback is not None and place.country_code == fallback.country_code):
+        return None
+    return place
+
+
+_STATE_FORCE = re.compile(r"\b(?:ministry|army|armed\s+forces|forces|force|military|command|navy|defen[cs]e|"
+                          r"government|guard|staff)\b", re.I)
 
 
 def _national(doc: Doc, source: Entity | None, num: _Num, kind: str) -> list[PlaceRef]:
     """'Ukraine's air force said Russia launched 105 drones': a launch figure from a national body with no
     place named is the country's."""
     if source is None or source.category != "organization" or not source.country_code or \
-            kind not in ("launched", "intercepted"):
-        return []
+            kind not in ("launched", "intercepted") or not _STATE_FORCE.search(source.label):
+        return []  # an armed group's own launch claim ("the Houthis said they fired") is not at home
     country = doc.resources.lexicon.countries_by_code.get(source.country_code)
     if not country:
         return []
     return [PlaceRef(num.start, num.end, entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
 
 
+# between two counts of one clause: "killing 13 civilians and wounding 52", "five dead, 12 hurt"
+_COORDINATED = re.compile(r"\s*(?:[a-z]+)?\s*(?:,\s*)?(?:and\s+)?(?:[a-z]+\s+){0,2}?" + _QUAL_RE)
+
+
 def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, own_hi: int, list_hi: int,
-            subset_of: int | None, out: list[Quantity], fallback: Entity | None) -> list[Entity | None]:
+            subset_of: int | None, out: list[Quantity], fallback: Entity | None,
+            partner: Quantity | None = None, casualty: bool = False) -> list[Entity | None]:
     """Where a count is, by precedence: the places of a distributive list; a place right after it in its
     clause; the place of the count it is part of; the nearest place before it in its clause; a place later
     in its clause, then in its list; any place in the sentence; else `fallback` (paragraph, then article).
@@ -732,11 +925,19 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     fwd = [r for r in refs if head.end <= r.start < own_hi]
     if fwd:
         return [_single(fwd[0], refs, text)]
+    if partner is not None:
+        return [partner.place]  # "killing 13 civilians and wounding 52": where the first count was
     shared = [r for r in refs if head.end <= r.start < list_hi]
     if shared:
         return [_single(shared[0], refs, text)]
-    # elsewhere in the sentence: not a reference point ("the base near Tel Aviv")
-    anywhere = [r for r in refs if not _NEAR.search(text, max(0, r.start - 40), r.start)]
+    # elsewhere in the sentence: not a reference point ("the base near Tel Aviv"), nor in a contrasting
+    # clause after the count, which tells of other things ("seven drones were shot down, while another hit the
+    # base") unless it gives a rival figure for the same toll ("..., while a monitor says 60 died in Idlib")
+    other = _OTHER_CLAUSE.search(text, head.end, refs[-1].end) if refs else None
+    if other is not None and casualty and _NUMBER.search(text, other.end(), refs[-1].start):
+        other = None
+    anywhere = [r for r in refs if not _NEAR.search(text, max(0, r.start - 40), r.start)
+                and (other is None or r.start < other.start())]
     if anywhere:
         return [_single(sorted(anywhere, key=lambda r: (not r.framed, abs(r.start - num.start)))[0], refs, text)]
     return [fallback]
@@ -744,7 +945,12 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
 
 _LOCATOR_GAP = re.compile(r"(?:\s+(?:village|town|city|district|neighbou?rhood|camp|area|settlement|community|"
                           r"suburb|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
-_LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", ""), "city": ("region",),
+# "Hezbollah targets in the Bekaa Valley": the owner's country gives way to the place the sites are in
+_SITES_IN = re.compile(r"(?:\s+[a-z-]+)?\s+(?:sites|targets|positions|bases|posts|facilities|installations)\s+"
+                       r"(?:in|near|around|across)\s+(?:the\s+)?")
+_EDGE_GAP = re.compile(r"(?:\s+[a-z-]+){0,2},?\s+(?:on|at)\s+the\s+(?:[a-z-]+\s+)?(?:edge|outskirts|fringes?)\s+of\s+(?:the\s+)?")
+# "the tanker X in the Red Sea": a ship or site is more specific than the waters it is in
+_LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "district", "water", ""), "city": ("region",),
            "": ("region",)}
 
 
@@ -757,6 +963,11 @@ def _specific(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
         if prev is not None and (r.entity.category == "country" or r.entity.feature_type in _LARGER.get(
                 prev.entity.feature_type, ())) and _LOCATOR_GAP.fullmatch(text, prev.end, r.start):
             continue
+        if prev is not None and _EDGE_GAP.fullmatch(text, prev.end, r.start):
+            continue  # "the X camp on the edge of Y": the camp, not the city it borders
+        if keep and keep[-1] is prev and prev.entity.category == "country" and r.entity.country_code == \
+                prev.entity.country_code and _SITES_IN.fullmatch(text, prev.end, r.start):
+            keep.pop()  # "Hezbollah targets in the Bekaa Valley": in the valley, not just in Lebanon
         keep.append(r)
     return keep
 
@@ -802,8 +1013,9 @@ def _is_hit_place(text: str, ref: PlaceRef) -> bool:
     return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Odesa: ..."
 
 
-_CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b")  # a relative clause tells of something else
-_LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+_OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but|and\s+that)\b|;")
+_CONTRAST = re.compile(r"\b(?:while|whereas|but|that|which|who)\b|,\s+as\b(?!\s+well\b)")  # a relative clause tells of something else
+_LIST_GAP = re.compile(r"(?:\s*,?\s+(?:and|or|as\s+well\s+as)\s+|\s*,\s*)(?:the\s+)?")
 
 
 def _single(ref: PlaceRef, refs: list[PlaceRef], text: str) -> Entity | None:
@@ -821,6 +1033,13 @@ def _single(ref: PlaceRef, refs: list[PlaceRef], text: str) -> Entity | None:
 
 _PLATFORMS = {"https://w3id.org/conflict-kg/weapon/" + k for k in
               ("aircraft", "helicopter", "armoured-vehicle", "naval-vessel", "air-defence-system")}
+
+
+_GROUND_VEHICLE = "https://w3id.org/conflict-kg/weapon/armoured-vehicle"
+
+
+def _is_ground_vehicle(doc: Doc, weapon: Entity) -> bool:
+    return weapon.iri == _GROUND_VEHICLE or _GROUND_VEHICLE in ancestors(doc.resources.lexicon, weapon.iri)
 
 
 def _is_platform(doc: Doc, weapon: Entity) -> bool:
