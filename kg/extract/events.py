@@ -41,12 +41,9 @@ from .mentions import entity_from_concept
 from .times import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
-_MUNITION = (r"(?:missiles?|rockets?|drones?|shells?|bombs?|projectiles?|munitions?|UAVs?|Shaheds?|Kalibrs?|Iskanders?|"
-             r"salvos?|barrages?|them)")
+_MUNITION = rf"(?:{cues.alternation(cues.MUNITION_WORDS)}|them)"
 _ATTACK_CUE = re.compile(
-    r"\b(?:attack(?:s|ed)?|strikes?|struck|air\s?strikes?|hit|hits|shell(?:ed|ing)|bombard(?:ed|ment)|bomb(?:ed|ing)|"
-    r"raids?|barrage|assault|onslaught|explosions?|blasts?|pounded|targeted|slammed|tore into|hurled|damaged|"
-    r"killed|killing|wounded|injured|died|dead|destroyed|fired\s+(?:at|on|toward|towards|into)|"
+    rf"\b(?:{cues.alternation(cues.ATTACK_CUES)}|air\s?strikes?|fired\s+(?:at|on|toward|towards|into)|"
     rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
     rf"(?:launched|sent|aimed|fired)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
     r"under\s+(?:[\w-]+\s+)?fire|damage\s+to|to\s+(?:shell|bomb|pound)|exchanged\s+(?:[\w-]+\s+){0,2}?fire|"
@@ -71,14 +68,10 @@ _FROM_IN = re.compile(r"\bfrom\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}?(?:base|a
                       r"carrier|ships?|[A-Z][\w'-]*)\s+in\s+(?:the\s+)?$")
 _COMM_CUE = re.compile(
     r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
-    r"conversation|talks|talked\s+(?:with|to)|negotiations|meeting|meets?|met(?:\s+with)?|summit|spoke\s+(?:with|to|by phone)|"
-    r"speaks\s+with|discussed|delegations|mediat(?:ed|ing|ion|ors?)|mediate|broker(?:ed|ing)?|(?:tele)?phoned|to\s+telephone|"
-    r"informed|briefed|convened|received|hosted|in\s+(?:constant\s+|close\s+|regular\s+)?contact\s+with|"
-    r"(?:emergency\s+)?session\s+of)\b", re.I)
-_HYPOTHETICAL = re.compile(r"\b(?:request(?:ed|s)?|propos(?:al|ed|es)|possible|potential|would|could|ready to|offer(?:ed)?|"
-                           r"invitation|invited|plan(?:s|ned)?|calls? for|called for|urged|seek(?:s|ing)?|hopes?|"
-                           r"future|next|prospect|resuming|expected|will|arrang(?:e|ed|ing)|preparations?|postpone[ds]?|"
-                           r"scheduled|upcoming|no date|set for|idea|to be (?:held|followed))\b[^.;]{0,40}$", re.I)
+    r"talked\s+(?:with|to)|met\s+with|spoke\s+(?:with|to|by phone)|speaks\s+with|to\s+telephone|"
+    r"in\s+(?:constant\s+|close\s+|regular\s+)?contact\s+with|(?:emergency\s+)?session\s+of|"
+    rf"{cues.alternation(cues.COMM_CUES)}|met)\b", re.I)
+_HYPOTHETICAL = re.compile(rf"\b(?:{cues.alternation(cues.HYPOTHETICAL_WORDS)})\b[^.;]{{0,40}}$", re.I)
 # "a summit next week": talks still to come
 _FUTURE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:next\s+(?:week|month|year)|tomorrow|later\s+this\s+(?:week|month)|"
                            r"in\s+the\s+coming\s+(?:days|weeks|months))\b", re.I)

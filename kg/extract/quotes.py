@@ -31,8 +31,7 @@ _AFTER_DESCRIPTION = re.compile(rf"^[\s,.!?\u2014-]*((?:the|his|her|its|their)\s
                                 rf"(?:{_VERBS})\b")
 _ACCORDING_DESCRIPTION = re.compile(r"((?:the|his|her|its|their)\s+(?:[A-Z][\w-]*\s+)?[a-z]+)\b")
 # a new clause after the quotation ("..., while X remarked") has a subject of its own
-_CLAUSE_OPENER = re.compile(r"\b(?:while|whilst|whereas|and|but|although|though|as|after|before|when|because|since|"
-                            r"if|which|who|where)\b", re.I)
+_CLAUSE_OPENER = re.compile(rf"\b(?:{cues.alternation(cues.CLAUSE_OPENERS)})\b", re.I)
 _QUOTE_MARKS = "\u201c\u201d\"\u2018\u2019"
 # words that hold a term at a distance rather than report speech
 _TERM_BEFORE = re.compile(r"(?:\bso[- ]called|\bdubbed|\bknown\s+as|\bnicknamed|\bcode-?named|\btermed|\btitled|"
@@ -44,8 +43,7 @@ _CALLS_THE = re.compile(r"\b(?:calls|terms)\s+(?:it|the\s+\w+|its\s+\w+)\s+an?\s
 # "a song called '...'", "an operation named '...'": a thing's name, not speech
 _THING_CALLED = re.compile(r"\b(?:a|an)\s+(?:[a-z-]+\s+){0,2}?([a-z-]+)\s*,?\s+(?:called|named|titled|entitled)\s+[\u201c\"\u2018]$")
 # verbs of judging aloud: a quoted phrase after them is someone's words ("slammed the 'cowardly attack'")
-_SPEECH_ACTS = re.compile(r"\b(?:condemn|denounc|slamm|slam|hail|prais|blam|decr|brand|label|vow|pledg|welcom|criticis|criticiz|"
-                          r"reject|call|warn|promis|threaten|accus|describ|insist|deni|admit|ask|demand)\w*", re.I)
+_SPEECH_ACTS = re.compile(rf"\b(?:{cues.alternation(cues.SPEECH_ACT_STEMS)})\w*", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"(?:'s|\u2019s|s'|s\u2019)\s*[\u201c\"\u2018]$")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|these|those)\s*[\u201c\"\u2018]$", re.I)
 _TERM_MAX_WORDS = 4

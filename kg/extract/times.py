@@ -15,8 +15,8 @@ from ..model import TimeRef
 from . import cues
 from .doc import Doc
 
-_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+_WEEKDAY = rf"(?:{cues.alternation(cues.WEEKDAYS)})"
+_MONTH = rf"(?:{cues.alternation(cues.MONTHS)})\.?"
 _PATTERNS = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     # "the night of July 3-4", "3-4 July": a night is dated by the morning it ended
