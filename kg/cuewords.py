@@ -34,6 +34,9 @@ CLASSES: dict[str, str] = {
     "body_verb": "", "place_body_modifier": "", "place_body_head": "", "unit_body_head": "", "body_unit": "",
     "title_continuation": "", "inverted_reporting_verb": "", "settlement_prep": "", "plural_site_head": "text",
     "ship_prefix": "text", "site_phrase": "", "place_head_modifier": "", "naming_word": "",
+    # events, quotes (kg/extract/events.py, quotes.py)
+    "attack_cue": "", "munition_word": "", "comm_cue": "", "hypothetical_word": "", "clause_opener": "",
+    "speech_act_stem": "",
 }
 # values some "text" classes may take
 _ALLOWED_VALUES: dict[str, frozenset[str]] = {
@@ -116,6 +119,13 @@ class Cues:
     site_phrases: frozenset[str]
     place_head_modifiers: frozenset[str]
     naming_words: frozenset[str]
+    # events and quotes
+    attack_cues: frozenset[str]
+    munition_words: frozenset[str]
+    comm_cues: frozenset[str]
+    hypothetical_words: frozenset[str]
+    clause_openers: frozenset[str]
+    speech_act_stems: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -239,6 +249,9 @@ def load_cues(path: Path | None = None) -> Cues:
         settlement_preps=words("settlement_prep"), plural_site_heads=mapping("plural_site_head"),
         ship_prefixes=mapping("ship_prefix"), site_phrases=words("site_phrase"),
         place_head_modifiers=words("place_head_modifier"), naming_words=words("naming_word"),
+        attack_cues=words("attack_cue"), munition_words=words("munition_word"), comm_cues=words("comm_cue"),
+        hypothetical_words=words("hypothetical_word"), clause_openers=words("clause_opener"),
+        speech_act_stems=words("speech_act_stem"),
     )
 
 

@@ -128,3 +128,18 @@ def test_empty_class_is_an_error(tmp_path):
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")
     with pytest.raises(CueFileError, match="'store_head' has no entries"):
         load_cues(path)
+
+
+def test_event_and_quote_classes_are_exposed_and_read_by_the_patterns():
+    for name in ("ATTACK_CUES", "MUNITION_WORDS", "COMM_CUES", "HYPOTHETICAL_WORDS", "CLAUSE_OPENERS", "SPEECH_ACT_STEMS"):
+        assert isinstance(getattr(cues, name), frozenset) and getattr(cues, name), name
+    from kg.extract import events, quotes, times
+    assert events._ATTACK_CUE.search("the depot was shelled") and events._COMM_CUE.search("they mediated the deal")
+    assert events._HYPOTHETICAL.search("a proposed ") and not events._HYPOTHETICAL.search("the envoys ")
+    assert quotes._SPEECH_ACTS.match("denounced") and quotes._CLAUSE_OPENER.search(", whereas")
+    assert times._ANY_TIME_WORD.search("on Sept. 4") and not times._ANY_TIME_WORD.search("the envoys met")
+
+
+def test_added_event_cue_is_picked_up(tmp_path):
+    loaded = load_cues(_copy_with(tmp_path, "attack_cue\tambushed", "munition_word\tmortars"))
+    assert "ambushed" in loaded.attack_cues and "mortars" in loaded.munition_words

@@ -80,6 +80,13 @@ SHIP_PREFIXES = _CUES.ship_prefixes
 SITE_PHRASES = _CUES.site_phrases
 PLACE_HEAD_MODIFIERS = _CUES.place_head_modifiers
 NAMING_WORDS = _CUES.naming_words
+# attacks, communications and quotations (kg/extract/events.py, quotes.py)
+ATTACK_CUES = _CUES.attack_cues
+MUNITION_WORDS = _CUES.munition_words
+COMM_CUES = _CUES.comm_cues
+HYPOTHETICAL_WORDS = _CUES.hypothetical_words
+CLAUSE_OPENERS = _CUES.clause_openers
+SPEECH_ACT_STEMS = _CUES.speech_act_stems
 
 
 def alternation(words: Iterable[str]) -> str:

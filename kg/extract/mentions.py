@@ -1,6 +1,6 @@
 """Find where actors, places and weapons are named: lexicon phrases, place patterns and unknown names.
 
-Order matters and is explicit: coordinated place lists ("the Oryol and Kaluga regions") first, then the
+Order matters and is explicit: coordinated place lists ("the Penza and Saratov regions") first, then the
 lexicon's phrases (longest match), then country-generic organizations ("the Defence Ministry"), then
 unknown names found from their shape and context (kg/extract/names.py), then surname aliases.
 """
@@ -64,7 +64,7 @@ class _Finder:
         self.lex = doc.resources.lexicon
         self.covered = [False] * len(doc.tokens)
         self.mentions: list[Mention] = []
-        self.possessors: list[Mention] = []  # countries named inside longer names ("Britain's Royal Air Force")
+        self.possessors: list[Mention] = []  # countries named inside longer names ("Norway's Royal Air Force")
 
     # -- bookkeeping -------------------------------------------------------------------------------
     def free(self, i: int, j: int) -> bool:
@@ -86,7 +86,7 @@ class _Finder:
 
     # -- passes --------------------------------------------------------------------------------------
     def operation_names(self) -> None:
-        """'Operation Shield and Arrow', 'Operation Sindoor': a military operation's code name names no
+        """'Operation Northern Dawn', 'Operation Southern Gale': a military operation's code name names no
         weapon, place or person, so its words are set aside before the lexicon sees them."""
         toks, text = self.doc.tokens, self.doc.text
         for i, tok in enumerate(toks[:-1]):
@@ -104,7 +104,7 @@ class _Finder:
                 self.covered[k] = True
 
     def coordinated_places(self) -> None:
-        """'the Oryol and Kaluga regions', 'the Ramenskoye, Kolomna and Domodedovo districts'."""
+        """'the Penza and Saratov regions', 'the Klin, Dmitrov and Shatura districts'."""
         toks, text = self.doc.tokens, self.doc.text
         for h, tok in enumerate(toks):
             head = cues.PLACE_HEADS.get(tok.lower) or cues.PLURAL_SITE_HEADS.get(tok.lower)
@@ -122,7 +122,7 @@ class _Finder:
                     start -= 1
                 if toks[start].lower in cues.SENTENCE_START_WORDS or any(
                         self.lex.concepts[e.iri].category == "country" for e in self.lex.lookup(tuple(self.doc.folded[start:j]))):
-                    break  # "In Ukraine, Sumy and Kharkiv regions": the list starts after the country
+                    break  # "In Ukraine, Chernivtsi and Ternopil regions": the list starts after the country
                 names_found.append((start, j))
                 gap = text[toks[start - 1].end:toks[start].start] if start > 0 else ""
                 if start > 0 and toks[start - 1].lower == "and":
@@ -135,7 +135,7 @@ class _Finder:
                 continue
             for a, b in names_found:
                 name = " ".join(t.text for t in toks[a:b])
-                if tok.lower in cues.PLURAL_SITE_HEADS:  # "Chornovola and Kruhova streets"
+                if tok.lower in cues.PLURAL_SITE_HEADS:  # "Sadova and Lisova streets"
                     self.add(minted("place", f"{name} {head}", "site"), a, b)
                 else:
                     entity = self.place_with_head(name, head, tok.lower)
@@ -144,8 +144,8 @@ class _Finder:
             self.covered[h] = True
 
     def place_with_head(self, name: str, head: str, word: str = "") -> Entity | None:
-        """'Oryol' + region -> the Oryol region; 'Kolomna' + district -> the town, else a new district (a new
-        township keeps that word: 'Paletwa township'). A community ('the Andriivka community') must be named
+        """'Penza' + region -> the Penza region; 'Klin' + district -> the town, else a new district (a new
+        township keeps that word: 'Paletwa township'). A community ('the Lisove community') must be named
         after a town the gazetteer knows, since 'the Druze community' names people, not a place."""
         if head == "region":
             for entry in self.lex.lookup(tuple(normalize(name + " region").split())):
@@ -158,7 +158,7 @@ class _Finder:
                 return None
             return minted("place", f"{name} community", "district")
         town = self.doc.resources.gazetteer.best(name, self.context_countries(), 20000)
-        if town:  # "the Kolomna district" is named after its town; as a district it is not a separate target
+        if town:  # "the Klin district" is named after its town; as a district it is not a separate target
             return dataclasses.replace(entity_from_town(self.doc, town), feature_type="district")
         return minted("place", f"{name} {'township' if word.startswith('township') else 'district'}", "district")
 
@@ -209,11 +209,11 @@ class _Finder:
                 i = j  # "Middle East envoy", "Red Sea policy": a region as a label of a job or a policy
                 continue
             if concept.category == "person" and j == i + 1 and self.other_given_name(i):
-                i += 1  # "Oleksii Kuleba" is not the Kuleba the lexicon knows by surname
+                i += 1  # "Petro Kovalchuk" is not the Kovalchuk the lexicon knows by surname
                 continue
             if concept.category == "place":
                 compound = self.hyphenated_town(i, j)
-                if compound is not None:  # "Oleksiivka-Druzhkivka" is a town of its own, not Druzhkivka
+                if compound is not None:  # "Stepove-Lisove" is a town of its own, not Lisove
                     a, b, town = compound
                     self.add(entity_from_town(self.doc, town), a, b)
                     i = b
@@ -258,7 +258,7 @@ class _Finder:
                 and self.doc.token_sentence[i - 1] == self.doc.token_sentence[i] and toks[i - 1].text[:1].isalpha())
 
     def possessor_country(self, i: int, j: int) -> None:
-        """'Britain's Royal Air Force', 'the Philippines' Department of ...': the owner named inside a longer
+        """'Norway's Royal Air Force', 'the Bahamas' Department of ...': the owner named inside a longer
         name is still a mention of that country."""
         toks, text = self.doc.tokens, self.doc.text
         for k in range(i + 1, j - 1):
@@ -266,7 +266,7 @@ class _Finder:
             if toks[k].lower == "s" and after[:1] in ("'", "\u2019") and toks[k].start == toks[k - 1].end + 1:
                 end = k
             elif after[:1] in ("'", "\u2019") and toks[k - 1].lower.endswith("s") and after[1:2] == " ":
-                end = k  # plural possessive: "the Philippines' ..."
+                end = k  # plural possessive: "the Bahamas' ..."
             else:
                 continue
             iris = [e.iri for e in self.lex.lookup(tuple(self.doc.folded[i:end]))
@@ -315,7 +315,7 @@ class _Finder:
         return None
 
     def generic_organizations(self) -> None:
-        """'the Defence Ministry', 'Poland's Foreign Ministry': organizations named by a country-neutral head."""
+        """'the Defence Ministry', 'Chile's Foreign Ministry': organizations named by a country-neutral head."""
         toks, text, folded = self.doc.tokens, self.doc.text, self.doc.folded
         by_first: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
         for key, iris in self.lex.generic_orgs.items():
@@ -332,7 +332,7 @@ class _Finder:
                 if any(not joins(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
                     continue
                 country, start = self.country_before(i)
-                owner, j = self.country_after(j)  # "the Ministry of Health of Lebanon"
+                owner, j = self.country_after(j)  # "the Ministry of Health of Chad"
                 if country is None:
                     country = owner or self.possessive_anaphor(i) or self.dominant_country(i)
                 cc = self.lex.concepts[country].country_code if country else ""
@@ -355,7 +355,7 @@ class _Finder:
                 self.add(entity, start if start is not None else i, j)
 
     def possessive_anaphor(self, i: int) -> str | None:
-        """'killed in Gaza, according to the territory's health ministry': a lower-case possessive noun before
+        """'killed in Juba, according to the province's health ministry': a lower-case possessive noun before
         a body points back to the last place named in the sentence, whose country owns the body."""
         toks = self.doc.tokens
         if i < 2 or toks[i - 1].lower != "s" or not toks[i - 2].text.islower() \
@@ -390,7 +390,7 @@ class _Finder:
         k = i - 1
         if k >= 2 and toks[k].lower == "s" and self.doc.text[toks[k - 1].end:toks[k].start] in ("'", "\u2019") \
                 and toks[k - 1].text.islower():
-            k -= 2  # "the territory's health ministry"
+            k -= 2  # "the province's health ministry"
         return (k >= 2 and toks[k].lower == "the" and toks[k - 1].lower == "to" and toks[k - 2].lower == "according"
                 and self.doc.token_sentence[k - 2] == self.doc.token_sentence[i])
 
@@ -410,7 +410,7 @@ class _Finder:
         kind of body had, else the dateline's, else the country named most so far."""
         start = self.doc.tokens[i].start
         sentence = self.doc.token_sentence[i]
-        for m in self.mentions:  # "In Lebanon, the health ministry said": the sentence sets the scene
+        for m in self.mentions:  # "In Chad, the health ministry said": the sentence sets the scene
             k = self.doc.token_index(m.span.start)
             if m.sentence == sentence and m.span.end <= start and m.entity.category == "country" \
                     and k > 0 and self.doc.tokens[k - 1].lower == "in" and self.doc.token_sentence[k - 1] == sentence:
@@ -439,7 +439,7 @@ class _Finder:
         return max(counts, key=counts.get) if counts else None
 
     def merge_weapon_heads(self) -> None:
-        """'Tu-95 strategic bombers', 'Typhoon jets', 'Scud ballistic missiles': a generic weapon word right
+        """'Tu-160 strategic bombers', 'Gripen jets', 'Fateh-110 ballistic missiles': a generic weapon word right
         after a specific one is that weapon's head noun, not a second weapon."""
         weapons = sorted((m for m in self.mentions if m.entity.category == "weapon"), key=lambda m: m.span.start)
         drop: set[int] = set()
@@ -447,7 +447,7 @@ class _Finder:
             gap = self.doc.text[a.span.end:b.span.start].split()
             if id(a) in drop or a.entity.iri == b.entity.iri or len(gap) > 1 or a.sentence != b.sentence \
                     or (gap and "-" not in gap[0] and gap[0].lower() not in cues.WEAPON_ADJECTIVES):
-                continue  # only "Tu-22M3 long-range bombers", "Scud ballistic missiles" are one weapon
+                continue  # only "Tu-160 long-range bombers", "Fateh-110 ballistic missiles" are one weapon
             if b.entity.iri in ancestors(self.lex, a.entity.iri):
                 merged = Mention(a.entity, self.doc.span(a.span.start, b.span.end), a.sentence, a.kind)
                 self.mentions[self.mentions.index(a)] = merged
@@ -488,7 +488,7 @@ def case_ok(label: str, toks: list[Token]) -> bool:
 
 
 def is_metonym(doc: Doc, i: int, j: int) -> bool:
-    """Is a capital city's name standing for its government here ('Moscow said', 'pressure on Moscow')?"""
+    """Is a capital city's name standing for its government here ('Moscow said', 'pressure on Ankara')?"""
     toks, text = doc.tokens, doc.text
     after = toks[j] if j < len(toks) and doc.token_sentence[j] == doc.token_sentence[i] else None
     before = toks[i - 1] if i > 0 and doc.token_sentence[i - 1] == doc.token_sentence[i] else None
@@ -497,10 +497,10 @@ def is_metonym(doc: Doc, i: int, j: int) -> bool:
         nxt = toks[j + 1] if j + 1 < len(toks) else None
         nxt2 = toks[j + 2] if j + 2 < len(toks) else None
         if nxt2 is not None and nxt2.lower in cues.CITY_POSSESSED:
-            return False  # "Kyiv's military administration" is the city's
+            return False  # "Chernivtsi's military administration" is the city's
         return nxt is not None and nxt.lower in cues.METONYM_POSSESSED
     if before is not None and before.lower in cues.PLACE_PREPS:
-        return False  # "rockets fired toward Jerusalem were shot down": the city is where, not who
+        return False  # "rockets fired toward Haifa were shot down": the city is where, not who
     if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
         if after.lower in cues.AUXILIARIES:
             nxt = toks[j + 1] if j + 1 < len(toks) else None

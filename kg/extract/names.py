@@ -49,7 +49,7 @@ def _is_headline(sentence_text: str, toks: list[Token]) -> bool:
 
 
 def _site_named_after_place(f: "_Finder", h: int) -> bool:
-    """'Sheremetyevo Airport', 'the Moscow Oil Refinery', 'the Kashira power plant': a site named after the
+    """'Pulkovo Airport', 'the Saratov Oil Refinery', 'the Shatura power plant': a site named after the
     place just before its head (and modifiers) is the site, not a mention of that place."""
     from .mentions import minted
 
@@ -65,7 +65,7 @@ def _site_named_after_place(f: "_Finder", h: int) -> bool:
         return False
     before = [m for m in f.mentions if m.span.end == toks[k - 1].end and (
         (m.entity.category == "place" and m.kind == "name" and m.entity.feature_type not in ("region", "water", "site"))
-        or (m.kind == "demonym" and tok.is_title))]  # "the Saudi Hospital", "the Turkish Embassy"
+        or (m.kind == "demonym" and tok.is_title))]  # "the Kuwaiti Hospital", "the Turkish Embassy"
     if before:
         a = f.doc.token_index(before[0].span.start)
         f.mentions.remove(before[0])
@@ -95,7 +95,7 @@ def _site_phrase_length(f: "_Finder", h: int) -> int:
 
 
 def ship_names(f: "_Finder") -> None:
-    """Named ships are places: 'the USS Carney', 'the tanker Sounion', 'merchant ships, the X and the Y'.
+    """Named ships are places: 'the USS Mason', 'the tanker Sounion', 'merchant ships, the X and the Y'.
     A name found once is the same ship wherever else the article repeats it."""
     doc, toks, text = f.doc, f.doc.tokens, f.doc.text
     found: dict[tuple[str, ...], Entity] = {}
@@ -186,7 +186,7 @@ def place_patterns(f: "_Finder") -> None:
             if a is not None:
                 f.add(minted("place", " ".join(t.text for t in toks[a:h + 1]), "site"), a, h + 1)
                 continue
-        # "the Belgorod region", "Kherson Oblast", "the Shevchenkivskyi district", "the Kashira city district"
+        # "the Penza region", "Chernivtsi Oblast", "the Shevchenkivskyi district", "the Shatura city district"
         if low in cues.PLACE_HEADS and not low.endswith("s") and h > 0:
             a = _run_start(f, h)
             end = h
@@ -197,7 +197,7 @@ def place_patterns(f: "_Finder") -> None:
             if entity is not None:
                 f.add(entity, a, h + 1)
                 continue
-        # named sites: "Dolmabahce Palace", "Domodedovo airport", "Lukyanivska metro station"
+        # named sites: "Topkapi Palace", "Pulkovo airport", "Teremky metro station"
         if low in cues.SITE_HEADS and h > 0:
             if _site_named_after_place(f, h):
                 continue
@@ -208,7 +208,7 @@ def place_patterns(f: "_Finder") -> None:
                 label = " ".join(text[toks[a].start:tok.end].split())  # keeps "Bab al-Hawa crossing" hyphenated
                 f.add(minted("place", label, "site"), a, h + 1)
             continue
-        # "Pazigyi village", "the Dubove settlement": the settlement word after the name
+        # "Sittwe village", "the Lisove settlement": the settlement word after the name
         if low in cues.SETTLEMENT_AFTER and h > 0 and not f.covered[h - 1]:
             a = _run_start(f, h)
             if a is not None and h - a <= 3:
@@ -216,12 +216,12 @@ def place_patterns(f: "_Finder") -> None:
                 town = gaz.best(name, f.context_countries())
                 f.add(entity_from_town(doc, town) if town else minted("place", name, "city"), a, h + 1)
                 continue
-        # "an Epitsentr store"
+        # "a Silpo store"
         if low in cues.STORE_HEADS and h > 1 and toks[h - 1].is_title and not f.covered[h - 1] \
                 and toks[h - 2].lower in cues.ARTICLES:
             f.add(minted("place", toks[h - 1].text, "site"), h - 1, h)
             continue
-        # "the village of Stanovoye", "the town of Samar", "the towns of Vidnoye and Domodedovo"
+        # "the village of Pervomaiske", "the town of Izium", "the towns of Klin and Dmitrov"
         if low in cues.SETTLEMENT_WORDS and h + 2 < len(toks) and toks[h + 1].lower == "of" and toks[h + 2].is_title:
             a = h + 2
             while a < len(toks) and toks[a].is_title and doc.token_sentence[a] == doc.token_sentence[h]:
@@ -249,7 +249,7 @@ _LOWER_ORG = re.compile(
                + [rf"(?:{cues.alternation(w for w, only in cues.LOWER_ORG_HEADS.items() if only)})"
                   rf"(?=\s+(?:{cues.alternation(cues.BODY_VERBS)})\b)"])
     + r"))\b")
-# "the Kharkiv regional prosecutor's office", "Donetsk regional police": a place's own body, in lower case.
+# "the Chernivtsi regional prosecutor's office", "Chernivtsi regional police": a place's own body, in lower case.
 _PLACE_BODY = re.compile(rf"\s+((?:{cues.alternation(cues.PLACE_BODY_MODIFIERS)})\s+"
                          rf"(?:{cues.alternation(cues.PLACE_BODY_HEADS)}))\b")
 _BODY_HEAD = re.compile(rf"\s+({cues.alternation(cues.UNIT_BODY_HEADS)})\b")
@@ -283,7 +283,7 @@ def lowercase_organizations(f: "_Finder") -> None:
 
 
 def place_bodies(f: "_Finder") -> None:
-    """'the Kharkiv regional prosecutor's office', 'Beryslav district police': a body named after its place."""
+    """'the Chernivtsi regional prosecutor's office', 'Dubno district police': a body named after its place."""
     from .mentions import minted
 
     doc = f.doc
@@ -292,7 +292,7 @@ def place_bodies(f: "_Finder") -> None:
             continue
         g = _PLACE_BODY.match(doc.text, m.span.end)
         if not g and m.span.text.lower().endswith(tuple(cues.BODY_UNITS)):
-            g = _BODY_HEAD.match(doc.text, m.span.end)  # "the Beryslav district prosecutor's office"
+            g = _BODY_HEAD.match(doc.text, m.span.end)  # "the Dubno district prosecutor's office"
         if not g:
             _titled_place_body(f, m)
             continue
@@ -304,8 +304,8 @@ def place_bodies(f: "_Finder") -> None:
 
 
 def place_lists(f: "_Finder") -> None:
-    """Front-line reports list the settlements hit: 'among them Antonivka, Beryslav, Burhunka and Mylove',
-    '- Siversk: three houses damaged'. In a list of three or more names where most are towns of the
+    """Front-line reports list the settlements hit: 'among them Lisove, Dubno, Stepove and Sadova',
+    '- Izium: two houses damaged'. In a list of three or more names where most are towns of the
     article's countries (or places already found), every name the gazetteer knows there is a place."""
     from .mentions import entity_from_town
 
@@ -339,7 +339,7 @@ def place_lists(f: "_Finder") -> None:
         _place_list(f, items, gaz, ctx)
         line_start = text.rfind("\n", 0, s.start) + 1
         bullet = re.match(r"[-\u2022*]\s+", text[line_start:s.start + 3]) if s.start - line_start <= 2 else None
-        if bullet and rng.start < rng.stop:  # "- Siversk: three houses damaged."
+        if bullet and rng.start < rng.stop:  # "- Izium: two houses damaged."
             b = _list_item_end(f, rng.start, rng.stop, place_ends)
             if b > rng.start and text[toks[b - 1].end:toks[b - 1].end + 1] in (":", ",") and f.free(rng.start, b):
                 town = gaz.best(" ".join(t.text for t in toks[rng.start:b]), ctx)
@@ -374,7 +374,7 @@ def _place_list(f: "_Finder", items: list[tuple[int, int]], gaz, ctx: set[str]) 
         towns.append(town if town is not None and town.country_code in ctx else None)
     hits = sum(t is not None for t in towns)
     if len(items) == 2:  # "shelled Tartar and Barda": a pair needs one place already known, and no capital
-        lex = f.doc.resources.lexicon  # ("Washington and London responded" speaks of governments)
+        lex = f.doc.resources.lexicon  # ("Lisbon and Madrid responded" speaks of governments)
         if "known" not in towns or None in towns or any(
                 normalize(" ".join(t.text for t in f.doc.tokens[a:b])) in lex.capitals for a, b in items):
             return
@@ -386,7 +386,7 @@ def _place_list(f: "_Finder", items: list[tuple[int, int]], gaz, ctx: set[str]) 
 
 
 def _through_connectors(f: "_Finder", a: int) -> int:
-    """'Taras Shevchenko Music and Drama Theater', 'Museum of Fine Arts': a capitalised name may span
+    """'Petro Kovalchuk Music and Drama Theater', 'Museum of Fine Arts': a capitalised name may span
     'and'/'of'/'for' between capitalised words."""
     toks = f.doc.tokens
     while a >= 2 and toks[a - 1].lower in cues.NAME_CONNECTORS and not f.covered[a - 1] \
@@ -399,7 +399,7 @@ def _through_connectors(f: "_Finder", a: int) -> int:
 
 
 def _titled_place_body(f: "_Finder", m) -> None:
-    """'Hamas's Khan Younis Brigade', 'the Kharkiv Regional Military Administration': capitalised words
+    """'Hamas's Rafah Brigade', 'the Chernivtsi Regional Military Administration': capitalised words
     ending in an organization head right after a place name make one organization named after it."""
     from .mentions import minted
 
@@ -506,13 +506,13 @@ def unknown_names(f: "_Finder") -> None:
             if len(words) == 1 and before_tok is not None and before_tok.lower == "the" and _COMPANY_AFTER.match(after):
                 f.add(minted("organization", words[0]), a, b)
                 continue
-            # groups and bodies that read like names: "Human Rights Activists said", "Civil Defence said"
+            # groups and bodies that read like names: "Peace Activists said", "Civil Defence said"
             if any(fold(w) in cues.NON_PERSON_WORDS for w in words) and fold(words[0]) not in lex.given_names:
                 if 2 <= len(words) <= 5 and _next_word(text, toks[b - 1].end) in cues.REPORTING_VERBS:
                     f.add(minted("organization", " ".join(words)), a, b)
                     continue
             if _named_after_person_noun(f, a, b, rng.start) and all(w[:1].isalpha() for w in words):
-                f.add(minted("person", " ".join(words)), a, b)  # "a six-year-old girl named Sofiia"
+                f.add(minted("person", " ".join(words)), a, b)  # "a five-year-old girl named Solomiia"
                 continue
             # persons
             core = sum(fold(w) not in _PARTICLES for w in words)  # "bin", "al" do not lengthen a name
@@ -543,7 +543,7 @@ def unknown_names(f: "_Finder") -> None:
                 town = gaz.best(name, ctx, 1000)
                 if town and (town.country_code in ctx or town.population >= 50000):
                     capital_of = lex.capitals.get(normalize(name))
-                    if capital_of and is_metonym(doc, a, b):  # "Washington and London have responded"
+                    if capital_of and is_metonym(doc, a, b):  # "Lisbon and Madrid have responded"
                         f.add(f.concept_entity(capital_of), a, b, "metonym")
                     else:
                         f.add(entity_from_town(doc, town), a, b)
@@ -551,7 +551,7 @@ def unknown_names(f: "_Finder") -> None:
 
 
 def _introduced_as_person(f: "_Finder", a: int) -> bool:
-    """'a seven-year-old girl, Amina Saleh,' and 'Mohammed Deif and Rafa Salama': a name set beside a noun
+    """'a nine-year-old boy, Karim Haddad,' and 'Yusuf Barakat and Leila Mansour': a name set beside a noun
     for a person, or joined by 'and' to a known person's name, names a person."""
     toks = f.doc.tokens
     if a >= 2 and f.doc.text[toks[a - 1].end:toks[a].start].strip() == "," and toks[a - 1].lower in cues.APPOSED_PERSON_NOUNS:
@@ -563,7 +563,7 @@ def _introduced_as_person(f: "_Finder", a: int) -> bool:
 
 
 def _named_after_person_noun(f: "_Finder", a: int, b: int, start: int) -> bool:
-    """'a girl named Amal', 'a nurse called Rasha Nasser': a name given right after a noun for a person is a
+    """'a girl named Amal', 'a nurse called Leila Mansour': a name given right after a noun for a person is a
     person's, even a lone given name the lexicon does not know."""
     toks = f.doc.tokens
     if b - a > 4 or a < start + 2 or toks[a - 1].lower not in cues.NAMING_WORDS:
