@@ -1,7 +1,7 @@
 """Names in any script get distinct, stable IRIs (issue 12: every non-Latin person was `.../person/x`)."""
 from __future__ import annotations
 
-from kg.extract.mentions import minted
+from kg.extract.entities import minted
 from tests.conftest import read
 
 

@@ -37,7 +37,7 @@ from .context import ACTOR_CATEGORIES, PlaceRef, is_attackish, last_person_befor
 from .doc import Doc
 from . import cues
 from ..lexicon import ancestors
-from .mentions import entity_from_concept
+from .entities import entity_from_concept
 from .times import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")

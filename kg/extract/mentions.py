@@ -10,51 +10,12 @@ import dataclasses
 import re
 
 from ..gazetteer import Town
-from ..identity import name_key
-from ..lexicon import Concept, Entry, ancestors
+from ..lexicon import Entry, ancestors
 from ..model import Entity, Mention
 from ..text import Token, fold, joins, normalize
 from . import cues, names
 from .doc import Doc
-
-KGA = "https://w3id.org/conflict-kg/actor/"
-KGP = "https://w3id.org/conflict-kg/place/"
-
-
-def slug(text: str) -> str:
-    return name_key(text)  # distinct and stable in any script (kg/identity.py)
-
-
-def entity_from_concept(doc: Doc, concept: Concept) -> Entity:
-    """The Entity of a lexicon concept, with coordinates from the gazetteer for GeoNames places."""
-    lat = lon = None
-    geonames = concept.geonames
-    if concept.iri.startswith("https://sws.geonames.org/"):
-        geonames = concept.iri
-        gid = concept.iri.rstrip("/").rsplit("/", 1)[-1]
-        town = doc.resources.gazetteer.by_id.get(int(gid)) if gid.isdigit() else None
-        if town:
-            lat, lon = town.lat, town.lon
-    return Entity(iri=concept.iri, category=concept.category, label=concept.label, wikidata=concept.wikidata,
-                  geonames=geonames, lat=lat, lon=lon, country_code=concept.country_code,
-                  feature_type=concept.feature_type or ("country" if concept.category == "country" else ""))
-
-
-def entity_from_town(doc: Doc, town: Town) -> Entity:
-    concept = doc.resources.lexicon.concepts.get(town.iri)
-    if concept:  # a curated spelling overrides GeoNames' name
-        return entity_from_concept(doc, concept)
-    return Entity(iri=town.iri, category="place", label=town.name, geonames=town.iri, lat=town.lat,
-                  lon=town.lon, country_code=town.country_code, feature_type="city")
-
-
-def minted(category: str, label: str, feature_type: str = "", country_code: str = "") -> Entity:
-    """An entity no lexicon knows: its IRI is made from its category and name, so articles share it."""
-    base = KGP if category == "place" else KGA + ("person/" if category == "person" else "org/")
-    suffix = f"-{country_code.lower()}" if category == "place" and country_code and feature_type == "region" else ""
-    return Entity(iri=base + slug(label) + suffix, category=category, label=label, feature_type=feature_type,
-                  country_code=country_code)
-
+from .entities import entity_from_concept, entity_from_town, is_metonym, minted
 
 class _Finder:
     """Holds one article's partial results while the passes run."""
@@ -485,36 +446,6 @@ def case_ok(label: str, toks: list[Token]) -> bool:
         elif not tt[:1].isupper():
             return False
     return True
-
-
-def is_metonym(doc: Doc, i: int, j: int) -> bool:
-    """Is a capital city's name standing for its government here ('Moscow said', 'pressure on Ankara')?"""
-    toks, text = doc.tokens, doc.text
-    after = toks[j] if j < len(toks) and doc.token_sentence[j] == doc.token_sentence[i] else None
-    before = toks[i - 1] if i > 0 and doc.token_sentence[i - 1] == doc.token_sentence[i] else None
-    gap_after = text[toks[j - 1].end:after.start] if after else ""
-    if after is not None and after.lower == "s" and gap_after in ("'", "\u2019"):
-        nxt = toks[j + 1] if j + 1 < len(toks) else None
-        nxt2 = toks[j + 2] if j + 2 < len(toks) else None
-        if nxt2 is not None and nxt2.lower in cues.CITY_POSSESSED:
-            return False  # "Chernivtsi's military administration" is the city's
-        return nxt is not None and nxt.lower in cues.METONYM_POSSESSED
-    if before is not None and before.lower in cues.PLACE_PREPS:
-        return False  # "rockets fired toward Haifa were shot down": the city is where, not who
-    if after is not None and gap_after.strip() == "" and after.lower in cues.METONYM_VERBS:
-        if after.lower in cues.AUXILIARIES:
-            nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is not None and (nxt.lower in cues.PASSIVE_ATTACK or nxt.lower in cues.COPULA_COMPLEMENTS):
-                return False
-            if nxt is not None and nxt.lower in cues.BE_PARTICIPLES:
-                n2 = toks[j + 2] if j + 2 < len(toks) else None
-                return not (n2 is not None and n2.lower in cues.PASSIVE_ATTACK)
-        return True
-    if before is not None and before.lower in cues.METONYM_BEFORE:
-        return True
-    if before is not None and before.lower == "on" and i >= 2 and toks[i - 2].lower in cues.METONYM_ON_NOUNS:
-        return True
-    return False
 
 
 def find_mentions(doc: Doc) -> list[Mention]:

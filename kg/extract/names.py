@@ -8,14 +8,10 @@ the gazetteer knows it (or "village of X" says so).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
 from ..model import Entity
 from ..text import Token, fold, joins, normalize
 from . import cues
-
-if TYPE_CHECKING:
-    from .mentions import _Finder
+from .entities import MentionFinder, entity_from_town, is_metonym, minted
 
 _PARTICLES = cues.NAME_PARTICLES
 # ", the state grid operator", ", Ukraine's national broadcaster": a one-word name glossed as a company or body.
@@ -48,10 +44,9 @@ def _is_headline(sentence_text: str, toks: list[Token]) -> bool:
     return len(words) <= 14 and sum(t.is_title for t in words) >= 0.6 * len(words)
 
 
-def _site_named_after_place(f: "_Finder", h: int) -> bool:
+def _site_named_after_place(f: MentionFinder, h: int) -> bool:
     """'Pulkovo Airport', 'the Saratov Oil Refinery', 'the Shatura power plant': a site named after the
     place just before its head (and modifiers) is the site, not a mention of that place."""
-    from .mentions import minted
 
     toks, text = f.doc.tokens, f.doc.text
     tok = toks[h]
@@ -81,7 +76,7 @@ def _site_named_after_place(f: "_Finder", h: int) -> bool:
     return True
 
 
-def _site_phrase_length(f: "_Finder", h: int) -> int:
+def _site_phrase_length(f: MentionFinder, h: int) -> int:
     """How many words ending at token h form a site phrase ("medical center"), or 0."""
     toks = f.doc.tokens
     if toks[h].lower not in _SITE_PHRASE_ENDS:
@@ -94,7 +89,7 @@ def _site_phrase_length(f: "_Finder", h: int) -> int:
     return 0
 
 
-def ship_names(f: "_Finder") -> None:
+def ship_names(f: MentionFinder) -> None:
     """Named ships are places: 'the USS Mason', 'the tanker Sounion', 'merchant ships, the X and the Y'.
     A name found once is the same ship wherever else the article repeats it."""
     doc, toks, text = f.doc, f.doc.tokens, f.doc.text
@@ -143,7 +138,7 @@ def ship_names(f: "_Finder") -> None:
                 break
 
 
-def _title_run_end(f: "_Finder", a: int) -> int:
+def _title_run_end(f: MentionFinder, a: int) -> int:
     """End of the run of capitalised (or numeral) tokens starting at a, within one sentence."""
     toks, text = f.doc.tokens, f.doc.text
     b = a
@@ -153,9 +148,8 @@ def _title_run_end(f: "_Finder", a: int) -> int:
     return b
 
 
-def _add_ship(f: "_Finder", found: dict[tuple[str, ...], Entity], a: int, b: int) -> None:
+def _add_ship(f: MentionFinder, found: dict[tuple[str, ...], Entity], a: int, b: int) -> None:
     """A ship named by tokens a..b; merchant prefixes (MV, M/V, MT) are not part of its name, navy ones are."""
-    from .mentions import minted
 
     toks = f.doc.tokens
     name_start = a
@@ -169,9 +163,8 @@ def _add_ship(f: "_Finder", found: dict[tuple[str, ...], Entity], a: int, b: int
     f.add(entity, a, b)
 
 
-def place_patterns(f: "_Finder") -> None:
+def place_patterns(f: MentionFinder) -> None:
     """Regions, districts, sites and 'village of X' that the lexicon did not cover."""
-    from .mentions import entity_from_town, minted
 
     doc, toks, text = f.doc, f.doc.tokens, f.doc.text
     gaz = doc.resources.gazetteer
@@ -255,9 +248,8 @@ _PLACE_BODY = re.compile(rf"\s+((?:{cues.alternation(cues.PLACE_BODY_MODIFIERS)}
 _BODY_HEAD = re.compile(rf"\s+({cues.alternation(cues.UNIT_BODY_HEADS)})\b")
 
 
-def lowercase_organizations(f: "_Finder") -> None:
+def lowercase_organizations(f: MentionFinder) -> None:
     """'Ukraine's energy ministry', 'the Russian emergencies ministry': a country's body written in lower case."""
-    from .mentions import minted
 
     doc, lex = f.doc, f.doc.resources.lexicon
     for m in list(f.mentions):
@@ -282,9 +274,8 @@ def lowercase_organizations(f: "_Finder") -> None:
         f.add(f.concept_entity(known[0]) if known else minted("organization", label), a, b)
 
 
-def place_bodies(f: "_Finder") -> None:
+def place_bodies(f: MentionFinder) -> None:
     """'the Chernivtsi regional prosecutor's office', 'Dubno district police': a body named after its place."""
-    from .mentions import minted
 
     doc = f.doc
     for m in list(f.mentions):
@@ -303,11 +294,10 @@ def place_bodies(f: "_Finder") -> None:
         f.add(minted("organization", doc.text[m.span.start:g.end(1)].replace("\u2019", "'")), a, b)
 
 
-def place_lists(f: "_Finder") -> None:
+def place_lists(f: MentionFinder) -> None:
     """Front-line reports list the settlements hit: 'among them Lisove, Dubno, Stepove and Sadova',
     '- Izium: two houses damaged'. In a list of three or more names where most are towns of the
     article's countries (or places already found), every name the gazetteer knows there is a place."""
-    from .mentions import entity_from_town
 
     doc, toks, text = f.doc, f.doc.tokens, f.doc.text
     gaz, ctx = doc.resources.gazetteer, f.context_countries()
@@ -347,7 +337,7 @@ def place_lists(f: "_Finder") -> None:
                     f.add(entity_from_town(doc, town), rng.start, b)
 
 
-def _list_item_end(f: "_Finder", i: int, stop: int, place_ends: dict[int, int]) -> int:
+def _list_item_end(f: MentionFinder, i: int, stop: int, place_ends: dict[int, int]) -> int:
     """End of a list item at token i: a place already found there, or a free capitalised run of 1-3 words."""
     toks = f.doc.tokens
     if f.covered[i]:
@@ -360,8 +350,7 @@ def _list_item_end(f: "_Finder", i: int, stop: int, place_ends: dict[int, int]) 
     return b
 
 
-def _place_list(f: "_Finder", items: list[tuple[int, int]], gaz, ctx: set[str]) -> None:
-    from .mentions import entity_from_town
+def _place_list(f: MentionFinder, items: list[tuple[int, int]], gaz, ctx: set[str]) -> None:
 
     if len(items) < 2:
         return
@@ -385,7 +374,7 @@ def _place_list(f: "_Finder", items: list[tuple[int, int]], gaz, ctx: set[str]) 
             f.add(entity_from_town(f.doc, town), a, b)
 
 
-def _through_connectors(f: "_Finder", a: int) -> int:
+def _through_connectors(f: MentionFinder, a: int) -> int:
     """'Petro Kovalchuk Music and Drama Theater', 'Museum of Fine Arts': a capitalised name may span
     'and'/'of'/'for' between capitalised words."""
     toks = f.doc.tokens
@@ -398,10 +387,9 @@ def _through_connectors(f: "_Finder", a: int) -> int:
     return a
 
 
-def _titled_place_body(f: "_Finder", m) -> None:
+def _titled_place_body(f: MentionFinder, m) -> None:
     """'Hamas's Rafah Brigade', 'the Chernivtsi Regional Military Administration': capitalised words
     ending in an organization head right after a place name make one organization named after it."""
-    from .mentions import minted
 
     toks, text = f.doc.tokens, f.doc.text
     b = f.doc.token_index(m.span.end)
@@ -416,7 +404,7 @@ def _titled_place_body(f: "_Finder", m) -> None:
     f.add(minted("organization", text[toks[a].start:toks[e - 1].end]), a, e)
 
 
-def _run_start(f: "_Finder", h: int) -> int | None:
+def _run_start(f: MentionFinder, h: int) -> int | None:
     """Start of the free capitalised run that ends right before token h."""
     toks, text = f.doc.tokens, f.doc.text
     a = h
@@ -433,7 +421,7 @@ def _run_start(f: "_Finder", h: int) -> int | None:
     return a if a < h else None
 
 
-def _runs(f: "_Finder", sentence: int) -> list[tuple[int, int]]:
+def _runs(f: MentionFinder, sentence: int) -> list[tuple[int, int]]:
     """Maximal runs of free capitalised tokens in a sentence (particles like 'von der' may join)."""
     toks, text = f.doc.tokens, f.doc.text
     rng = f.doc.sentence_tokens(sentence)
@@ -458,9 +446,8 @@ def _runs(f: "_Finder", sentence: int) -> list[tuple[int, int]]:
     return out
 
 
-def unknown_names(f: "_Finder") -> None:
+def unknown_names(f: MentionFinder) -> None:
     """Persons, organizations and places found from name shape and context."""
-    from .mentions import entity_from_town, is_metonym, minted
 
     doc, toks, text = f.doc, f.doc.tokens, f.doc.text
     lex, gaz = doc.resources.lexicon, doc.resources.gazetteer
@@ -550,7 +537,7 @@ def unknown_names(f: "_Finder") -> None:
                     continue
 
 
-def _introduced_as_person(f: "_Finder", a: int) -> bool:
+def _introduced_as_person(f: MentionFinder, a: int) -> bool:
     """'a nine-year-old boy, Karim Haddad,' and 'Yusuf Barakat and Leila Mansour': a name set beside a noun
     for a person, or joined by 'and' to a known person's name, names a person."""
     toks = f.doc.tokens
@@ -562,7 +549,7 @@ def _introduced_as_person(f: "_Finder", a: int) -> bool:
     return False
 
 
-def _named_after_person_noun(f: "_Finder", a: int, b: int, start: int) -> bool:
+def _named_after_person_noun(f: MentionFinder, a: int, b: int, start: int) -> bool:
     """'a girl named Amal', 'a nurse called Leila Mansour': a name given right after a noun for a person is a
     person's, even a lone given name the lexicon does not know."""
     toks = f.doc.tokens
@@ -571,7 +558,7 @@ def _named_after_person_noun(f: "_Finder", a: int, b: int, start: int) -> bool:
     return any(toks[k].lower in cues.APPOSED_PERSON_NOUNS for k in range(max(start, a - 4), a - 1))
 
 
-def _extend_of(f: "_Finder", b: int) -> int:
+def _extend_of(f: MentionFinder, b: int) -> int:
     """'Security Service' + ' of Ukraine' -> include the 'of ...' part in the name."""
     toks = f.doc.tokens
     if b + 1 < len(toks) and toks[b].lower == "of":
@@ -594,7 +581,7 @@ def _next_word(text: str, offset: int) -> str:
     return m.group(1).lower() if m else ""
 
 
-def _locative_before(f: "_Finder", a: int) -> bool:
+def _locative_before(f: MentionFinder, a: int) -> bool:
     toks = f.doc.tokens
     if a == 0:
         return False
@@ -609,12 +596,12 @@ def _locative_before(f: "_Finder", a: int) -> bool:
     return False
 
 
-def _gazetteer_hit(f: "_Finder", a: int, b: int) -> bool:
+def _gazetteer_hit(f: MentionFinder, a: int, b: int) -> bool:
     name = " ".join(t.text for t in f.doc.tokens[a:b])
     return bool(f.doc.resources.gazetteer.best(name, f.context_countries(), 20000))
 
 
-def _place_like(f: "_Finder", a: int, b: int) -> bool:
+def _place_like(f: MentionFinder, a: int, b: int) -> bool:
     """A run right after a locative preposition that the gazetteer knows is a place, not a person."""
     return _locative_before(f, a) and bool(f.doc.resources.gazetteer.candidates(
         " ".join(t.text for t in f.doc.tokens[a:b])))
