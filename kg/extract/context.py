@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..model import Entity, Mention
 from ..text import normalize
 from . import cues
+from .dateline import dateline_end as _dateline_text_end
 from .doc import Doc
 from .mentions import entity_from_concept, entity_from_town
 
@@ -280,20 +281,13 @@ _ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|po
                         r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I)
 
 
-# "KYIV —", "GANJA, Azerbaijan —", "TEL AVIV, May 12 (Reuters) —", "BEIRUT/JERUSALEM —", "KYIV, 2 January -":
-# where the reporter filed from, not what was hit
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\u2019/-]+(?:,\s*(?:[A-Z][A-Za-z .'-]+|\d{1,2}\s+[A-Z][a-z]+)(?:\s+\d{1,2})?)?"
-                       r"\s*(?:\([A-Za-z .]+\)\s*)?[\u2014\u2013-]+\s")
-
-
 def _dateline_end(doc: Doc) -> int:
-    m = _DATELINE.match(doc.text)
-    return m.end() if m else 0
+    return _dateline_text_end(doc.text)
 
 
 def dateline_end(doc: Doc) -> int:
     """Where the article's body starts after a dateline ("GANJA, Azerbaijan — "), else 0."""
-    return _dateline_end(doc)
+    return _dateline_text_end(doc.text)
 
 
 def is_attackish(text: str) -> bool:
