@@ -28,7 +28,8 @@ CLASSES: dict[str, str] = {
     # counts, sources and places (kg/extract/quantities.py, context.py)
     "number_identifier": "", "ellipsis_next": "", "relative_word": "", "generic_weapon_noun": "", "launch_head": "",
     "weapon_participle": "kind", "platform_noun": "", "unharmed_verb": "", "impact_verb": "", "casualty_body": "",
-    "state_force": "", "locator_noun": "", "military_site_noun": "", "hit_participle": "", "place_anaphor": "text",
+    "state_force": "", "locator_noun": "", "military_site_noun": "", "hit_participle": "", "hospital_verb": "",
+    "compound_suffix": "", "place_anaphor": "text",
     "territory_noun": "", "site_anaphor": "texts", "governing_prep": "", "statement_noun": "", "group_noun": "",
     "state_body": "", "official_title": "", "title_synonym": "texts", "affiliation_suffix": "", "capital_act_verb": "",
     "np_stop": "", "determiner": "", "not_target": "",
@@ -98,6 +99,8 @@ class Cues:
     locator_nouns: frozenset[str]
     military_site_nouns: frozenset[str]
     hit_participles: frozenset[str]
+    hospital_verbs: frozenset[str]
+    compound_suffixes: frozenset[str]
     place_anaphors: dict[str, str]  # noun -> what it refers to: city | region | capital | country
     territory_nouns: frozenset[str]
     site_anaphors: dict[str, tuple[str, ...]]  # noun -> words one of which the site's name contains
@@ -269,6 +272,7 @@ def load_cues(path: Path | None = None) -> Cues:
         impact_verbs=words("impact_verb"), casualty_bodies=words("casualty_body"),
         state_forces=words("state_force"), locator_nouns=words("locator_noun"),
         military_site_nouns=words("military_site_noun"), hit_participles=words("hit_participle"),
+        hospital_verbs=words("hospital_verb"), compound_suffixes=words("compound_suffix"),
         place_anaphors=mapping("place_anaphor"), territory_nouns=words("territory_noun"),
         site_anaphors=listed("site_anaphor"), governing_preps=words("governing_prep"),
         statement_nouns=words("statement_noun"), group_nouns=words("group_noun"), state_bodies=words("state_body"),

@@ -41,8 +41,7 @@ _BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast
 _TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|along|into|inside|within|"
                             r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+|capital,?\s+|port\s+(?:city\s+)?(?:of\s+)?)?"
                             r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
-_COMPOUND_AFTER = re.compile(r"-(?:flagged|registered|owned|operated|managed|based|made|built|backed|led|designed|"
-                             r"supplied|funded|allied|aligned|controlled|occupied|administered)\b")
+_COMPOUND_AFTER = re.compile(r"-(?:" + cues.alternation(cues.COMPOUND_SUFFIXES) + r")\b")
 _AGENT_BEFORE = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?(?:(?!(?:in|near|at|on|of|to|into|over|outside|inside)\b)"
                            r"[A-Za-z-]+\s+){0,3}$")
 _ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"

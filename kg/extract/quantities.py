@@ -425,8 +425,8 @@ def _adjacent_cue(before: str, allowed: set[str]) -> str | None:
     return None
 
 
-_TO_HOSPITAL = re.compile(r"\s*(?:\w+\s+)?(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:taken|admitted|rushed|"
-                          r"brought)\s+to\s+(?:a\s+|the\s+)?hospitals?\b", re.I)
+_TO_HOSPITAL = re.compile(r"\s*(?:\w+\s+)?(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:"
+                          + cues.alternation(cues.HOSPITAL_VERBS) + r")\s+to\s+(?:a\s+|the\s+)?hospitals?\b", re.I)
 # "All 35 drones launched overnight were shot down": the whole salvo is counted twice, launched and downed
 _ALL_BEFORE = re.compile(r"\b[Aa]ll\s+(?:of\s+the\s+)?$")
 _LAUNCH_PARTICIPLE = re.compile(r"\s+(?:launched|fired)\b")
