@@ -24,7 +24,15 @@ CLASSES: dict[str, str] = {
     "metonym_possessed": "", "passive_attack": "", "auxiliary": "", "month": "int", "weekday": "int",
     "sentence_start": "", "name_particle": "", "unit": "", "person_noun": "", "count_kind": "kind",
     "phrasal": "regex", "phrasal_kind": "kind", "number_word": "int", "qualifier": "optional",
-    "modifier_stop": "", "np_stop": "", "determiner": "", "not_target": "",
+    "modifier_stop": "",
+    # counts, sources and places (kg/extract/quantities.py, context.py)
+    "number_identifier": "", "ellipsis_next": "", "relative_word": "", "generic_weapon_noun": "", "launch_head": "",
+    "weapon_participle": "kind", "platform_noun": "", "unharmed_verb": "", "impact_verb": "", "casualty_body": "",
+    "state_force": "", "locator_noun": "", "military_site_noun": "", "hit_participle": "", "hospital_verb": "",
+    "compound_suffix": "", "place_anaphor": "text",
+    "territory_noun": "", "site_anaphor": "texts", "governing_prep": "", "statement_noun": "", "group_noun": "",
+    "state_body": "", "official_title": "", "title_synonym": "texts", "affiliation_suffix": "", "capital_act_verb": "",
+    "np_stop": "", "determiner": "", "not_target": "",
     # the mention finder (kg/extract/mentions.py, names.py)
     "not_weapon_noun": "", "attributive_noun": "", "name_function_word": "", "name_connector": "",
     "weapon_adjective": "", "place_prep": "", "city_possessed": "", "copula_complement": "", "be_participle": "",
@@ -42,7 +50,8 @@ CLASSES: dict[str, str] = {
 _ALLOWED_VALUES: dict[str, frozenset[str]] = {
     "ship_prefix": frozenset({"navy", "merchant"}), "lower_org_head": frozenset({"", "subject"}),
 }
-_WORD = re.compile(r"[a-z0-9'\u2019-]+(?: [a-z0-9'\u2019-]+)*")
+# words may have accented letters ("communiqué") and periods ("no."); upper case is refused below
+_WORD = re.compile(r"[\w'\u2019.-]+(?: [\w'\u2019.-]+)*")
 
 
 class CueFileError(ValueError):
@@ -78,6 +87,34 @@ class Cues:
     number_words: dict[str, int]
     qualifiers: tuple[tuple[str, str], ...]  # (phrase, normalised), first match wins
     modifier_stops: frozenset[str]
+    # counts, sources and places
+    number_identifiers: frozenset[str]
+    ellipsis_next: frozenset[str]
+    relative_words: frozenset[str]
+    generic_weapon_nouns: frozenset[str]
+    launch_heads: frozenset[str]
+    weapon_participles: dict[str, str]  # participle -> kind of count
+    platform_nouns: frozenset[str]
+    unharmed_verbs: frozenset[str]
+    impact_verbs: frozenset[str]
+    casualty_bodies: frozenset[str]
+    state_forces: frozenset[str]
+    locator_nouns: frozenset[str]
+    military_site_nouns: frozenset[str]
+    hit_participles: frozenset[str]
+    hospital_verbs: frozenset[str]
+    compound_suffixes: frozenset[str]
+    place_anaphors: dict[str, str]  # noun -> what it refers to: city | region | capital | country
+    territory_nouns: frozenset[str]
+    site_anaphors: dict[str, tuple[str, ...]]  # noun -> words one of which the site's name contains
+    governing_preps: frozenset[str]
+    statement_nouns: frozenset[str]
+    group_nouns: frozenset[str]
+    state_bodies: frozenset[str]
+    official_titles: frozenset[str]
+    title_synonyms: dict[str, tuple[str, ...]]  # title -> the titles it stands for
+    affiliation_suffixes: frozenset[str]
+    capital_act_verbs: frozenset[str]
     np_stops: frozenset[str]
     determiners: frozenset[str]
     not_targets: frozenset[str]
@@ -144,6 +181,8 @@ def _parse_value(kind: str, raw: str | None, where: str) -> str | int:
         if kind == "optional":
             return ""
         raise CueFileError(f"{where}: this class needs a value in the third column")
+    if kind == "texts":
+        return raw
     if kind == "int":
         if not re.fullmatch(r"-?\d+", raw):
             raise CueFileError(f"{where}: value {raw!r} is not an integer")
@@ -172,12 +211,12 @@ def read_rows(path: Path) -> dict[str, list[_Row]]:
         cls, word = fields[0], fields[1]
         if cls not in CLASSES:
             raise CueFileError(f"{where}: unknown cue class {cls!r}")
-        if not _WORD.fullmatch(word):
+        if not _WORD.fullmatch(word) or word != word.lower() or "_" in word:
             raise CueFileError(f"{where}: {word!r} is not a lower-case word or phrase with single spaces")
         value = _parse_value(CLASSES[cls], fields[2] if len(fields) == 3 else None, where)
         if cls in _ALLOWED_VALUES and value not in _ALLOWED_VALUES[cls]:
             raise CueFileError(f"{where}: {value!r} is not one of {sorted(_ALLOWED_VALUES[cls])}")
-        key = (cls, word, value) if CLASSES[cls] == "kind" else (cls, word)
+        key = (cls, word, value) if CLASSES[cls] in ("kind", "texts") else (cls, word)
         if key in seen:
             raise CueFileError(f"{where}: {word!r} is already listed in class {cls!r}")
         seen.add(key)
@@ -205,6 +244,12 @@ def load_cues(path: Path | None = None) -> Cues:
     def mapping(cls: str) -> dict:
         return {r.word: r.value for r in rows[cls]}
 
+    def listed(cls: str) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for r in rows[cls]:
+            out[r.word] = out.get(r.word, ()) + (str(r.value),)
+        return out
+
     def grouped(cls: str, by_value: bool) -> dict[str, frozenset[str]]:
         out: dict[str, set[str]] = {}
         for r in rows[cls]:
@@ -229,7 +274,21 @@ def load_cues(path: Path | None = None) -> Cues:
         phrasal=mapping("phrasal"), phrasal_kinds=grouped("phrasal_kind", by_value=False),
         number_words=mapping("number_word"),
         qualifiers=tuple((r.word, str(r.value)) for r in rows["qualifier"]),
-        modifier_stops=words("modifier_stop"), np_stops=words("np_stop"), determiners=words("determiner"),
+        modifier_stops=words("modifier_stop"),
+        number_identifiers=words("number_identifier"), ellipsis_next=words("ellipsis_next"),
+        relative_words=words("relative_word"), generic_weapon_nouns=words("generic_weapon_noun"),
+        launch_heads=words("launch_head"), weapon_participles=mapping("weapon_participle"),
+        platform_nouns=words("platform_noun"), unharmed_verbs=words("unharmed_verb"),
+        impact_verbs=words("impact_verb"), casualty_bodies=words("casualty_body"),
+        state_forces=words("state_force"), locator_nouns=words("locator_noun"),
+        military_site_nouns=words("military_site_noun"), hit_participles=words("hit_participle"),
+        hospital_verbs=words("hospital_verb"), compound_suffixes=words("compound_suffix"),
+        place_anaphors=mapping("place_anaphor"), territory_nouns=words("territory_noun"),
+        site_anaphors=listed("site_anaphor"), governing_preps=words("governing_prep"),
+        statement_nouns=words("statement_noun"), group_nouns=words("group_noun"), state_bodies=words("state_body"),
+        official_titles=words("official_title"), title_synonyms=listed("title_synonym"),
+        affiliation_suffixes=words("affiliation_suffix"), capital_act_verbs=words("capital_act_verb"),
+        np_stops=words("np_stop"), determiners=words("determiner"),
         not_targets=words("not_target"),
         not_weapon_nouns=words("not_weapon_noun"), attributive_nouns=words("attributive_noun"),
         name_function_words=words("name_function_word"), name_connectors=words("name_connector"),

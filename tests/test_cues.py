@@ -99,6 +99,26 @@ def test_added_line_is_picked_up(tmp_path):
     assert "ayatollah" in loaded.titles and "maimed" in loaded.kind_words["injured"]
 
 
+def test_one_line_per_value_classes_collect_their_values_in_order(tmp_path):
+    loaded = load_cues(_copy_with(tmp_path, "site_anaphor\twharf\twharf", "site_anaphor\twharf\tpier",
+                                  "title_synonym\treeve\treeve", "title_synonym\treeve\tmayor"))
+    assert loaded.site_anaphors["wharf"] == ("wharf", "pier") and loaded.title_synonyms["reeve"] == ("reeve", "mayor")
+
+
+def test_words_may_carry_accents_and_abbreviation_periods(tmp_path):
+    loaded = load_cues(_copy_with(tmp_path, "statement_noun\tdéclaration", "number_identifier\tpt."))
+    assert "déclaration" in loaded.statement_nouns and "pt." in loaded.number_identifiers
+
+
+def test_count_and_source_classes_are_exposed():
+    assert "no." in cues.NUMBER_IDENTIFIERS and cues.WEAPON_PARTICIPLES["downed"] == "intercepted"
+    assert cues.PLACE_ANAPHORS["regional capital"] == "city" and cues.PLACE_ANAPHORS["capital city"] == "capital"
+    assert "communiqué" in cues.STATEMENT_NOUNS and cues.TITLE_SYNONYMS["prime"] == ("prime minister", "premier")
+    assert cues.TERRITORY_NOUNS <= set(cues.PLACE_ANAPHORS)
+    assert re.fullmatch(cues.phrase_alternation(cues.IMPACT_VERBS), "came \n down")
+    assert not re.fullmatch(cues.alternation(["came down"]), "came \n down")
+
+
 @pytest.mark.parametrize("line, problem", [
     ("titel\tayatollah", "unknown cue class 'titel'"),
     ("month\tsmarch\tthree", "not an integer"),
@@ -109,6 +129,8 @@ def test_added_line_is_picked_up(tmp_path):
     ("title\tAyatollah", "lower-case word"),
     ("title ayatollah", "expected 'class<TAB>word"),
     ("title\tmayor", "already listed"),
+    ("site_anaphor\thospital\tclinic", "already listed"),
+    ("title\tsub_prefect", "lower-case word"),
     ("not_quote_verb\tshouted", "must also be listed as a reporting_verb"),
     ("ship_prefix\thmas\tfishing", "is not one of"),
     ("lower_org_head\tcoast guard\tobject", "is not one of"),

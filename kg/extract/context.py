@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from ..model import Entity, Mention
 from ..text import normalize
 from . import cues
+from .dateline import dateline_end as _dateline_text_end
 from .doc import Doc
-from .mentions import entity_from_concept, entity_from_town
+from .entities import entity_from_concept, entity_from_town
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
-_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>capital city|capital|city|region|oblast|town|village|province|regional capital|country|"
-                      r"territory|enclave|strip)\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Sanaa": the name is the ref
+_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Sanaa": the name is the ref
 # a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
 # or the next verb: "from ten Tu-95MS bombers flying over the Volgodonsk area and over the Caspian Sea"
 _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
@@ -41,8 +41,7 @@ _BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast
 _TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|along|into|inside|within|"
                             r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+|capital,?\s+|port\s+(?:city\s+)?(?:of\s+)?)?"
                             r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
-_COMPOUND_AFTER = re.compile(r"-(?:flagged|registered|owned|operated|managed|based|made|built|backed|led|designed|"
-                             r"supplied|funded|allied|aligned|controlled|occupied|administered)\b")
+_COMPOUND_AFTER = re.compile(r"-(?:" + cues.alternation(cues.COMPOUND_SUFFIXES) + r")\b")
 _AGENT_BEFORE = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?(?:(?!(?:in|near|at|on|of|to|into|over|outside|inside)\b)"
                            r"[A-Za-z-]+\s+){0,3}$")
 _ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
@@ -52,7 +51,12 @@ _ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?
 # what a demonym names as ground of its country: "Russian territory", "Israeli military sites"
 _NATIONAL_GROUND = re.compile(r"\s+(?:territory|cities|towns|regions|soil|targets|infrastructure|energy|"
                               r"(?:military\s+|army\s+)?(?:sites|positions|bases|posts|targets))\b")
-_MILITARY_SITES = re.compile(r"\s+(?:sites|positions|bases|posts|targets|facilities|installations)\b")
+# "attacks in Ukraine", "struck southern Lebanon", "parts of Syria": a country framed as where things happen
+_COUNTRY_AS_PLACE = re.compile(
+    r"\b(?:in|on|at|against|across|into|over|throughout|inside|towards?|attacked|struck|hit|invaded|targeted|"
+    r"bombed|shelled)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north|south|east|west)\s+)?$|"
+    r"\b(?:regions|parts|cities|areas|corners|oblasts|provinces)\s+of\s+(?:the\s+)?$")
+_MILITARY_SITES = re.compile(r"\s+(?:" + cues.alternation(cues.MILITARY_SITE_NOUNS) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -106,10 +110,7 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         if e.feature_type == "site" and _AGENT_BEFORE.search(before):
             continue  # "shot down by the destroyer USS Carney": the ship that intercepted, not where
         framed = bool(_TARGET_BEFORE.search(before))
-        if e.category == "country" and m.kind != "demonym" and not re.search(
-                r"\b(?:in|on|at|against|across|into|over|throughout|inside|towards?|attacked|struck|hit|invaded|targeted|"
-                r"bombed|shelled)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north|south|east|west)\s+)?$|"
-                r"\b(?:regions|parts|cities|areas|corners|oblasts|provinces)\s+of\s+(?:the\s+)?$", before):
+        if e.category == "country" and m.kind != "demonym" and not _COUNTRY_AS_PLACE.search(before):
             continue  # "the invasion of Ukraine" does not put a count in Ukraine
         refs.append(PlaceRef(m.span.start, m.span.end, e, framed))
     for a in _ANAPHOR.finditer(s.text):
@@ -183,12 +184,8 @@ def _resolve_direction(mentions: list[Mention], offset: int, direction: str) -> 
 
 
 # "the hospital", "the camp": the named site of that kind mentioned last
-_SITE_WORDS = {"hospital": ("hospital", "medical center", "medical centre", "clinic"), "camp": ("camp",),
-               "airport": ("airport", "airfield"), "airfield": ("airfield", "airport"), "refinery": ("refinery",),
-               "plant": ("plant", "power station"), "base": ("base",), "port": ("port",), "market": ("market",),
-               "mall": ("mall", "shopping centre", "shopping center"), "theater": ("theater", "theatre"),
-               "theatre": ("theatre", "theater"), "station": ("station",)}
-_SITE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?P<noun>" + "|".join(_SITE_WORDS) + r")\b(?!\s+of\b)")
+_SITE_WORDS = cues.SITE_ANAPHORS
+_SITE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?P<noun>" + cues.alternation(_SITE_WORDS) + r")\b(?!\s+of\b)")
 
 
 def _resolve_site(doc: Doc, mentions: list[Mention], offset: int, noun: str) -> Entity | None:
@@ -200,8 +197,7 @@ def _resolve_site(doc: Doc, mentions: list[Mention], offset: int, noun: str) -> 
     return None
 
 
-_ACTS_AFTER = re.compile(r"\s+(?:said|says|did|does|has|have|had|will|would|accused|denied|claimed|blamed|warned|"
-                         r"responded|rejected)\b")
+_ACTS_AFTER = re.compile(r"\s+(?:" + cues.alternation(cues.CAPITAL_ACT_VERBS) + r")\b")
 _ACTS_BEFORE = re.compile(r"\bby\s+$")
 
 
@@ -214,7 +210,8 @@ def _acts(doc: Doc, m: Mention) -> bool:
 def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, demonym: str | None) -> Entity | None:
     """'the city' -> the last city named before; 'the Russian capital' -> Moscow; 'the region' -> last region."""
     lex = doc.resources.lexicon
-    if "capital" in noun and noun != "regional capital":
+    wanted = cues.PLACE_ANAPHORS[noun]
+    if wanted == "capital":
         country = lex.demonyms.get(normalize(demonym)) if demonym else None
         if country:
             cap = lex.concepts[country].capital
@@ -229,16 +226,12 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
             if m.entity.category == "place" and normalize(m.entity.label) in capitals and not _acts(doc, m):
                 return m.entity
         return None
-    if noun == "country":  # "across the country": the country of the last place named (not a country acting)
+    if wanted == "country":  # "across the country": the country of the last place named (not a country acting)
         for m in reversed([m for m in mentions if m.span.start < offset]):
             code = m.entity.country_code if m.entity.category == "place" and m.kind == "name" else ""
             if code and code in lex.countries_by_code:
                 return entity_from_concept(doc, lex.concepts[lex.countries_by_code[code]])
         return None
-    wanted = {"city": "city", "town": "city", "village": "city", "regional capital": "city", "capital city": "city",
-              "region": "region", "oblast": "region", "province": "region",
-              # "across the territory", "inside the enclave": a territory named before (Gaza, Abkhazia, Kashmir)
-              "territory": "region", "enclave": "region", "strip": "region"}[noun]
     for m in reversed([m for m in mentions if m.span.start < offset]):
         if m.entity.category == "place" and _ORIGIN_PHRASE.search(
                 doc.text, max(doc.sentences[m.sentence].start, m.span.start - 120), m.span.start):
@@ -252,7 +245,8 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
     return None
 
 
-_TERRITORY_NOUNS = frozenset({"territory", "enclave", "strip"})
+# "across the territory", "inside the enclave": a territory named before (Gaza, Abkhazia, Kashmir)
+_TERRITORY_NOUNS = cues.TERRITORY_NOUNS
 
 
 def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
@@ -280,20 +274,13 @@ _ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|po
                         r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I)
 
 
-# "KYIV —", "GANJA, Azerbaijan —", "TEL AVIV, May 12 (Reuters) —", "BEIRUT/JERUSALEM —", "KYIV, 2 January -":
-# where the reporter filed from, not what was hit
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\u2019/-]+(?:,\s*(?:[A-Z][A-Za-z .'-]+|\d{1,2}\s+[A-Z][a-z]+)(?:\s+\d{1,2})?)?"
-                       r"\s*(?:\([A-Za-z .]+\)\s*)?[\u2014\u2013-]+\s")
-
-
 def _dateline_end(doc: Doc) -> int:
-    m = _DATELINE.match(doc.text)
-    return m.end() if m else 0
+    return _dateline_text_end(doc.text)
 
 
 def dateline_end(doc: Doc) -> int:
     """Where the article's body starts after a dateline ("GANJA, Azerbaijan — "), else 0."""
-    return _dateline_end(doc)
+    return _dateline_text_end(doc.text)
 
 
 def is_attackish(text: str) -> bool:
@@ -308,29 +295,22 @@ def is_attackish(text: str) -> bool:
 # "who spoke with X") or compound modifiers ("the Iran-backed group") are not subjects.
 _ACCORDING = re.compile(r"\baccording to\s+", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they)\b", re.I)
-_PREPOSITIONS = frozenset("""
-of to with for from by between against about at on after before toward towards than among including under via
-alongside like behind besides despite during into over per since through unlike upon within without near
-""".split())
+_PREPOSITIONS = cues.GOVERNING_PREPS
 _PARTICIPLE = re.compile(r"[a-z]+ed|led|held|run|made|given|taken|written|signed|issued|read|sent")
 _RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b", re.I)
-_MODIFIER_AFTER = re.compile(r"-(?:backed|based|led|allied|aligned|linked|affiliated|funded|supported|controlled|"
-                             r"held|run|made|born|installed|appointed|friendly|leaning)\b", re.I)
-_STATEMENT_NOUNS = frozenset("statement report post message communique communiqué announcement bulletin update "
-                             "release readout".split())
-_GROUP_NOUNS = frozenset("group movement militia organisation organization faction rebels militants".split())
-_STATE_BODY = re.compile(r"\b(?:ministry|army|forces|military|government|police|command|service|agency|office|"
-                         r"department|council|guard|navy|corps)\b", re.I)
-_TITLE_SYNONYMS = {"premier": ("premier", "prime minister"), "prime": ("prime minister", "premier"),
-                   "spokesman": ("spokesman", "spokesperson", "spokeswoman"),
-                   "spokeswoman": ("spokeswoman", "spokesperson"), "spokesperson": ("spokesperson", "spokesman", "spokeswoman"),
-                   "head": ("head", "chief"), "chief": ("chief", "head")}
+_MODIFIER_AFTER = re.compile(r"-(?:" + cues.alternation(cues.AFFILIATION_SUFFIXES) + r")\b", re.I)
+_STATEMENT_NOUNS = cues.STATEMENT_NOUNS
+_GROUP_NOUNS = cues.GROUP_NOUNS
+_STATE_BODY = re.compile(r"\b(?:" + cues.alternation(cues.STATE_BODIES) + r")\b", re.I)
+_TITLE_SYNONYMS = cues.TITLE_SYNONYMS
+_LEFT_TOKEN = re.compile(r"[\w\u2019'.-]+|,|;|\u2014")
+_CLAUSE_SPLIT = re.compile(r"[,;\u2014(]")
 
 
 def _word_before(left: str) -> str:
     """The last lower-case word of `left` once articles, possessors, titles and names are peeled off
     ('according to' is a source, not a preposition)."""
-    words = re.findall(r"[\w\u2019'.-]+|,|;|\u2014", left)
+    words = _LEFT_TOKEN.findall(left)
     while words:
         if words[-1] in ("of", "for") and len(words) >= 2 and words[-2][:1].isupper():
             words.pop()  # inside a capitalised title: "Secretary of State", "Minister for Foreign Affairs"
@@ -355,7 +335,7 @@ def is_subject_like(doc: Doc, m: Mention, floor: int) -> bool:
     left = doc.text[max(floor, m.span.start - 80):m.span.start]
     if _word_before(left) in _PREPOSITIONS:
         return False
-    segment = re.split(r"[,;\u2014(]", left)[-1]
+    segment = _CLAUSE_SPLIT.split(left)[-1]
     return not _RELATIVE.search(segment)
 
 
@@ -523,11 +503,7 @@ def _introduced_as_official(doc: Doc, mentions: list[Mention], who: Entity) -> b
     return False
 
 
-_OFFICIAL_TITLES = frozenset("""
-president minister premier chancellor mayor governor spokesman spokeswoman spokesperson secretary envoy ambassador
-commander chief head general adviser advisor aide official ombudsman prosecutor director chairman leader king
-prince emir sheikh senator lawmaker
-""".split())
+_OFFICIAL_TITLES = cues.OFFICIAL_TITLES
 
 
 def previous_source(doc: Doc, mentions: list[Mention], offset: int) -> Entity | None:

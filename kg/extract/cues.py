@@ -38,6 +38,34 @@ PHRASAL_KINDS = _CUES.phrasal_kinds
 NUMBER_WORDS = _CUES.number_words
 QUALIFIERS = list(_CUES.qualifiers)
 STOP_MODIFIERS = _CUES.modifier_stops
+# counts, sources and places (kg/extract/quantities.py, context.py)
+NUMBER_IDENTIFIERS = _CUES.number_identifiers
+ELLIPSIS_NEXT = _CUES.ellipsis_next
+RELATIVE_WORDS = _CUES.relative_words
+GENERIC_WEAPON_NOUNS = _CUES.generic_weapon_nouns
+LAUNCH_HEADS = _CUES.launch_heads
+WEAPON_PARTICIPLES = _CUES.weapon_participles
+PLATFORM_NOUNS = _CUES.platform_nouns
+UNHARMED_VERBS = _CUES.unharmed_verbs
+IMPACT_VERBS = _CUES.impact_verbs
+CASUALTY_BODIES = _CUES.casualty_bodies
+STATE_FORCES = _CUES.state_forces
+LOCATOR_NOUNS = _CUES.locator_nouns
+MILITARY_SITE_NOUNS = _CUES.military_site_nouns
+HIT_PARTICIPLES = _CUES.hit_participles
+HOSPITAL_VERBS = _CUES.hospital_verbs
+COMPOUND_SUFFIXES = _CUES.compound_suffixes
+PLACE_ANAPHORS = _CUES.place_anaphors
+TERRITORY_NOUNS = _CUES.territory_nouns
+SITE_ANAPHORS = _CUES.site_anaphors
+GOVERNING_PREPS = _CUES.governing_preps
+STATEMENT_NOUNS = _CUES.statement_nouns
+GROUP_NOUNS = _CUES.group_nouns
+STATE_BODIES = _CUES.state_bodies
+OFFICIAL_TITLES = _CUES.official_titles
+TITLE_SYNONYMS = _CUES.title_synonyms
+AFFILIATION_SUFFIXES = _CUES.affiliation_suffixes
+CAPITAL_ACT_VERBS = _CUES.capital_act_verbs
 # damaged targets (kg/extract/events.py)
 NP_STOP = _CUES.np_stops
 DETERMINERS = _CUES.determiners
@@ -94,3 +122,9 @@ def alternation(words: Iterable[str]) -> str:
     phrase wins over its own first word ("military administration" before "military"); an apostrophe matches
     the typographic one too."""
     return "|".join(re.escape(w).replace("'", "['\u2019]") for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+def phrase_alternation(words: Iterable[str]) -> str:
+    """Like alternation(), for phrases whose words may be parted by any run of white space (a line break
+    inside "civil defence")."""
+    return alternation(words).replace("\\ ", r"\s+")

@@ -38,7 +38,7 @@ from .doc import Doc
 from . import cues
 from ..lexicon import ancestors
 from .entities import entity_from_concept
-from .times import dateline_end
+from .dateline import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
 _MUNITION = rf"(?:{cues.alternation(cues.MUNITION_WORDS)}|them)"
@@ -1006,7 +1006,6 @@ def _parties(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, c
              and not doc.in_quote(m.span.start)]
     two = re.search(r"\bthe two (?:countries|sides|nations|states|parties)\b", text)
     if two:  # the two sides: the actors the sentence opens with, else the article's two main countries
-        s = doc.sentences[sentence]
         named = _unique([m.entity for m in mentions if m.sentence == sentence and m.kind != "demonym" and not (a <= m.span.start < b)
                          and m.entity.category in ("country", "organization") and not doc.in_quote(m.span.start)
                          and m.span.start < a])[:2]

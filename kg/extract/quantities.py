@@ -26,69 +26,29 @@ from dataclasses import dataclass
 
 from ..model import Entity, Mention, Quantity
 from ..text import fold, normalize
+from . import cues
 from .context import PlaceRef, dateline_end, place_refs, sentence_source
 from .doc import Doc
 from ..lexicon import ancestors
-from .mentions import entity_from_concept
+from .entities import entity_from_concept
 from .names import singular
 
-_UNITS = {"kilometres", "kilometers", "km", "miles", "mile", "metres", "meters", "metre", "meter", "square", "hours",
-          "hour", "minutes", "minute", "seconds", "days", "day", "weeks", "week", "months", "month", "years", "year",
-          "percent", "per", "tonnes", "tons", "tonne", "kg", "kilograms", "mm", "am", "pm", "o", "storey", "storeys",
-          "floors", "floor", "times", "million", "billion", "bn", "trillion", "dollars", "euros", "hryvnias", "roubles",
-          "rubles", "degrees", "year-old", "th", "st", "nd", "rd", "for", "grams", "kilotons", "waves", "rounds",
-          "shifts", "hectares", "litres", "liters", "mw", "gw", "points", "votes", "seats", "flights", "prisoners",
-          "pows", "captives", "soldiers'", "bodies'"}
-_PERSON_NOUNS = {"people", "persons", "person", "civilians", "civilian", "children", "child", "kids", "residents",
-                 "resident", "women", "woman", "men", "man", "soldiers", "soldier", "servicemen", "troops",
-                 "employees", "passengers", "passenger", "workers", "worker", "rescuers", "rescuer", "firefighters",
-                 "police", "officers", "officer", "medics", "doctors", "victims", "teenagers", "teenager", "adults",
-                 "boys", "girls", "boy", "girl", "babies", "baby", "infants", "pensioners", "staff", "journalists",
-                 "others", "individuals", "volunteers", "patients", "students", "members", "fighters", "bodies",
-                 "body", "deaths", "death", "lives", "casualties", "elderly", "sailors", "sailor", "seafarers",
-                 "crew", "crewmen", "commanders", "commander", "militants", "guards", "pilots", "nurses", "paramedics",
-                 "worshippers", "pilgrims", "shoppers", "customers", "guests", "fishermen", "farmers", "miners",
-                 "relatives", "family", "families", "mourners", "displaced", "refugees", "daughters", "sons",
-                 "mothers", "fathers", "generals", "officials", "drivers", "villagers"}
-_KIND_WORDS = {
-    "killed": {"killed", "killing", "kills", "kill", "dead", "died", "die", "dies", "death", "deaths", "toll",
-               "bodies", "body", "fatalities", "perished", "fatally", "slain", "lifeless", "lost"},
-    "injured": {"wounded", "wounding", "injured", "injuring", "injuries", "injury", "hurt", "hospitalised",
-                "hospitalized", "hospitalisation", "hospitalization", "wounds", "injures", "wounds"},
-    "intercepted": {"intercepted", "intercept", "intercepting", "interception", "intercepts", "downed", "neutralised",
-                    "neutralized", "repelled", "shot", "shooting", "brought", "suppressed", "jammed", "eliminated",
-                    "destroyed", "lost"},
-    "launched": {"launched", "fired", "hurled", "sent", "used", "dropped", "drop", "drops", "launching", "firing",
-                 "launch", "fire", "attacked", "struck", "hit", "slammed", "targeted", "deployed", "unleashed"},
-    "damaged": {"damaged", "destroyed", "wrecked", "hit", "burned", "burnt", "ablaze", "collapsed", "shattered",
-                "razed", "levelled", "leveled", "damage", "caught", "struck", "flattened", "gutted", "affected",
-                "spread", "demolished", "ruined", "blown", "damaging", "destroying", "wrecking", "levelling",
-                "leveling", "burning", "hitting", "striking"},
-}
+_UNITS = cues.UNITS
+_PERSON_NOUNS = cues.PERSON_NOUNS
+_KIND_WORDS = cues.KIND_WORDS  # kind -> cue words, kinds in the order they are tried
 _ALL_CUES = frozenset(w for words in _KIND_WORDS.values() for w in words)
-_PHRASAL = {"shot": "down", "brought": "down", "shooting": "down", "caught": "fire", "blown": "out",
-            "lost": r"(?:their|his|her)\s+lives?"}
+_PHRASAL = cues.PHRASAL
 # "lost" counts a death only as "lost their lives"; drones that "were lost" (to jamming) were neutralised
-_PHRASAL_KINDS = {"lost": {"killed"}}
-_NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}
-_QUALIFIERS = [("at least", "at least"), ("more than", "more than"), ("over", "more than"), ("upwards of", "more than"),
-               ("about", "about"), ("around", "about"), ("roughly", "about"), ("approximately", "about"),
-               ("nearly", "nearly"), ("almost", "nearly"), ("some", "about"), ("up to", "up to"),
-               ("as many as", "up to"), ("fewer than", "fewer than"), ("less than", "fewer than"),
-               ("a further", "further"), ("another", "further"), ("a record", ""), ("a total of", "")]
-_WORD_NUM = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_PHRASAL_KINDS = cues.PHRASAL_KINDS
+_NUMBER_WORDS = cues.NUMBER_WORDS
+_QUALIFIERS = cues.QUALIFIERS
+_WORD_NUM = r"(?:" + cues.alternation(_NUMBER_WORDS) + r")"
 _NUMBER = re.compile(
     r"(?<![\w.,/:-])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w:])(?:\s+(?P<scale>thousand|hundred))?"
     r"|(?P<single>an?\s+single|a\s+lone|a\s+dozen)"
     r"|(?P<words>" + _WORD_NUM + r"(?:[\s-]+" + _WORD_NUM + r")?(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?" + _WORD_NUM + r")?)?(?:\s+dozen)?))\b",
     re.I)
-_STOP_MODIFIERS = {"of", "were", "was", "had", "have", "has", "and", "or", "in", "on", "at", "by", "from", "to", "the",
-                   "people", "killed", "wounded", "injured", "dead", "died", "more", "other"}
+_STOP_MODIFIERS = cues.STOP_MODIFIERS
 _CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bbefore\b|\bsince\b|\bwhen\b|\bas\b", re.I)
 
 
@@ -144,27 +104,25 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
             continue
         before = s.text[:m.start()]
         after = s.text[m.end():]
-        next_word = re.match(r"[\s-]*([A-Za-z%'\u2019]+)", after)
+        next_word = _NEXT_WORD.match(after)
         nw = next_word.group(1).lower() if next_word else ""
-        prev_words = re.findall(r"[A-Za-z.]+", before[-40:].lower())
+        prev_words = _PREV_WORD.findall(before[-40:].lower())
         pw = prev_words[-1] if prev_words else ""
         if m.group("digits") and len(m.group("digits")) == 4 and 1900 <= value <= 2100 and "," not in m.group("digits"):
             continue  # a year
-        if nw in _UNITS or after[:1] in ("%", ":", "/") or re.match(r"\s*(?:a\.m|p\.m|per\s*cent|-year|-stor(?:e?y|ied)|th\b)", after, re.I):
+        if nw in _UNITS or after[:1] in ("%", ":", "/") or _UNIT_AFTER.match(after):
             continue
-        if pw in ("no.", "no", "number", "train", "flight", "route", "bus", "unit", "brigade", "aged", "age", "ages",
-                  "page", "article", "resolution", "channel", "platform", "gate", "building", "block", "house"):
+        if pw in cues.NUMBER_IDENTIFIERS:
             continue
-        if (pw.rstrip(".") in _MONTHS and re.search(r"[A-Za-z.]\s+$", before)) or nw in _MONTHS:
+        if (pw.rstrip(".") in _MONTHS and _WORD_THEN_SPACE.search(before)) or nw in _MONTHS:
             continue  # a date
-        if re.search(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:(?:\d+|" + _WORD_NUM + r")\s+)?(?:to|and)?\s*$", before[-30:], re.I):
+        if _AGE_BEFORE.search(before[-30:]):
             continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
         if _is_range(before, after):
             continue  # "one or two more": a range, not an explicit count
         if _is_apposed_age(before, after):
             continue  # "Halyna Moroz, 58, whose flat...", "..., Iryna Demydova, 52, and ..."
-        if m.group("words") and m.group(0).lower() == "one" and re.match(
-                r"\s+(?:of(?!\s+(?:them|those|whom|which)\b)|another|side|day|time|way|thing|sign)\b|-way\b", after):
+        if m.group("words") and m.group(0).lower() == "one" and _NOT_ONE_COUNT.match(after):
             continue  # "one of the deadliest", "one-way drones"; "one of them" is a subset count
         qualifier = ""
         low_before = before.lower().rstrip()
@@ -193,25 +151,24 @@ def _is_range(before: str, after: str) -> bool:
 
 def _is_apposed_age(before: str, after: str) -> bool:
     """A number set off by commas right after a name is an age: 'Olena, 54, who ...', 'X, 52, and Y, 54.'"""
-    if not re.search(r"[A-Z][a-z]+,\s*$", before[-30:]):
+    if not _NAME_COMMA.search(before[-30:]):
         return False
-    return bool(re.match(r",\s+(?:who|whose|said|a|an|the|from|was|is|has|had|lives|works)\b|,\s+(?:and\s+)?[A-Z][a-z]+\s+[A-Z]|\s*[.;)]", after))
+    return bool(_AGE_AFTER.match(after))
 
 
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_MONTHS = cues.MONTHS
 
 
 def _kind_cues(text: str) -> list[tuple[int, str]]:
     """(offset, kind) for every cue word in text; phrasal verbs need their particle."""
     out = []
-    for m in re.finditer(r"[A-Za-z]+", text):
+    for m in _LETTERS.finditer(text):
         w = m.group(0).lower()
         for kind, words in _KIND_WORDS.items():
             if w in words:
                 particle = _PHRASAL.get(w)
-                if particle and kind in _PHRASAL_KINDS.get(w, {kind}) and not re.match(
-                        rf"\s+{particle}\b", text[m.end():m.end() + 16], re.I):
+                if particle and kind in _PHRASAL_KINDS.get(w, {kind}) and not _PARTICLE_AFTER[w].match(
+                        text[m.end():m.end() + 16]):
                     continue
                 out.append((m.start(), kind))
     return out
@@ -234,21 +191,21 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     text = doc.text
     s = doc.sentences[num.sentence]
     after = text[num.end:s.end]
-    m = re.match(r"\s+(?:(?:more|other|further|additional)\s+)?", after)
+    m = _MORE.match(after)
     skip = m.end() if m else 0
-    if re.match(r"\s*each\b", after):
+    if _EACH.match(after):
         return _Head("none", distributive=True, end=num.end + after.index("each") + 4)
-    part = re.match(r"\s*of\s+(?:them|those|which|whom|these|it)\b", after)
+    part = _OF_PRONOUN.match(after)
     if part:
         return _Head("partitive", end=num.end + part.end())
-    part = re.match(r"\s*of\s+(?:the|its|their|[A-Z][a-z]+(?:'s|\u2019s))\s+", after)
+    part = _OF_THE.match(after)
     cursor = num.end + (part.end() if part else skip)
     # weapon mention within the next few words ("36 Shahed-type drones", "two Russian guided aerial bombs")
     window_end = min(s.end, cursor + 45)
     for mm in mentions:
         if mm.entity.category == "weapon" and cursor <= mm.span.start < window_end:
             between = text[cursor:mm.span.start]
-            if re.fullmatch(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}", between) and \
+            if _WEAPON_MODIFIERS.fullmatch(between) and \
                     not _NOT_MODIFIER.search(between) and not _PLURAL_NOUN.search(between):
                 platform = _PLATFORM_AFTER.match(text, mm.span.end)
                 if platform:
@@ -259,11 +216,10 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                 return _Head("weapon", weapon=weapon, end=end, kind=_modifier_kind(between))
     if _IMPACT.match(text, num.end):
         return _Head("noun", end=num.end)  # "three struck warehouses": where some munitions came down
-    words = re.findall(r"[A-Za-z'\u2019-]+", text[cursor:window_end])
-    if part and words and singular(words[0].lower()) in {"weapon", "missile", "drone", "projectile", "target", "munition"}:
+    words = _WORD_TOKEN.findall(text[cursor:window_end])
+    if part and words and singular(words[0].lower()) in cues.GENERIC_WEAPON_NOUNS:
         return _Head("weapon", end=cursor + len(words[0]), generic=True)
-    generic = re.match(r"\s*(?:(?:air|aerial)\s+(?:targets|objects)|projectiles|munitions|missiles\s+and\s+drones|"
-                       r"drones\s+and\s+missiles)\b", text[cursor:window_end], re.I)
+    generic = _GENERIC_WEAPONS.match(text[cursor:window_end])
     if generic:  # "more than 140 air targets were shot down", "12 projectiles": counted weapons of no named type
         return _Head("weapon", end=cursor + generic.end(), generic=True)
     if words:
@@ -275,7 +231,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
         for kind in ("killed", "injured"):
             if w0 in _KIND_WORDS[kind] and w0 not in {"toll", "lives"}:
                 return _Head("kind", kind=kind, end=cursor + len(words[0]))
-        if w0 in {"launched", "fired", "sent", "dropped"}:
+        if w0 in cues.LAUNCH_HEADS:
             return _Head("kind", kind="launched", end=cursor + len(words[0]))
         # damaged-object noun phrase: longest object label among the next words, after at most two
         # modifiers ("50 historic buildings", "12 multi-storey residential buildings")
@@ -311,7 +267,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
 
 
 _WORD_RUN = re.compile(r"\s*((?:[A-Za-z'\u2019-]+\s+){0,4}[A-Za-z'\u2019-]+)")
-_NOT_PERSON_MODIFIER = frozenset({"where", "who", "whom", "which", "that", "when", "while", "whose"})
+_NOT_PERSON_MODIFIER = cues.RELATIVE_WORDS
 
 
 def _modified_person(phrase: re.Match | None) -> bool:
@@ -336,14 +292,7 @@ _LOCATIVE_BEFORE = re.compile(r"\b(?:targets?|sites?|locations?|positions?|facil
                               r"(?:(?:at\s+least|more\s+than|about|around|some)\s+)?$", re.I)
 _TOKEN = re.compile(r"[A-Za-z'\u2019-]+|[^\sA-Za-z]")
 # what may follow a number that stands alone ("shot down 260,", "14 over Kursk", "two more were hurt")
-_ELLIPSIS_NEXT = frozenset({
-    "were", "was", "are", "is", "had", "have", "has", "been", "being", "would", "will", "could", "may", "might", "more",
-    "other", "others", "each", "over", "in", "on", "at", "near", "across", "from", "inside", "outside", "around",
-    "during", "by", "to", "as", "of", "for", "with", "and", "or", "into", "onto", "within", "throughout", "since",
-    "after", "before", "while", "when", "who", "whom", "which", "that", "all", "overall", "total", "still", "later",
-    "earlier", "then", "also", "too", "among", "including", "remain", "remained", "fell", "died", "got", "came",
-    "went", "flew", "hit", "struck", "shot", "brought", "caught", "lost", "left", "took", "made", "did", "so", "last",
-    "overnight", "yesterday", "today", "this", "that", "on", "per", "apiece", "alone", "altogether", "people"})
+_ELLIPSIS_NEXT = cues.ELLIPSIS_NEXT
 _NATIONALITY_PLURAL = re.compile(r"[A-Z][a-z]+(?:ians|ans|ese|is|os|ers)$")
 
 
@@ -371,8 +320,7 @@ def _people_by_nationality(doc: Doc, follow: list[str]) -> bool:
 _NOT_MODIFIER = re.compile(r"\b(?:were|was|had|have|has|of|and|in|on|by|after|before|when|while|as|a|an|the|at|to|"
                            r"from|with|over|into|for|killed|wounded|injured|dead|people)\b", re.I)
 _PLURAL_NOUN = re.compile(r"\b[a-z]+(?:ies|[^su\s]s)\b")  # "the two armies exchanged heavy artillery fire"
-_PLATFORM_AFTER = re.compile(r"\s+(?:ships?|boats?|vessels?|carriers?|launchers?|bombers?|jets?|planes?|"
-                             r"submarines?|batteries|battery|crews?|operators?|units?|systems?)\b", re.I)
+_PLATFORM_AFTER = re.compile(r"\s+(?:" + cues.alternation(cues.PLATFORM_NOUNS) + r")\b", re.I)
 
 
 _COORD_GAP = re.compile(r"\s*(?:/|,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+(?:other\s+)?)\s*")
@@ -430,11 +378,10 @@ def _generic_weapon(doc: Doc, phrase: str) -> Entity | None:
 
 def _modifier_kind(between: str) -> str:
     """'one downed drone', 'five intercepted missiles': a participle before the weapon says what happened."""
-    for w in re.findall(r"[a-z]+", between.lower()):
-        if w in ("downed", "intercepted", "destroyed", "neutralised", "neutralized"):
-            return "intercepted"
-        if w in ("launched", "fired"):
-            return "launched"
+    for w in _LOWER_WORD.findall(between.lower()):
+        kind = cues.WEAPON_PARTICIPLES.get(w)
+        if kind:
+            return kind
     return ""
 
 
@@ -466,33 +413,32 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
 
 def _adjacent_cue(before: str, allowed: set[str]) -> str | None:
     """The kind of a verb right before a number: 'killing at least 30', 'shot down six'."""
-    adjacent = re.search(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + _QUAL_RE + r"$", before)
+    adjacent = _ADJACENT_VERB.search(before)
     if adjacent:
         w = adjacent.group(2).lower()
         verb = (adjacent.group(1) or "").lower()
         for kind in (k for k in _KIND_WORDS if k in allowed):  # fixed order: sets iterate by hash seed
             if w in _KIND_WORDS[kind] and w not in _PHRASAL:
                 return kind
-            if verb in _KIND_WORDS[kind] and verb in _PHRASAL and re.fullmatch(_PHRASAL[verb], w):
+            if verb in _KIND_WORDS[kind] and verb in _PHRASAL and _PARTICLE[verb].fullmatch(w):
                 return kind  # "shot down six", "brought down 10"
     return None
 
 
-_TO_HOSPITAL = re.compile(r"\s*(?:\w+\s+)?(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:taken|admitted|rushed|"
-                          r"brought)\s+to\s+(?:a\s+|the\s+)?hospitals?\b", re.I)
+_TO_HOSPITAL = re.compile(r"\s*(?:\w+\s+)?(?:were|was|had\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:"
+                          + cues.alternation(cues.HOSPITAL_VERBS) + r")\s+to\s+(?:a\s+|the\s+)?hospitals?\b", re.I)
 # "All 35 drones launched overnight were shot down": the whole salvo is counted twice, launched and downed
 _ALL_BEFORE = re.compile(r"\b[Aa]ll\s+(?:of\s+the\s+)?$")
 _LAUNCH_PARTICIPLE = re.compile(r"\s+(?:launched|fired)\b")
 _OF_THOSE = re.compile(r"(?:Of|Among)\s+(?:those|them|these|which)\s*,", re.I)
 # people a count is about but not harmed: "rescued 21 people, including the injured"
-_UNHARMED_VERB = re.compile(r"\b(?:rescued|evacuated|saved|freed|released|detained|arrested|displaced|sheltered|housed|"
-                            r"relocated|moved|resettled|exchanged|swapped|returned|repatriated)\s+" + r"(?:(?:at\s+least|more\s+than|"
+_UNHARMED_VERB = re.compile(r"\b(?:" + cues.alternation(cues.UNHARMED_VERBS) + r")\s+" + r"(?:(?:at\s+least|more\s+than|"
                             r"about|around|some|nearly|over)\s+)?$", re.I)
 _NOT_LAUNCHED = re.compile(r"\s+(?:more\s+)?(?:fell\s+short|misfired|veered\s+off|went\s+astray|failed\s+to\s+(?:launch|reach)|"
                            r"(?:were|was)\s+(?:still\s+)?(?:trapped|missing|under\s+the\s+rubble|rescued|evacuated))\b", re.I)
 _LOCAL_END = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\b(?:but|while|whereas)\b")
 # where some of the counted munitions came down: a breakdown of the count, not a count of its own
-_IMPACT = re.compile(r"\s+(?:\w+ly\s+)?(?:crashed|exploded|fell|landed|hit|struck|slammed|came\s+down|missed)\b", re.I)
+_IMPACT = re.compile(r"\s+(?:\w+ly\s+)?(?:" + cues.phrase_alternation(cues.IMPACT_VERBS) + r")\b", re.I)
 _SAME_THINGS = {"object": {"damaged"}, "person": {"killed", "injured"}, "weapon": {"intercepted", "launched"}}
 
 
@@ -509,8 +455,8 @@ _AUXILIARY = re.compile(r"\b(?:was|were|is|are|been|be|being|had|have|has)\s+(?:
 def _list_end(doc: Doc, nums: list[_Num], heads: list[_Head], k: int) -> int:
     """Index of the last number of the coordinated list number k is in ("87 of the missiles and 27 of the drones")."""
     j = k
-    while j + 1 < len(nums) and (heads[j + 1].category == "partitive" or re.fullmatch(
-            r"[\s,]*(?:and\s+|or\s+)?" + _QUAL_RE, doc.text[heads[j].end:nums[j + 1].start], re.I)):
+    while j + 1 < len(nums) and (heads[j + 1].category == "partitive" or _AND_GAP.fullmatch(
+            doc.text[heads[j].end:nums[j + 1].start])):
         if heads[j + 1].category == "partitive" and heads[k].category in ("weapon", "none"):
             break
         j += 1
@@ -518,7 +464,7 @@ def _list_end(doc: Doc, nums: list[_Num], heads: list[_Head], k: int) -> int:
 
 
 def _clause_end(doc: Doc, start: int, end: int) -> int:
-    m = re.search(r"[;:]", doc.text[start:end])
+    m = _SEMICOLON.search(doc.text[start:end])
     return start + m.start() if m else end
 
 
@@ -588,10 +534,10 @@ def _sentence_heads(doc: Doc, sentence: int, nums: list[_Num], mentions: list[Me
                  for h in heads]  # "Of those, 163 fell short and air defences shot down 260"
     for k in range(1, len(nums)):
         before = doc.text[s.start:nums[k].start]
-        if re.search(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", before, re.I) \
+        if _INCLUDING.search(before) \
                 and heads[k].category in ("none", "weapon", "person", "kind"):
             heads[k] = _Head("partitive", end=heads[k].end, weapon=heads[k].weapon)
-        if re.fullmatch(r"\s+of\s+(?:the\s+)?", doc.text[nums[k - 1].end:nums[k].start]) and heads[k].category == "weapon":
+        if _OF_GAP.fullmatch(doc.text[nums[k - 1].end:nums[k].start]) and heads[k].category == "weapon":
             heads[k - 1] = _Head("weapon", weapon=heads[k].weapon, end=nums[k - 1].end)
     return heads
 
@@ -713,7 +659,7 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
         if ante is None:
             head = _Head("person", end=head.end)
         else:
-            local = re.search(r"[,;]|\band\b", text[head.end:own_hi])
+            local = _COMMA_OR_AND.search(text[head.end:own_hi])
             local_hi = head.end + local.start() if local else own_hi
             kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(ante)])  # "it destroyed 144 of them"
             if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
@@ -754,8 +700,8 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
             return None  # "163 fell short inside Gaza", "three struck warehouses and one hit a garage"
         local = _LOCAL_END.search(text, head.end, own_hi)
         local_hi = local.start() if local else own_hi
-        prev = ctx.prev() if k > 0 and (head.distributive or re.search(
-            r"(?:[,:]|\band|\bto)\s*$|^\s*$", text[ctx.heads[k - 1].end:num.start])) else None
+        prev = ctx.prev() if k > 0 and (head.distributive or _LIST_JOIN.search(
+            text[ctx.heads[k - 1].end:num.start])) else None
         if prev is not None:
             # "18 flats were destroyed and seven more damaged", "six over Kursk and two over Tula",
             # "rose from three to six": the bare number counts what the count before it counts
@@ -783,7 +729,7 @@ def _kind_after_aside(text: str, head_end: int, end: int) -> str | None:
     aside = _PEOPLE_ASIDE.match(text, head_end, end)
     if not aside:
         return None
-    rest = re.match(r"[^,;]*", text[aside.end():end]).group(0)
+    rest = _UNTIL_COMMA.match(text[aside.end():end]).group(0)
     found = [kind for _, kind in _kind_cues(rest) if kind in ("killed", "injured")]
     return found[0] if found else None
 
@@ -796,14 +742,14 @@ def _last_casualty_kind(ctx: _Sentence) -> str | None:
     """The kind of the toll a bare figure updates: the last killed/injured count in this or the sentence
     before, else killed when the sentence speaks of a toll."""
     stext = ctx.doc.text[ctx.start:ctx.end]
-    if re.search(r"\bnumber\s+of\s+(?:people\s+)?(?:injured|wounded|hurt)\b", stext, re.I):
+    if _NUMBER_INJURED.search(stext):
         return "injured"
     for q in reversed(ctx.out):
         if q.sentence < ctx.index - 1:
             break
         if q.kind in ("killed", "injured"):
             return q.kind
-    return "killed" if re.search(r"\b(?:toll|dead|killed)\b", stext, re.I) else None
+    return "killed" if _TOLL_WORD.search(stext) else None
 
 
 # the salvo a part of is told of: "95 percent of the", "Of the", ", and of the"
@@ -821,7 +767,7 @@ def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
         kind = head.kind  # "one downed drone"
     elif adjacent:
         kind = adjacent
-    elif k and prev is not None and prev.weapon is not None and _LIST_ITEM_GAP.fullmatch(re.split(r",(?=[^,]*$)", gap)[-1]):
+    elif k and prev is not None and prev.weapon is not None and _LIST_ITEM_GAP.fullmatch(_LAST_COMMA.split(gap)[-1]):
         kind = prev.kind  # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 ..."
     elif _WHOLE_BEFORE.search(text, max(ctx.start, num.start - 40), num.start):
         kind = "launched"  # "99 percent of the 350 drones ... were intercepted", "of the 30 missiles, 25 were downed"
@@ -847,7 +793,7 @@ def _weapon_nearby(ctx: _Sentence, num: _Num, own_hi: int) -> Entity | None:
 
 
 # bodies that count the dead and wounded of their own territory: "Gaza health ministry", "Lebanese Civil Defence"
-_CASUALTY_BODY = re.compile(r"\b(?:health|civil\s+defen[cs]e|emergenc(?:y|ies)|medical|doctors|rescue|red\s+crescent)\b", re.I)
+_CASUALTY_BODY = re.compile(r"\b(?:" + cues.phrase_alternation(cues.CASUALTY_BODIES) + r")\b", re.I)
 
 
 def _casualty_source_place(doc: Doc, mentions: list[Mention], sentence: int, source: Entity | None,
@@ -879,8 +825,7 @@ def _casualty_source_place(doc: Doc, mentions: list[Mention], sentence: int, sou
     return place
 
 
-_STATE_FORCE = re.compile(r"\b(?:ministry|army|armed\s+forces|forces|force|military|command|navy|defen[cs]e|"
-                          r"government|guard|staff)\b", re.I)
+_STATE_FORCE = re.compile(r"\b(?:" + cues.phrase_alternation(cues.STATE_FORCES) + r")\b", re.I)
 
 
 def _national(doc: Doc, source: Entity | None, num: _Num, kind: str) -> list[PlaceRef]:
@@ -912,7 +857,7 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     contrast = _CONTRAST.search(text, head.end, max(own_hi, list_hi))
     if contrast:
         own_hi, list_hi = min(own_hi, contrast.start()), min(list_hi, contrast.start())
-    comma = re.search(r",|\band\b", text[head.end:own_hi])
+    comma = _COMMA_AND.search(text[head.end:own_hi])
     clause_hi = head.end + comma.start() if comma else own_hi
     fwd = [r for r in refs if head.end <= r.start < clause_hi]
     if fwd:
@@ -943,10 +888,9 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     return [fallback]
 
 
-_LOCATOR_GAP = re.compile(r"(?:\s+(?:village|town|city|district|neighbou?rhood|camp|area|settlement|community|"
-                          r"suburb|quarter))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
+_LOCATOR_GAP = re.compile(r"(?:\s+(?:" + cues.alternation(cues.LOCATOR_NOUNS) + r"))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
 # "Hezbollah targets in the Bekaa Valley": the owner's country gives way to the place the sites are in
-_SITES_IN = re.compile(r"(?:\s+[a-z-]+)?\s+(?:sites|targets|positions|bases|posts|facilities|installations)\s+"
+_SITES_IN = re.compile(r"(?:\s+[a-z-]+)?\s+(?:" + cues.alternation(cues.MILITARY_SITE_NOUNS) + r")\s+"
                        r"(?:in|near|around|across)\s+(?:the\s+)?")
 _EDGE_GAP = re.compile(r"(?:\s+[a-z-]+){0,2},?\s+(?:on|at)\s+the\s+(?:[a-z-]+\s+)?(?:edge|outskirts|fringes?)\s+of\s+(?:the\s+)?")
 # "the tanker X in the Red Sea": a ship or site is more specific than the waters it is in
@@ -1002,7 +946,7 @@ def _paragraph_place(doc: Doc, mentions: list[Mention], sentence: int, cache: di
 
 _NEAR = re.compile(r"\bnear\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:of\s+)?$", re.I)
 _HIT_SUBJECT = re.compile(r"\s+(?:was|were|is|are|has\s+been|had\s+been|came)\s+(?:\w+\s+)?"
-                          r"(?:hit|struck|attacked|shelled|bombed|targeted|under|pounded|rocked)\b", re.I)
+                          r"(?:" + cues.alternation(cues.HIT_PARTICIPLES) + r")\b", re.I)
 
 
 def _is_hit_place(text: str, ref: PlaceRef) -> bool:
@@ -1076,3 +1020,37 @@ def _dedupe(quantities: list[Quantity], placed: set[int]) -> list[Quantity]:
             q.subset_of = index_map.get(q.subset_of)
     return keep
 
+
+# patterns the hot functions above use, compiled once
+_NEXT_WORD = re.compile(r"[\s-]*([A-Za-z%'\u2019]+)")
+_PREV_WORD = re.compile(r"[A-Za-z.]+")
+_UNIT_AFTER = re.compile(r"\s*(?:a\.m|p\.m|per\s*cent|-year|-stor(?:e?y|ied)|th\b)", re.I)
+_WORD_THEN_SPACE = re.compile(r"[A-Za-z.]\s+$")
+_AGE_BEFORE = re.compile(r"\bage\w*\s+(?:of\s+)?(?:from\s+|between\s+)?(?:(?:\d+|" + _WORD_NUM + r")\s+)?(?:to|and)?\s*$", re.I)
+_NOT_ONE_COUNT = re.compile(r"\s+(?:of(?!\s+(?:them|those|whom|which)\b)|another|side|day|time|way|thing|sign)\b|-way\b")
+_NAME_COMMA = re.compile(r"[A-Z][a-z]+,\s*$")
+_AGE_AFTER = re.compile(r",\s+(?:who|whose|said|a|an|the|from|was|is|has|had|lives|works)\b|,\s+(?:and\s+)?[A-Z][a-z]+\s+[A-Z]|\s*[.;)]")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_PARTICLE_AFTER = {w: re.compile(rf"\s+{particle}\b", re.I) for w, particle in _PHRASAL.items()}
+_MORE = re.compile(r"\s+(?:(?:more|other|further|additional)\s+)?")
+_EACH = re.compile(r"\s*each\b")
+_OF_PRONOUN = re.compile(r"\s*of\s+(?:them|those|which|whom|these|it)\b")
+_OF_THE = re.compile(r"\s*of\s+(?:the|its|their|[A-Z][a-z]+(?:'s|\u2019s))\s+")
+_WEAPON_MODIFIERS = re.compile(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}")
+_WORD_TOKEN = re.compile(r"[A-Za-z'\u2019-]+")
+_GENERIC_WEAPONS = re.compile(r"\s*(?:(?:air|aerial)\s+(?:targets|objects)|projectiles|munitions|missiles\s+and\s+drones|"
+                              r"drones\s+and\s+missiles)\b", re.I)
+_ADJACENT_VERB = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + _QUAL_RE + r"$")
+_PARTICLE = {w: re.compile(particle) for w, particle in _PHRASAL.items()}
+_AND_GAP = re.compile(r"[\s,]*(?:and\s+|or\s+)?" + _QUAL_RE, re.I)
+_SEMICOLON = re.compile(r"[;:]")
+_INCLUDING = re.compile(r"\b(?:including|among them|of whom|of which)\s+" + _QUAL_RE + r"$", re.I)
+_OF_GAP = re.compile(r"\s+of\s+(?:the\s+)?")
+_COMMA_OR_AND = re.compile(r"[,;]|\band\b")
+_COMMA_AND = re.compile(r",|\band\b")
+_LIST_JOIN = re.compile(r"(?:[,:]|\band|\bto)\s*$|^\s*$")
+_NUMBER_INJURED = re.compile(r"\bnumber\s+of\s+(?:people\s+)?(?:injured|wounded|hurt)\b", re.I)
+_TOLL_WORD = re.compile(r"\b(?:toll|dead|killed)\b", re.I)
+_UNTIL_COMMA = re.compile(r"[^,;]*")
+_LAST_COMMA = re.compile(r",(?=[^,]*$)")
+_LOWER_WORD = re.compile(r"[a-z]+")

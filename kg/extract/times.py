@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from ..model import TimeRef
 from . import cues
+from .dateline import DATELINE as _DATELINE
 from .doc import Doc
 
 _WEEKDAY = rf"(?:{cues.alternation(cues.WEEKDAYS)})"
@@ -39,16 +40,6 @@ _PATTERNS = [
 # Every pattern above needs a digit, a month or weekday name, or one of these words; most sentences have
 # none, and one scan for them spares the thirteen pattern scans.
 _ANY_TIME_WORD = re.compile(rf"\d|night|yesterday|today|morning|evening|earlier|last|previous|\b{_MONTH}|{_WEEKDAY}", re.I)
-# "TEL AVIV, May 12 (Reuters) —", "ISLAMABAD/NEW DELHI —", "KYIV (AP) -": the dateline says where and when
-# the report was filed, not where or when anything happened
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'\u2019-]+(?:[ /]+[A-Z][A-Z.'\u2019-]+)*(?:\s*\([^)\n]{1,30}\))?"
-                       r"(?:,[^\n\u2014\u2013]{0,40}?)?\s*(?:[\u2014\u2013]+|\s--?)\s")
-
-
-def dateline_end(text: str) -> int:
-    """Where the dateline that opens an article ends (0 when there is none)."""
-    m = _DATELINE.match(text)
-    return m.end() if m else 0
 # "the toll rose to 17 on Monday": the day of the count, not of the attack
 _TOLL_RISE = re.compile(r"\b(?:toll|number of (?:people\s+)?(?:killed|dead|injured|wounded|victims))\b[^.;]{0,80}?"
                         r"\b(?:rose|risen|climbed|increased|grew|jumped)\s+to\s+(?:at\s+least\s+)?\d|"
