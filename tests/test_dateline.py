@@ -1,6 +1,6 @@
 """One dateline finder serves every extractor (context, times, events)."""
-from kg.extract import context, times
-from kg.extract.dateline import dateline_end
+from kg.extract import context, events, times
+from kg.extract.dateline import DATELINE, dateline_end
 
 
 def test_dateline_shapes() -> None:
@@ -15,5 +15,6 @@ def test_no_dateline() -> None:
 
 
 def test_modules_share_it() -> None:
-    assert times.dateline_end is dateline_end
+    assert times._DATELINE is DATELINE
+    assert events.dateline_end is dateline_end
     assert context._dateline_text_end is dateline_end

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kg.extract.times import dateline_end
+from kg.extract.dateline import dateline_end
 from tests.conftest import read
 
 THURSDAY = date(2024, 3, 14)
