@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # Gaps a multi-word name may span: spaces, hyphens, apostrophes, periods of abbreviations, slashes.
@@ -24,14 +24,13 @@ class Token:
     start: int
     end: int
     text: str
+    # read hundreds of thousands of times per thousand articles: computed once, not on every read
+    lower: str = field(init=False, repr=False, compare=False)
+    is_title: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def is_title(self) -> bool:
-        return self.text[:1].isupper()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lower", self.text.lower())
+        object.__setattr__(self, "is_title", self.text[:1].isupper())
 
 
 @dataclass(frozen=True)

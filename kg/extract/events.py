@@ -184,10 +184,11 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
     filed = dateline_end(doc.text)  # "TEL AVIV, May 12 —": where the report was filed is no target
     # attacks named by attack words
     for s in doc.sentences:
-        if not _ATTACK_CUE.search(s.text) or _RATE.search(s.text) or _is_cumulative(s.text):
+        cues_found = list(_ATTACK_CUE.finditer(s.text))  # one scan serves the test and the clauses
+        if not cues_found or _RATE.search(s.text) or _is_cumulative(s.text):
             continue
         clauses = _clauses(doc, s.index)
-        cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in _ATTACK_CUE.finditer(s.text)
+        cue_clauses = {_clause_of(clauses, s.start + m.start()) for m in cues_found
                        if not doc.in_quote(s.start + m.start())}
         refs = _listed_refs(doc, [r for r in place_refs(doc, mentions, s.index) if r.start >= filed])
         heading = _heading_ref(doc, refs, s.index)

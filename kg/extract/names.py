@@ -7,6 +7,7 @@ the gazetteer knows it (or "village of X" says so).
 """
 from __future__ import annotations
 
+import functools
 import re
 from ..model import Entity
 from ..text import Token, fold, joins, normalize
@@ -26,6 +27,7 @@ _AGE = re.compile(r"^,\s+(?:aged\s+)?\d{1,3},")
 _APPOSITIVE_PERSON = re.compile(rf"^,\s+(?:{cues.alternation(cues.PERSON_APPOSITIVES)})\b")
 
 
+@functools.lru_cache(maxsize=65536)  # called for nearly every token; the vocabulary of a corpus is small
 def singular(word: str) -> str:
     """Crude English singular for matching plural mentions of singular labels."""
     if len(word) > 4 and word.endswith("ies"):
