@@ -1,13 +1,13 @@
 """Context shared by the quantity, event and quote extractors.
 
 - place references in a sentence: place mentions that are not origins (anywhere in a "from ..." phrase),
-  bearings ("southwest of", "west of the port of Aden"), parts of a person's title ("governor of the X
-  region"), attackers' possessives ("Russia's attack on Kyiv"), modifiers ("the Barbados-flagged vessel")
+  bearings ("southwest of", "west of the port of Mukalla"), parts of a person's title ("governor of the X
+  region"), attackers' possessives ("Russia's attack on Konotop"), modifiers ("the Liberia-flagged vessel")
   or the ship that intercepted ("shot down by the destroyer X"), plus anaphors ("the city", "the region",
-  "the Russian capital", "the hospital", "the territory", "across the south", "the nationwide toll")
-  resolved to the place they stand for, and a force's sites ("Israeli military sites") as its country;
+  "the Lithuanian capital", "the hospital", "the territory", "across the south", "the nationwide toll")
+  resolved to the place they stand for, and a force's sites ("Turkish army bases") as its country;
 - who says a sentence: "according to X", "X said ...", "..., X said", "he said" (the last person named);
-- the article's focus place: where its first attack happened (never the dateline, "TEL AVIV, May 12 (Reuters) —").
+- the article's focus place: where its first attack happened (never the dateline, "HAIFA, May 12 (Reuters) —").
 """
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from .doc import Doc
 from .entities import entity_from_concept, entity_from_town
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
-_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Sanaa": the name is the ref
+_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Marib": the name is the ref
 # a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
-# or the next verb: "from ten Tu-95MS bombers flying over the Volgodonsk area and over the Caspian Sea"
+# or the next verb: "from eight Tu-160 bombers flying over the Kazan area and over the Sea of Azov"
 _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
                             r"rubble|ruins|debris|wreckage|"
                             r"killing|killed|wounding|dropped|fired|launched|targeting|attacked|shelled|and\s+then)\b)"
@@ -48,7 +48,7 @@ _ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?
                             r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
 
 
-# what a demonym names as ground of its country: "Russian territory", "Israeli military sites"
+# what a demonym names as ground of its country: "Russian territory", "Turkish army bases"
 _NATIONAL_GROUND = re.compile(r"\s+(?:territory|cities|towns|regions|soil|targets|infrastructure|energy|"
                               r"(?:military\s+|army\s+)?(?:sites|positions|bases|posts|targets))\b")
 # "attacks in Ukraine", "struck southern Lebanon", "parts of Syria": a country framed as where things happen
@@ -81,14 +81,14 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
     place_starts = [x.span.start for x in mentions if x.sentence == sentence and x.entity.category == "place"]
     for m in mentions:
         if m.span.start < dateline_end:
-            continue  # "KYIV —" says where the reporter was, not what was hit
+            continue  # "TERNOPIL —" says where the reporter was, not what was hit
         if m.sentence != sentence or m.kind in ("demonym", "metonym", "pronoun"):
             if not (m.sentence == sentence and m.kind == "demonym" and _NATIONAL_GROUND.match(doc.text, m.span.end)):
                 continue
         e = m.entity
         if e.category == "organization" and m.sentence == sentence and e.country_code and \
                 _MILITARY_SITES.match(doc.text, m.span.end):
-            # "rockets fired at Israeli military sites", "strikes on Houthi sites": a force's sites are in its country
+            # "rockets fired at Turkish army bases", "strikes on Kurdish militia sites": a force's sites are in its country
             country = doc.resources.lexicon.countries_by_code.get(e.country_code)
             if country:
                 refs.append(PlaceRef(m.span.start, m.span.end,
@@ -100,15 +100,15 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         if _BEARING.search(before) or _ORIGIN_BEFORE.search(before) or is_title_apposition(doc, m.span.start):
             continue
         if _ORIGIN_PHRASE.search(doc.text, max(s.start, m.span.start - 120), m.span.start):
-            continue  # "operating from the area of the village of Dubove in Russia's Belgorod region"
+            continue  # "operating from near the village of Lipky in Russia's Pskov region"
         if _TITLE_AFTER.match(doc.text, m.span.end):
             continue  # "Moscow regional governor ...", "Kharkiv mayor ...": part of a title
         if _possessor_only(doc, m, place_starts):
             continue
         if _COMPOUND_AFTER.match(doc.text, m.span.end):
-            continue  # "the Barbados-flagged vessel", "a Turkish-made drone": a modifier, not where
+            continue  # "the Liberia-flagged vessel", "a Turkish-made drone": a modifier, not where
         if e.feature_type == "site" and _AGENT_BEFORE.search(before):
-            continue  # "shot down by the destroyer USS Carney": the ship that intercepted, not where
+            continue  # "downed by the destroyer USS Gravely": the ship that intercepted, not where
         framed = bool(_TARGET_BEFORE.search(before))
         if e.category == "country" and m.kind != "demonym" and not _COUNTRY_AS_PLACE.search(before):
             continue  # "the invasion of Ukraine" does not put a count in Ukraine
@@ -119,7 +119,7 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
         start = s.start + a.start()
         before = doc.text[max(s.start, start - 40):start]
         if _ORIGIN_BEFORE.search(before) or _BEARING.search(before) or is_title_apposition(doc, start):
-            continue  # "southeast of the capital" locates something else
+            continue  # "northwest of the capital" locates something else
         target = resolve_anaphor(doc, mentions, start, a.group("noun"), a.group("demonym"))
         if target is not None:
             refs.append(PlaceRef(start, s.start + a.end(), target, bool(_TARGET_BEFORE.search(before))))
@@ -144,13 +144,13 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
 
 
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s)\s+")
-# what a possessor owns when it is the attacker: "Russia's drone and missile attack on Kyiv", "Iran's forces"
+# what a possessor owns when it is the attacker: "Russia's drone and missile attack on Izium", "Iran's forces"
 _AGENT_NOUN = re.compile(r"(?:[\w-]+\s+){0,4}?(?:attacks?|strikes?|assaults?|offensive|invasion|war|barrages?|"
                          r"bombardment|shelling|raids?|forces|troops|army|military|missiles?|drones?|rockets?|"
                          r"warplanes|aircraft|air\s+force|navy|government|leadership)\b"
                          r"(?!\s+(?:sites?|bases?|facilit(?:y|ies)|infrastructure|targets?|installations?|positions?|"
                          r"depots?|airfields?|industry|plants?|factor(?:y|ies)|programme|program))", re.I)
-# between a country's possessive and the place it owns: "Russia's Bryansk region", "Azerbaijan's second city, Ganja"
+# between a country's possessive and the place it owns: "Russia's Pskov region", "Kazakhstan's largest city, Almaty"
 _OWNED_PLACE_GAP = re.compile(r"(?:[a-z-]+\s+){0,3}(?:[a-z-]+,\s+)?")
 
 
@@ -202,13 +202,13 @@ _ACTS_BEFORE = re.compile(r"\bby\s+$")
 
 
 def _acts(doc: Doc, m: Mention) -> bool:
-    """A capital standing for its government ("an attempt by Kyiv", "Kyiv did not comment") is not a place."""
+    """A capital standing for its government ("a proposal by Kyiv", "Kyiv declined to respond") is not a place."""
     return bool(_ACTS_AFTER.match(doc.text, m.span.end) or _ACTS_BEFORE.search(doc.text, max(0, m.span.start - 8), m.span.start)
                 or (_POSSESSIVE.match(doc.text, m.span.end) and _AGENT_NOUN.match(doc.text, _POSSESSIVE.match(doc.text, m.span.end).end())))
 
 
 def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, demonym: str | None) -> Entity | None:
-    """'the city' -> the last city named before; 'the Russian capital' -> Moscow; 'the region' -> last region."""
+    """'the city' -> the last city named before; 'the Lithuanian capital' -> Vilnius; 'the region' -> last region."""
     lex = doc.resources.lexicon
     wanted = cues.PLACE_ANAPHORS[noun]
     if wanted == "capital":
@@ -279,7 +279,7 @@ def _dateline_end(doc: Doc) -> int:
 
 
 def dateline_end(doc: Doc) -> int:
-    """Where the article's body starts after a dateline ("GANJA, Azerbaijan — "), else 0."""
+    """Where the article's body starts after a dateline ("SHUSHA, Azerbaijan — "), else 0."""
     return _dateline_text_end(doc.text)
 
 
@@ -290,9 +290,9 @@ def is_attackish(text: str) -> bool:
 # ------------------------------------------------------------------------------------ attribution
 # Attribution follows discourse, not a window of words: within a clause the speaker is the subject
 # next to the reporting verb; a pronoun stands for the subject (or quoted speaker) of the nearest
-# sentence before it in the paragraph; a description ("the ministry", "the Qatari premier") stands for
+# sentence before it in the paragraph; a description ("the ministry", "the Kuwaiti premier") stands for
 # the last entity introduced with that title. Names inside prepositional phrases ("an adviser to X",
-# "who spoke with X") or compound modifiers ("the Iran-backed group") are not subjects.
+# "who spoke with X") or compound modifiers ("the Saudi-backed group") are not subjects.
 _ACCORDING = re.compile(r"\baccording to\s+", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they)\b", re.I)
 _PREPOSITIONS = cues.GOVERNING_PREPS
@@ -404,7 +404,7 @@ def actor_near(doc: Doc, mentions: list[Mention], start: int, end: int, prefer: 
 
 
 def _named_holder(doc: Doc, m: Mention, found: list[Mention]) -> Mention | None:
-    """'A senior Hamas official, Basem Naim', 'Air Force spokesman Yurii Ihnat': an organization that only
+    """'A senior militia official, Karim Haddad', 'Navy spokesman Ostap Shcherbak': an organization that only
     qualifies a title, and the person named with that title, who is the subject."""
     if m.entity.category == "person":
         return None
@@ -463,7 +463,7 @@ def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: 
     if noun == "office" and words[0].lower() in ("his", "her"):
         return antecedent_person(doc, mentions, offset)
     if noun in _OFFICIAL_TITLES and not holders:
-        # a title never used before ("the Qatari premier") is most often the official just named
+        # a title never used before ("the Kuwaiti premier") is most often the official just named
         who = antecedent_person(doc, mentions, offset)
         if who is not None and _introduced_as_official(doc, mentions, who):
             return who
@@ -483,7 +483,7 @@ def _last_use(doc: Doc, titles: tuple[str, ...], offset: int) -> int | None:
 def _intro(doc: Doc, m: Mention) -> str:
     """The title attached to a name, in lower case: the words right before it in its clause ('Kremlin
     spokesman Dmitry Peskov') and an apposition right after it (', the city's mayor,' / ', who is also
-    foreign minister,'), outside quotations; not the words of a neighbouring clause."""
+    defence minister,'), outside quotations; not the words of a neighbouring clause."""
     s = doc.sentences[doc.sentence_of(m.span.start)]
     before = doc.text[max(s.start, m.span.start - 40):m.span.start]
     before = re.split(r"[,.;:()\u2014\"\u201c\u201d]", before)[-1]
@@ -534,7 +534,7 @@ def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int
     """Who a sentence (or its part before `until`) reports: 'according to X', 'X said ...',
     '..., X said', 'the ministry said', 'he said', 'it said', else the subject the sentence opens with.
     With `inherit`, a whole sentence that names no source goes on reporting the source of the sentence
-    before it in its paragraph ("The Air Force said 60 drones were launched. Fifty were shot down."): the
+    before it in its paragraph ("The Air Force said 45 drones were launched. Forty were downed."): the
     claimant of its counts, though not evidence that a count is nationwide."""
     who = _own_source(doc, mentions, sentence, until, nearest_verb)
     if who is not None or until is not None or not inherit:

@@ -1,12 +1,12 @@
-"""The dateline that opens a wire report ("TEL AVIV, May 12 (Reuters) —"): where and when the report was
+"""The dateline that opens a wire report ("HAIFA, May 12 (Reuters) —"): where and when the report was
 filed, not where or when anything happened. One finder for every extractor."""
 from __future__ import annotations
 
 import functools
 import re
 
-# "KYIV —", "GANJA, Azerbaijan —", "TEL AVIV, Israel, May 12 (Reuters) —", "ISLAMABAD/NEW DELHI —",
-# "KYIV (AP) -", "KYIV, 2 January -", "KYIV -- "
+# "TERNOPIL —", "SHUSHA, Azerbaijan —", "HAIFA, Israel, May 12 (Reuters) —", "KARACHI/KABUL —",
+# "IZIUM (AP) -", "BROVARY, 9 March -", "ST. PETERSBURG -- "
 DATELINE = re.compile(r"^\s*[A-Z][A-Z.'\u2019-]+(?:[ /]+[A-Z][A-Z.'\u2019-]+)*(?:\s*\([^)\n]{1,30}\))?"
                       r"(?:,[^\n\u2014\u2013]{0,40}?)?\s*(?:[\u2014\u2013]+|\s--?)\s")
 

@@ -6,7 +6,7 @@ a person noun or nationality, a damaged-object noun, or a participle such as "wo
 any other noun, "two sides", "One strike", is no count) and which kind of count it is (a verb right before
 it, else the finite verb of its clause, else the nearest cue). "N of them" makes a subset of the count
 before; list items keep the kind of their head; a bare number coordinated with a count ("and seven more
-damaged", "six over Kursk") counts the same things. Breakdowns of where munitions fell and people rescued
+damaged", "five over Pskov") counts the same things. Breakdowns of where munitions fell and people rescued
 are not counts.
 
 Where a count is, by precedence: a place right after it in its clause, the place of the count it is part
@@ -14,9 +14,9 @@ of, the nearest place before it in its clause, a place later in its clause or li
 sentence that is not a reference point nor in a contrasting clause; else the place hit earlier in the
 paragraph, else the article's focus (the country for whole-war tolls; the town rather than a building in
 it). Places named jointly leave a count without a place; a place named only to locate another ("X in the Y
-region", "the camp on the edge of Y", "the tanker X in the Red Sea") gives way to it; a count coordinated
-with the one before ("killing 13 and wounding 52") shares its place; places in relative-clause asides
-(", which covers the Middle East,") are no count's. A toll reported by a territory's casualty body (the Gaza
+region", "the camp on the outskirts of Y", "the tanker X in the Red Sea") gives way to it; a count coordinated
+with the one before ("killing 11 and wounding 46") shares its place; places in relative-clause asides
+(", which covers the Balkans,") are no count's. A toll reported by a territory's casualty body (the Gaza
 health ministry) in an article about another country is that territory's.
 """
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
     for m in _NUMBER.finditer(s.text):
         a, b = s.start + m.start(), s.start + m.end()
         if any(x <= a < y for x, y in weapon_spans):
-            continue  # "Kh-101", "S-300", "Tu-22M3"
+            continue  # "Kh-22", "S-300", "Tu-160"
         value = parse_number(m.group(0))
         if value is None:
             continue
@@ -117,11 +117,11 @@ def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
         if (pw.rstrip(".") in _MONTHS and _WORD_THEN_SPACE.search(before)) or nw in _MONTHS:
             continue  # a date
         if _AGE_BEFORE.search(before[-30:]):
-            continue  # "ranged in age from 21 to 95", "aged between 39 and 94"
+            continue  # "ranged in age from 19 to 83", "aged between 27 and 88"
         if _is_range(before, after):
             continue  # "one or two more": a range, not an explicit count
         if _is_apposed_age(before, after):
-            continue  # "Halyna Moroz, 58, whose flat...", "..., Iryna Demydova, 52, and ..."
+            continue  # "Mariana Kovalenko, 61, whose house...", "..., Ostap Shcherbak, 47, and ..."
         if m.group("words") and m.group(0).lower() == "one" and _NOT_ONE_COUNT.match(after):
             continue  # "one of the deadliest", "one-way drones"; "one of them" is a subset count
         qualifier = ""
@@ -183,7 +183,7 @@ class _Head:
     kind: str = ""
     end: int = 0
     distributive: bool = False
-    generic: bool = False  # "478 of Russia's weapons": a weapon count with no weapon type
+    generic: bool = False  # "312 of Russia's weapons": a weapon count with no weapon type
 
 
 def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
@@ -200,7 +200,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
         return _Head("partitive", end=num.end + part.end())
     part = _OF_THE.match(after)
     cursor = num.end + (part.end() if part else skip)
-    # weapon mention within the next few words ("36 Shahed-type drones", "two Russian guided aerial bombs")
+    # weapon mention within the next few words ("23 Geran-2 drones", "three Russian-made glide bombs")
     window_end = min(s.end, cursor + 45)
     for mm in mentions:
         if mm.entity.category == "weapon" and cursor <= mm.span.start < window_end:
@@ -209,7 +209,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                     not _NOT_MODIFIER.search(between) and not _PLURAL_NOUN.search(between):
                 platform = _PLATFORM_AFTER.match(text, mm.span.end)
                 if platform:
-                    # "two small missile ships": the ships carry the missiles; destroyed, they are damaged objects
+                    # "three missile corvettes": the ships carry the missiles; destroyed, they are damaged objects
                     return _Head("object", object_label=singular(platform.group(0).split()[-1].lower()),
                                  end=platform.end())
                 weapon, end = _weapon_phrase(doc, mm, mentions)
@@ -220,7 +220,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     if part and words and singular(words[0].lower()) in cues.GENERIC_WEAPON_NOUNS:
         return _Head("weapon", end=cursor + len(words[0]), generic=True)
     generic = _GENERIC_WEAPONS.match(text[cursor:window_end])
-    if generic:  # "more than 140 air targets were shot down", "12 projectiles": counted weapons of no named type
+    if generic:  # "over 90 aerial targets were downed", "12 projectiles": counted weapons of no named type
         return _Head("weapon", end=cursor + generic.end(), generic=True)
     if words:
         w0 = words[0].lower()
@@ -253,7 +253,7 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
                 return _Head("object", object_label=label, object_iri=entries[0].iri, end=cursor)
     target = _TARGETS.match(text, cursor)
     if target and not _LOCATIVE_BEFORE.search(text, max(s.start, num.start - 40), num.start):
-        # "hitting more than 60 targets", "nine sites had been hit": struck targets count as damaged
+        # "hitting over 40 targets", "seven facilities had been struck": struck targets count as damaged
         mods = [w for w in target.group(0).split()[:-1] if w.islower()]  # not the owner's name ("Hezbollah targets")
         label = " ".join(mods + [singular(target.group("noun").lower())])
         return _Head("object", object_label=label, end=cursor)
@@ -271,7 +271,7 @@ _NOT_PERSON_MODIFIER = cues.RELATIVE_WORDS
 
 
 def _modified_person(phrase: re.Match | None) -> bool:
-    """'three senior Islamic Jihad commanders', 'five Red Crescent paramedics': people after up to three
+    """'four senior rebel field commanders', 'five Red Crescent paramedics': people after up to three
     modifiers, each a name word or a singular adjective (a plural noun or a function word ends the phrase)."""
     if phrase is None:
         return False
@@ -287,11 +287,11 @@ def _modified_person(phrase: re.Match | None) -> bool:
 
 _TARGETS = re.compile(r"(?:[a-z-]+\s+|[A-Z][\w-]+\s+(?=[a-z]|targets|sites|positions)){0,2}?"
                       r"(?P<noun>targets?|sites?|locations?|positions?|facilities|facility)\b")
-# "60 targets at 16 locations": the second number says where the first count was
+# "45 targets at 12 locations": the second number says where the first count was
 _LOCATIVE_BEFORE = re.compile(r"\b(?:targets?|sites?|locations?|positions?|facilities)\s+(?:at|in|across|over|among)\s+"
                               r"(?:(?:at\s+least|more\s+than|about|around|some)\s+)?$", re.I)
 _TOKEN = re.compile(r"[A-Za-z'\u2019-]+|[^\sA-Za-z]")
-# what may follow a number that stands alone ("shot down 260,", "14 over Kursk", "two more were hurt")
+# what may follow a number that stands alone ("downed 170,", "11 over Pskov", "two more were hurt")
 _ELLIPSIS_NEXT = cues.ELLIPSIS_NEXT
 _NATIONALITY_PLURAL = re.compile(r"[A-Z][a-z]+(?:ians|ans|ese|is|os|ers)$")
 
@@ -306,7 +306,7 @@ def _other_noun(word: str) -> bool:
 
 
 def _people_by_nationality(doc: Doc, follow: list[str]) -> bool:
-    """'90 Palestinians were killed', 'two Filipinos and one Vietnamese': a nationality standing for people."""
+    """'64 Yazidis were killed', 'two Nepalis and one Thai': a nationality standing for people."""
     w0 = follow[0]
     if not w0[:1].isupper():
         return False
@@ -316,10 +316,10 @@ def _people_by_nationality(doc: Doc, follow: list[str]) -> bool:
     return not nxt[0].isalpha() or nxt in _ELLIPSIS_NEXT or nxt in _ALL_CUES
 
 
-# words that cannot stand between a number and the weapon it counts ("three wounded after a missile hit")
+# words that cannot stand between a number and the weapon it counts ("four hurt when a missile struck")
 _NOT_MODIFIER = re.compile(r"\b(?:were|was|had|have|has|of|and|in|on|by|after|before|when|while|as|a|an|the|at|to|"
                            r"from|with|over|into|for|killed|wounded|injured|dead|people)\b", re.I)
-_PLURAL_NOUN = re.compile(r"\b[a-z]+(?:ies|[^su\s]s)\b")  # "the two armies exchanged heavy artillery fire"
+_PLURAL_NOUN = re.compile(r"\b[a-z]+(?:ies|[^su\s]s)\b")  # "the rival militias traded mortar fire"
 _PLATFORM_AFTER = re.compile(r"\s+(?:" + cues.alternation(cues.PLATFORM_NOUNS) + r")\b", re.I)
 
 
@@ -328,8 +328,8 @@ _WEAPON_TAIL = re.compile(r"(?:/[\w-]+)*(?:(?:\s+[a-z-]+){0,2}?\s+(?:missiles?|d
 
 
 def _weapon_phrase(doc: Doc, first: Mention, mentions: list[Mention]) -> tuple[Entity, int]:
-    """The weapon a count counts and where its phrase ends. Names sharing one head noun ("55 Kh-101, Kh-55
-    and Kalibr cruise missiles", "59 Kh-101/Kh-555/Kh-55 cruise missiles", "54 Shahed-type and other drones")
+    """The weapon a count counts and where its phrase ends. Names sharing one head noun ("41 Kh-22, Kh-32
+    and Kalibr cruise missiles", "38 Kh-22/Kh-32 cruise missiles", "47 Geran-2 and other drones")
     count the common type the head noun names."""
     text = doc.text
     last = first
@@ -351,7 +351,7 @@ _APPOSITION = re.compile(r"\s*(?:[\u2014\u2013]|--|\(|,\s+(?:namely|i\.e\.))\s*"
 
 
 def _apposed_type(doc: Doc, first: Mention, end: int, mentions: list[Mention]) -> Entity:
-    """'five guided aerial bombs — FAB-500s with UMPK kits': the type named in apposition is the weapon."""
+    """'four guided aerial bombs — FAB-1500s with UMPK kits': the type named in apposition is the weapon."""
     gap = _APPOSITION.match(doc.text, end)
     if not gap:
         return first.entity
@@ -393,7 +393,7 @@ _SUBSET_CLAUSE = re.compile(r"\b(?:(?:\d+|" + _WORD_NUM + r")\s*(?:%|percent|per
 
 
 def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) -> str | None:
-    """The kind cue for a number: a verb right before it ("killing at least 30"), else the nearest cue
+    """The kind cue for a number: a verb right before it ("killing at least 17"), else the nearest cue
     after its head within [head.end, hi), else the nearest before it within [lo, num.start)."""
     text = doc.text
     before = text[lo:num.start]
@@ -403,7 +403,7 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
     subset = _SUBSET_CLAUSE.search(text, head.end, hi)  # "..., 99% of which were intercepted" tells of a part
     after = [(off, kind) for off, kind in _kind_cues(text[head.end:subset.start() if subset else hi]) if kind in allowed]
     if after:
-        # "two rockets fired toward Jerusalem were shot down": the finite verb, not the participle, says what happened
+        # "three rockets fired toward Haifa were intercepted": the finite verb, not the participle, says what happened
         finite = [kind for off, kind in after if _AUXILIARY.search(text, max(head.end, head.end + off - 24), head.end + off)]
         return finite[0] if finite and not _AUXILIARY.search(text, max(head.end, head.end + after[0][0] - 24),
                                                                head.end + after[0][0]) else after[0][1]
@@ -412,7 +412,7 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
 
 
 def _adjacent_cue(before: str, allowed: set[str]) -> str | None:
-    """The kind of a verb right before a number: 'killing at least 30', 'shot down six'."""
+    """The kind of a verb right before a number: 'killing at least 17', 'shot down six'."""
     adjacent = _ADJACENT_VERB.search(before)
     if adjacent:
         w = adjacent.group(2).lower()
@@ -431,7 +431,7 @@ _TO_HOSPITAL = re.compile(r"\s*(?:\w+\s+)?(?:were|was|had\s+been|have\s+been)\s+
 _ALL_BEFORE = re.compile(r"\b[Aa]ll\s+(?:of\s+the\s+)?$")
 _LAUNCH_PARTICIPLE = re.compile(r"\s+(?:launched|fired)\b")
 _OF_THOSE = re.compile(r"(?:Of|Among)\s+(?:those|them|these|which)\s*,", re.I)
-# people a count is about but not harmed: "rescued 21 people, including the injured"
+# people a count is about but not harmed: "rescued 17 people, including the wounded"
 _UNHARMED_VERB = re.compile(r"\b(?:" + cues.alternation(cues.UNHARMED_VERBS) + r")\s+" + r"(?:(?:at\s+least|more\s+than|"
                             r"about|around|some|nearly|over)\s+)?$", re.I)
 _NOT_LAUNCHED = re.compile(r"\s+(?:more\s+)?(?:fell\s+short|misfired|veered\s+off|went\s+astray|failed\s+to\s+(?:launch|reach)|"
@@ -446,14 +446,14 @@ def _family(q: Quantity) -> str:
     return "object" if q.kind == "damaged" else "weapon" if q.kind in ("launched", "intercepted") else "person"
 
 
-# "two Filipinos and one", "four tanks and two": the items of one list of people or things
+# "two Nepalis and one", "four tanks and two": the items of one list of people or things
 _ITEM_LIST_GAP = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _QUAL_RE, re.I)
 _LIST_ITEM_GAP = re.compile(r"[\s,;:\u2014\u2013-]*(?:(?:and|along with|as well as|plus|together with)\s+)?" + _QUAL_RE, re.I)
 _AUXILIARY = re.compile(r"\b(?:was|were|is|are|been|be|being|had|have|has)\s+(?:\w+ly\s+)?$", re.I)
 
 
 def _list_end(doc: Doc, nums: list[_Num], heads: list[_Head], k: int) -> int:
-    """Index of the last number of the coordinated list number k is in ("87 of the missiles and 27 of the drones")."""
+    """Index of the last number of the coordinated list number k is in ("62 of the missiles and 33 of the drones")."""
     j = k
     while j + 1 < len(nums) and (heads[j + 1].category == "partitive" or _AND_GAP.fullmatch(
             doc.text[heads[j].end:nums[j + 1].start])):
@@ -526,12 +526,12 @@ _TOWN_MENTIONS = 2  # a town named this often in the body is what the article is
 
 
 def _sentence_heads(doc: Doc, sentence: int, nums: list[_Num], mentions: list[Mention], out: list[Quantity]) -> list[_Head]:
-    """What each number counts, with subsets marked: "14 people, including 3 children", "478 of 539 drones"."""
+    """What each number counts, with subsets marked: "14 people, including 3 children", "312 of 340 drones"."""
     s = doc.sentences[sentence]
     heads = [_head(doc, n, mentions) for n in nums]
     if _OF_THOSE.match(s.text) and out and out[-1].sentence == sentence - 1:
         heads = [_Head("partitive", end=h.end, weapon=h.weapon) if h.category in ("none", "weapon") else h
-                 for h in heads]  # "Of those, 163 fell short and air defences shot down 260"
+                 for h in heads]  # "Of those, 95 fell short and air defences shot down 170"
     for k in range(1, len(nums)):
         before = doc.text[s.start:nums[k].start]
         if _INCLUDING.search(before) \
@@ -563,7 +563,7 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
             weapon = _weapon_nearby(ctx, num, own_hi)
         own_refs = _national(doc, source, num, kind) if not refs else _outside_asides(text, ctx, num, refs)
         if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive" and not _partitive_aside(ctx, k):
-            # "seven were killed, including two in Mykolaiv": Mykolaiv is where the two were
+            # "five were killed, including two in Nikopol": Nikopol is where the two were
             own_refs = [r for r in own_refs if r.start < ctx.nums[k + 1].start]
         own_fallback = fallback
         if kind in ("killed", "injured"):
@@ -593,7 +593,7 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
                                     subset_of=subset_of))
 
 
-# ", which covers the Middle East,": a relative clause set off by commas describes something else
+# ", which covers the Balkans,": a relative clause set off by commas describes something else
 _ASIDE = re.compile(r",\s+(?:which|who|whose)\b[^,;:]*,")
 
 
@@ -616,7 +616,7 @@ _ASIDE_END = re.compile(r"[^,;.]*,\s+(?:were|was|are|is|had|have|has)\b")
 
 
 def _partitive_aside(ctx: _Sentence, k: int) -> bool:
-    """'two others, one of them a Syrian national, were wounded in ...': the subset after number k is an
+    """'three others, one of them a Jordanian citizen, were hurt in ...': the subset after number k is an
     aside, and the clause of number k goes on after it."""
     return k + 1 < len(ctx.nums) and ctx.heads[k + 1].category == "partitive" and \
         bool(_ASIDE_END.match(ctx.doc.text, ctx.heads[k + 1].end))
@@ -634,7 +634,7 @@ def _scope(ctx: _Sentence, k: int) -> tuple[int, int, int]:
     nxt = k + 2 if _partitive_aside(ctx, k) else k + 1  # its verb and place come after the aside
     own_hi = _clause_end(doc, head.end, ctx.nums[nxt].start if nxt < len(ctx.nums) else ctx.end)
     if k + 1 < len(ctx.nums) and ctx.heads[k + 1].category in ("noun", "object"):
-        # "fired 320 rockets at 11 Israeli military sites": the noun phrase of a number counting something
+        # "fired 240 rockets at nine army posts": the noun phrase of a number counting something
         # else still says where the count was
         phrase = _NOUN_PHRASE.match(doc.text, ctx.nums[k + 1].end)
         if phrase:
@@ -679,7 +679,7 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
         prev = ctx.prev()
         if kind is None and k and prev is not None and prev.kind in ("killed", "injured") and \
                 _ITEM_LIST_GAP.fullmatch(text, ctx.nums[k - 1].end, num.start):
-            kind = prev.kind  # "The dead were two Filipinos and one Egyptian"
+            kind = prev.kind  # "The dead were two Nepalis and one Jordanian"
     elif head.category == "weapon":
         if head.weapon is not None and _is_platform(doc, head.weapon) and \
                 _INSTRUMENT.search(text, max(lo, num.start - 40), num.start):
@@ -697,13 +697,13 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
             kind = "damaged"  # "destroyed four tanks and two Grad launchers"
     elif head.category == "none":
         if _NOT_LAUNCHED.match(text, head.end) or _IMPACT.match(text, head.end):
-            return None  # "163 fell short inside Gaza", "three struck warehouses and one hit a garage"
+            return None  # "95 fell short inside the territory", "three struck warehouses and one hit a garage"
         local = _LOCAL_END.search(text, head.end, own_hi)
         local_hi = local.start() if local else own_hi
         prev = ctx.prev() if k > 0 and (head.distributive or _LIST_JOIN.search(
             text[ctx.heads[k - 1].end:num.start])) else None
         if prev is not None:
-            # "18 flats were destroyed and seven more damaged", "six over Kursk and two over Tula",
+            # "15 houses were destroyed and nine more damaged", "five over Pskov and three over Kazan",
             # "rose from three to six": the bare number counts what the count before it counts
             kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(prev)]) or prev.kind
             weapon = prev.weapon
@@ -768,13 +768,13 @@ def _weapon_kind(ctx: _Sentence, k: int, lo: int, list_hi: int) -> str | None:
     elif adjacent:
         kind = adjacent
     elif k and prev is not None and prev.weapon is not None and _LIST_ITEM_GAP.fullmatch(_LAST_COMMA.split(gap)[-1]):
-        kind = prev.kind  # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 59 missiles - 55 ..."
+        kind = prev.kind  # "shot down six Kinzhals, nine Kalibrs and three Iskanders", "destroyed 38 missiles - 31 ..."
     elif _WHOLE_BEFORE.search(text, max(ctx.start, num.start - 40), num.start):
-        kind = "launched"  # "99 percent of the 350 drones ... were intercepted", "of the 30 missiles, 25 were downed"
+        kind = "launched"  # "97 percent of the 280 drones ... were intercepted", "of the 30 missiles, 25 were downed"
     else:
         kind = _cue(doc, num, head, lo, list_hi, {"intercepted", "launched"}) or "launched"
     if kind == "launched" and head.weapon is not None and _is_platform(doc, head.weapon):
-        return None  # "two Su-34 jets dropped bombs": aircraft carry weapons, they are not launched
+        return None  # "two Su-25 jets dropped bombs": aircraft carry weapons, they are not launched
     if kind == "launched" and _IMPACT.match(text, head.end) and any(
             q.kind == "launched" and q.value > num.value and q.sentence >= ctx.index - 3 for q in ctx.out[:ctx.first]):
         return None  # "... fired two missiles. One missile hit the ship": where part of a salvo landed
@@ -798,7 +798,7 @@ _CASUALTY_BODY = re.compile(r"\b(?:" + cues.phrase_alternation(cues.CASUALTY_BOD
 
 def _casualty_source_place(doc: Doc, mentions: list[Mention], sentence: int, source: Entity | None,
                            fallback: Entity | None) -> Entity | None:
-    """'the Gaza health ministry says 31 people have been killed' in a report from Israel: a toll from a
+    """'the Gaza health ministry says 27 people have been killed' in a report from Israel: a toll from a
     casualty body named after a territory is that territory's when the article's place is in another country
     (or the article has none)."""
     if source is None or source.category != "organization" or not _CASUALTY_BODY.search(source.label):
@@ -840,7 +840,7 @@ def _national(doc: Doc, source: Entity | None, num: _Num, kind: str) -> list[Pla
     return [PlaceRef(num.start, num.end, entity_from_concept(doc, doc.resources.lexicon.concepts[country]), True)]
 
 
-# between two counts of one clause: "killing 13 civilians and wounding 52", "five dead, 12 hurt"
+# between two counts of one clause: "killing 11 civilians and wounding 46", "five dead, 12 hurt"
 _COORDINATED = re.compile(r"\s*(?:[a-z]+)?\s*(?:,\s*)?(?:and\s+)?(?:[a-z]+\s+){0,2}?" + _QUAL_RE)
 
 
@@ -850,7 +850,7 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     """Where a count is, by precedence: the places of a distributive list; a place right after it in its
     clause; the place of the count it is part of; the nearest place before it in its clause; a place later
     in its clause, then in its list; any place in the sentence; else `fallback` (paragraph, then article).
-    A place named jointly with others ("the Boryspil, Bucha and Fastiv districts") is not the place of a
+    A place named jointly with others ("the Brovary, Obukhiv and Vyshhorod districts") is not the place of a
     count; the place heading the list is, else none."""
     if head.distributive:
         return [r.entity for r in refs if head.end <= r.start < own_hi] or [None]
@@ -871,11 +871,11 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
     if fwd:
         return [_single(fwd[0], refs, text)]
     if partner is not None:
-        return [partner.place]  # "killing 13 civilians and wounding 52": where the first count was
+        return [partner.place]  # "killing 11 civilians and wounding 46": where the first count was
     shared = [r for r in refs if head.end <= r.start < list_hi]
     if shared:
         return [_single(shared[0], refs, text)]
-    # elsewhere in the sentence: not a reference point ("the base near Tel Aviv"), nor in a contrasting
+    # elsewhere in the sentence: not a reference point ("the base near Ashdod"), nor in a contrasting
     # clause after the count, which tells of other things ("seven drones were shot down, while another hit the
     # base") unless it gives a rival figure for the same toll ("..., while a monitor says 60 died in Idlib")
     other = _OTHER_CLAUSE.search(text, head.end, refs[-1].end) if refs else None
@@ -889,7 +889,7 @@ def _places(text: str, num: _Num, head: _Head, refs: list[PlaceRef], lo: int, ow
 
 
 _LOCATOR_GAP = re.compile(r"(?:\s+(?:" + cues.alternation(cues.LOCATOR_NOUNS) + r"))?,?\s+(?:in|of)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}")
-# "Hezbollah targets in the Bekaa Valley": the owner's country gives way to the place the sites are in
+# "militia targets in the Bekaa Valley": the owner's country gives way to the place the sites are in
 _SITES_IN = re.compile(r"(?:\s+[a-z-]+)?\s+(?:" + cues.alternation(cues.MILITARY_SITE_NOUNS) + r")\s+"
                        r"(?:in|near|around|across)\s+(?:the\s+)?")
 _EDGE_GAP = re.compile(r"(?:\s+[a-z-]+){0,2},?\s+(?:on|at)\s+the\s+(?:[a-z-]+\s+)?(?:edge|outskirts|fringes?)\s+of\s+(?:the\s+)?")
@@ -899,8 +899,8 @@ _LARGER = {"district": ("city", "region", ""), "site": ("city", "region", "distr
 
 
 def _specific(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
-    """Drop a place named only to locate the one before it ("Kurakhove in the Donetsk region", "the
-    Dniprovskyi district of Kherson"): a count there is at the more specific place."""
+    """Drop a place named only to locate the one before it ("Lozova in the Kupiansk region", "the
+    Shevchenkivskyi district of Ternopil"): a count there is at the more specific place."""
     keep = []
     for i, r in enumerate(refs):
         prev = refs[i - 1] if i else None
@@ -908,10 +908,10 @@ def _specific(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
                 prev.entity.feature_type, ())) and _LOCATOR_GAP.fullmatch(text, prev.end, r.start):
             continue
         if prev is not None and _EDGE_GAP.fullmatch(text, prev.end, r.start):
-            continue  # "the X camp on the edge of Y": the camp, not the city it borders
+            continue  # "the X camp on the outskirts of Y": the camp, not the city it borders
         if keep and keep[-1] is prev and prev.entity.category == "country" and r.entity.country_code == \
                 prev.entity.country_code and _SITES_IN.fullmatch(text, prev.end, r.start):
-            keep.pop()  # "Hezbollah targets in the Bekaa Valley": in the valley, not just in Lebanon
+            keep.pop()  # "militia targets in the Bekaa Valley": in the valley, not just in Lebanon
         keep.append(r)
     return keep
 
@@ -930,7 +930,7 @@ def _war_country(doc: Doc, focus: Entity | None) -> Entity | None:
 
 def _paragraph_place(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, list[PlaceRef]]) -> Entity | None:
     """The place the paragraph is about so far: the last place referred to in its earlier sentences
-    ("Mykolaiv was hit by drones. Officials say two people were killed")."""
+    ("Konotop was hit by drones. Officials say three people died")."""
     paragraph = doc.sentences[sentence].paragraph
     i = sentence - 1
     while i >= 0 and doc.sentences[i].paragraph == paragraph:
@@ -950,11 +950,11 @@ _HIT_SUBJECT = re.compile(r"\s+(?:was|were|is|are|has\s+been|had\s+been|came)\s+
 
 
 def _is_hit_place(text: str, ref: PlaceRef) -> bool:
-    """A place a sentence says was hit: framed as a target ("in the Dniprovskyi district") or the subject of
-    an attack verb ("Mykolaiv was hit"); a reference point ("near Arad") is not."""
+    """A place a sentence says was hit: framed as a target ("in the Shevchenkivskyi district") or the subject of
+    an attack verb ("Konotop was hit"); a reference point ("near Eilat") is not."""
     if _NEAR.search(text, max(0, ref.start - 40), ref.start):
         return False
-    return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Odesa: ..."
+    return ref.framed or bool(_HIT_SUBJECT.match(text, ref.end)) or text[ref.end:ref.end + 1] == ":"  # "Izium: ..."
 
 
 _OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but|and\s+that)\b|;")
@@ -1001,7 +1001,7 @@ def _same_scope(a: Entity | None, b: Entity | None) -> bool:
 
 def _dedupe(quantities: list[Quantity], placed: set[int]) -> list[Quantity]:
     """A figure repeated later ("one dead" ... "one body was recovered") is kept once; the same figure at
-    another named place ("one killed in Lutsk" ... "one killed in Vladikavkaz") is another count."""
+    another named place ("one killed in Ternopil" ... "one killed in Kazan") is another count."""
     seen: dict[tuple, list[int]] = {}
     keep: list[Quantity] = []
     index_map: dict[int, int] = {}
