@@ -55,25 +55,29 @@ def _typed(value: object, datatype: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=N(XSD + datatype))
 
 
+class _Nodes(dict):
+    """IRI -> NamedNode, made on first use: an article names the same predicates and nodes again and again."""
+
+    def __missing__(self, iri: str) -> ox.NamedNode:
+        node = self[iri] = ox.NamedNode(iri)
+        return node
+
+
 class _Writer:
     def __init__(self, graph: str, lexicon: Lexicon):
         self.g = N(graph)
         self.lexicon = lexicon
         self.quads: list[ox.Quad] = []
         self.described: set[str] = set()
-        self._nodes: dict[str, ox.NamedNode] = {}  # an article names the same predicates and nodes again and again
+        self._nodes = _Nodes()
 
     def node(self, iri: str) -> ox.NamedNode:
-        n = self._nodes.get(iri)
-        if n is None:
-            n = self._nodes[iri] = ox.NamedNode(iri)
-        return n
+        return self._nodes[iri]
 
     def add(self, s: str | ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
-        nodes = self._nodes
-        subj = s if isinstance(s, ox.NamedNode) else nodes.get(s) or self.node(s)
-        obj = (nodes.get(o) or self.node(o)) if isinstance(o, str) else o
-        self.quads.append(ox.Quad(subj, nodes.get(p) or self.node(p), obj, self.g))
+        nodes = self._nodes  # called a few hundred times per article: plain dict reads, no isinstance
+        self.quads.append(ox.Quad(nodes[s] if s.__class__ is str else s, nodes[p],
+                                  nodes[o] if o.__class__ is str else o, self.g))
 
 
 def extraction_quads(x: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
