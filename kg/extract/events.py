@@ -783,12 +783,15 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
     def paragraph(offset: int) -> int:
         return bisect.bisect_right(breaks, offset)
 
+    persons_in: dict[int, list[Entity]] = {}  # one pass over the mentions, not one per sentence
+    for m in mentions:
+        if m.entity.category == "person" and not doc.in_quote(m.span.start):
+            persons_in.setdefault(m.sentence, []).append(m.entity)
     for s in doc.sentences:
         found = [m for m in _COMM_CUE.finditer(s.text) if not doc.in_quote(s.start + m.start())]
         near = out and (s.index - last_touch <= 2 or paragraph(s.start) == paragraph(doc.sentences[last_touch].start))
         if near and _JOINED.search(s.text):
-            persons = [m.entity for m in mentions if m.sentence == s.index and m.entity.category == "person"
-                       and not doc.in_quote(m.span.start)]
+            persons = persons_in.get(s.index, [])
             if persons:  # "The two were then joined by X and Y": a wider meeting of its own
                 out.append(Event(type="communication", subtype="Meeting", span=doc.span(s.start, s.end), sentence=s.index,
                                  participants=_unique(out[-1].participants + persons)))
@@ -796,8 +799,7 @@ def _communications(doc: Doc, mentions: list[Mention]) -> list[Event]:
                 continue
         if not found:
             if near and _CONTINUATION.search(s.text):
-                persons = [m.entity for m in mentions if m.sentence == s.index and m.entity.category == "person"
-                           and not doc.in_quote(m.span.start)]
+                persons = persons_in.get(s.index, [])
                 if persons:
                     out[-1].participants = _unique(out[-1].participants + persons)
                     last_touch = s.index

@@ -91,9 +91,10 @@ def parse_number(text: str) -> int | None:
     return total + current
 
 
-def _numbers(doc: Doc, sentence: int, mentions: list[Mention]) -> list[_Num]:
+def _numbers(doc: Doc, sentence: int, weapons: list[Mention]) -> list[_Num]:
+    """The numbers of a sentence that may be counts; `weapons` are the sentence's weapon mentions."""
     s = doc.sentences[sentence]
-    weapon_spans = [(m.span.start, m.span.end) for m in mentions if m.sentence == sentence and m.entity.category == "weapon"]
+    weapon_spans = [(m.span.start, m.span.end) for m in weapons]
     out = []
     for m in _NUMBER.finditer(s.text):
         a, b = s.start + m.start(), s.start + m.end()
@@ -495,9 +496,13 @@ def find_quantities(doc: Doc, mentions: list[Mention], focus: Entity | None) -> 
     last_weapon: Entity | None = None
     refs_cache: dict[int, list[PlaceRef]] = {}
     focus = _settlement_focus(doc, mentions, focus)
+    weapons_in: dict[int, list[Mention]] = {}  # one pass over the mentions, not one per sentence
+    for m in mentions:
+        if m.entity.category == "weapon":
+            weapons_in.setdefault(m.sentence, []).append(m)
     for s in doc.sentences:
-        weapons = [m for m in mentions if m.sentence == s.index and m.entity.category == "weapon"]
-        nums = _numbers(doc, s.index, mentions)
+        weapons = weapons_in.get(s.index, [])
+        nums = _numbers(doc, s.index, weapons)
         if nums:
             ctx = _Sentence(doc, s.index, s.start, s.end, nums, _sentence_heads(doc, s.index, nums, mentions, out), out,
                             len(out), weapons, last_weapon)
