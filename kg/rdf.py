@@ -51,8 +51,11 @@ def _lit(value: str, lang: str | None = None) -> ox.Literal:
     return ox.Literal(value, language=lang) if lang else ox.Literal(value)
 
 
+_DATATYPES = {name: ox.NamedNode(XSD + name) for name in ("anyURI", "date", "decimal", "integer", "nonNegativeInteger")}
+
+
 def _typed(value: object, datatype: str) -> ox.Literal:
-    return ox.Literal(str(value), datatype=N(XSD + datatype))
+    return ox.Literal(str(value), datatype=_DATATYPES.get(datatype) or N(XSD + datatype))
 
 
 class _Nodes(dict):
