@@ -28,10 +28,10 @@ def test_dateline_shapes_end_where_the_body_starts():
 
 
 def test_dateline_city_is_not_attacked_by_the_opening_sentence():
-    got = attacked("AMMAN, March 14 (wire) \u2014 Warplanes bombed Idlib on Wednesday, killing nine people.")
-    assert "Idlib" in got and "Amman" not in got
-    got = attacked("ISLAMABAD/NEW DELHI \u2014 Missiles struck Bahawalpur overnight, officials said.")
-    assert "Bahawalpur" in got and "Islamabad" not in got and "New Delhi" not in got
+    got = attacked("ANKARA, March 14 (wire) \u2014 Warplanes bombed Latakia on Wednesday, killing seven people.")
+    assert "Latakia" in got and "Ankara" not in got
+    got = attacked("KARACHI/LAHORE \u2014 Missiles struck Sialkot overnight, officials said.")
+    assert "Sialkot" in got and "Karachi" not in got and "Lahore" not in got
 
 
 # -------------------------------------------------------------------------------- framed descriptions
@@ -164,8 +164,8 @@ def test_region_object_of_the_verb_stays_a_target_before_its_town():
 
 
 def test_fronted_region_still_yields_to_its_town():
-    got = attacked("In the Donetsk region, drones hit Kostiantynivka on Wednesday.")
-    assert "Kostiantynivka" in got and "Donetsk region" not in got
+    got = attacked("In the Zakarpattia region, drones hit Uzhhorod on Wednesday.")
+    assert "Uzhhorod" in got and "Zakarpattia region" not in got
 
 
 def test_site_in_a_report_filed_from_its_town():
