@@ -26,14 +26,14 @@ def test_every_member_of_a_shelled_list_is_attacked():
 
 
 def test_places_that_came_under_fire_are_attacked():
-    got = attacked("The governor listed the towns that came under fire on Monday, among them Nikopol and Marhanets, "
-                   "as well as the city of Kherson.")
-    assert {"Nikopol", "Marhanets", "Kherson"} <= set(got)
+    got = attacked("The mayor named the villages that came under fire on Monday, among them Nikopol and Marhanets, "
+                   "as well as the city of Pavlohrad.")
+    assert {"Nikopol", "Marhanets", "Pavlohrad"} <= set(got)
 
 
 def test_region_list_named_as_targets():
-    got = attacked("Cruise missiles were aimed at targets in the Sumy, Chernihiv and Poltava regions.")
-    assert {"Sumy region", "Chernihiv region", "Poltava region"} <= set(got)
+    got = attacked("Several missiles were aimed at depots in the Ternopil, Kirovohrad and Chernivtsi regions.")
+    assert {"Ternopil region", "Kirovohrad region", "Chernivtsi region"} <= set(got)
 
 
 def test_entry_heading_region_without_a_town_is_attacked():
@@ -51,8 +51,8 @@ def test_timestamped_city_heading():
 
 
 def test_region_that_only_locates_a_town_is_not_attacked():
-    got = attacked("A glide bomb hit a hospital in Kurakhove in the Donetsk region, wounding nine people.")
-    assert "Kurakhove" in got and "Donetsk region" not in got
+    got = attacked("A guided bomb struck a bakery in Chortkiv in the Ternopil region, wounding 13 people.")
+    assert "Chortkiv" in got and "Ternopil region" not in got
 
 
 def test_named_region_with_a_toll_is_attacked_but_not_the_anaphor():
@@ -75,34 +75,34 @@ def test_attacker_in_possessive_is_not_a_place():
 
 
 def test_debris_falling_on_a_house_is_an_attack_but_near_an_airport_is_not():
-    got = attacked("Debris from a downed drone fell on a house in Podolsk. Fragments also came down near Vnukovo airport.")
-    assert "Podolsk" in got
-    assert not any("Vnukovo" in p for p in got)
+    got = attacked("Wreckage of a downed drone fell on a garage in Khimki. Fragments also landed near Pulkovo Airport.")
+    assert "Khimki" in got
+    assert not any("Pulkovo" in p for p in got)
 
 
 def test_district_named_after_its_town_is_attacked_but_a_city_quarter_is_not():
-    got = attacked("Kyiv region: the Bucha and Fastiv districts were hit, the governor said.")
-    assert any(p.startswith("Bucha") for p in got) and any(p.startswith("Fastiv") for p in got)
+    got = attacked("Kyiv region: the Obukhiv and Vyshhorod districts were struck, the regional chief said.")
+    assert any(p.startswith("Obukhiv") for p in got) and any(p.startswith("Vyshhorod") for p in got)
     got = attacked("A missile struck the Shevchenkivskyi district of Kyiv, killing two.")
     assert "Kyiv" in got and not any("Shevchenkivskyi" in p for p in got)
 
 
 def test_bearings_and_health_ministry_locations_are_not_targets():
-    got = attacked("A drone killed a man in Bucha, a town northwest of the capital, the health ministry in Kyiv said.")
-    assert "Bucha" in got and "Kyiv" not in got
+    got = attacked("A drone killed a woman in Brovary, a town east of the capital, the health ministry in Kyiv said.")
+    assert "Brovary" in got and "Kyiv" not in got
 
 
 # ------------------------------------------------------------------------------------ communications
 def test_mediators_and_the_two_sides():
-    got = comms("Armenia and Azerbaijan agreed on a prisoner swap after talks in which France and Germany "
+    got = comms("Ethiopia and Eritrea agreed on a prisoner swap after talks in which France and Germany "
                 "mediated between the two sides.")
-    assert any({"Armenia", "Azerbaijan", "France", "Germany"} <= g for g in got)
+    assert any({"Ethiopia", "Eritrea", "France", "Germany"} <= g for g in got)
 
 
 def test_mediators_from_countries():
-    got = comms("Diplomats from Norway and Switzerland have spent weeks trying to broker a truce between Armenia and "
-                "Azerbaijan.")
-    assert any({"Norway", "Switzerland", "Armenia", "Azerbaijan"} <= g for g in got)
+    got = comms("Envoys from Norway and Switzerland worked for months to broker a truce between Ethiopia and "
+                "Eritrea.")
+    assert any({"Norway", "Switzerland", "Ethiopia", "Eritrea"} <= g for g in got)
 
 
 def test_meeting_as_a_verb_takes_the_subject():
@@ -117,7 +117,7 @@ def test_separate_conversations():
 
 
 def test_planned_and_hyphenated_meetings_are_not_events():
-    got = comms("Aides said preparations were under way for a Putin-Zelensky meeting in Geneva.")
+    got = comms("Officials said work had begun on a possible Putin-Zelensky meeting in Vienna.")
     assert not any({"Vladimir Putin", "Volodymyr Zelensky"} <= g for g in got)
 
 
@@ -156,7 +156,7 @@ def test_toll_update_day_is_not_the_attack_day():
 
 
 def test_reference_event_day_is_not_the_attack_day():
-    assert resolve_sentence("Russia launched a new attack on Kyiv, days after its record barrage of 29 June.", TUESDAY) is None
+    assert resolve_sentence("Russia struck Lviv again, days after its heaviest strike of 14 March.", TUESDAY) is None
 
 
 def test_running_war_toll_is_not_an_attack():
@@ -189,7 +189,7 @@ def test_regions_hit_in_a_tally():
 
 def test_month_without_day_and_earlier_in_the_week_date_nothing():
     for sentence in ("In June, shells struck a shelter in the city.", "He was killed in a strike in late July.",
-                     "The tanker, set on fire earlier in the week, sank."):
+                     "The freighter, hit by a missile earlier in the week, went down."):
         ref = resolve_sentence(sentence, TUESDAY)
         assert ref is not None and ref.value is None
     assert resolve_sentence("Two separate raids hit the town.", TUESDAY) is None
@@ -220,8 +220,8 @@ def test_as_well_as_continues_a_list_of_targets():
 
 
 def test_request_to_the_security_council_and_convened_bodies():
-    got = comms("Ukraine's foreign minister, Andrii Sybiha, asked for an emergency session of the UN Security Council.")
-    assert {"Andrii Sybiha", "UN Security Council"} in got
+    got = comms("Poland's foreign minister, Radoslaw Sikorski, asked for an urgent session of the UN Security Council.")
+    assert {"Radoslaw Sikorski", "UN Security Council"} in got
     got = comms("Volodymyr Zelensky convened the Verkhovna Rada on Sunday.")
     assert {"Volodymyr Zelensky", "Verkhovna Rada"} in got
 
@@ -238,8 +238,8 @@ def test_heading_with_a_locating_phrase():
 
 def test_aims_and_sendings_without_munitions_are_not_attacks():
     assert attacked("The EU adopted new sanctions aimed at Russia on Monday.") == {}
-    assert "Pokrovsk" not in attacked("Moscow sent more troops toward Pokrovsk on Monday.")
-    assert "Odesa region" in attacked("Russia sent eight Shahed drones against the Odesa region overnight.")
+    assert "Kupiansk" not in attacked("Moscow moved more troops toward Kupiansk on Monday.")
+    assert "Chernivtsi region" in attacked("Moscow sent 17 attack drones against the Chernivtsi region before dawn.")
 
 
 def test_receiving_and_meeting_need_a_person_or_state():
@@ -250,10 +250,10 @@ def test_receiving_and_meeting_need_a_person_or_state():
 
 
 def test_near_a_named_place_is_a_reference_but_sites_near_a_town_hit_it():
-    got = attacked("Drones flew toward the Hostomel airport near Bucha on Monday.")
-    assert "Bucha" not in got
-    got = attacked("Missiles hit military sites near Lutsk and Kovel on Monday.")
-    assert {"Lutsk", "Kovel"} <= set(got)
+    got = attacked("Drones flew toward the Pulkovo Airport near Khimki on Monday.")
+    assert "Khimki" not in got
+    got = attacked("Missiles hit military sites near Kalush and Kolomyia on Monday.")
+    assert {"Kalush", "Kolomyia"} <= set(got)
 
 
 def test_mediators_in_apposition():

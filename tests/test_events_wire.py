@@ -28,16 +28,16 @@ def test_dateline_shapes_end_where_the_body_starts():
 
 
 def test_dateline_city_is_not_attacked_by_the_opening_sentence():
-    got = attacked("AMMAN, March 14 (wire) \u2014 Warplanes bombed Idlib on Wednesday, killing nine people.")
-    assert "Idlib" in got and "Amman" not in got
-    got = attacked("ISLAMABAD/NEW DELHI \u2014 Missiles struck Bahawalpur overnight, officials said.")
-    assert "Bahawalpur" in got and "Islamabad" not in got and "New Delhi" not in got
+    got = attacked("ANKARA, March 14 (wire) \u2014 Warplanes bombed Latakia on Wednesday, killing seven people.")
+    assert "Latakia" in got and "Ankara" not in got
+    got = attacked("KARACHI/LAHORE \u2014 Missiles struck Sialkot overnight, officials said.")
+    assert "Sialkot" in got and "Karachi" not in got and "Lahore" not in got
 
 
 # -------------------------------------------------------------------------------- framed descriptions
 def test_frame_reaches_a_place_through_its_description():
-    got = attacked("Officials said the raids hit the capital Sanaa as well as Hodeidah and Saada provinces.")
-    assert {"Sanaa", "Hodeidah province", "Saada province"} <= set(got)
+    got = attacked("Officials said the jets struck the port city Mukalla as well as Taiz and Marib provinces.")
+    assert {"Mukalla", "Taiz province", "Marib province"} <= set(got)
 
 
 def test_fire_aimed_at_part_of_a_country_names_the_country():
@@ -51,13 +51,13 @@ def test_a_compass_part_that_locates_a_site_is_no_target():
 
 
 def test_shelling_areas_of_a_region():
-    got = attacked("The ministry accused the army of shelling residential areas of Nagorno-Karabakh on Wednesday.")
-    assert "Nagorno-Karabakh" in got
+    got = attacked("The rebels accused the junta of shelling residential areas of Kachin State on Wednesday.")
+    assert "Kachin State" in got
 
 
 def test_anaphoric_country_only_when_fire_is_put_on_it():
-    got = attacked("A drone hit Port Sudan on Wednesday, closing the only working airport in the country.")
-    assert "Port Sudan" in got and "Sudan" not in got
+    got = attacked("A drone hit Tawila on Wednesday, shutting the last open airport in the country.")
+    assert "Tawila" in got and "Sudan" not in got
 
 
 # -------------------------------------------------------------------------------- reference points
@@ -78,60 +78,60 @@ def test_place_opening_a_sentence_as_the_attacker_is_not_attacked():
 
 
 def test_region_locating_a_village_with_its_head_noun():
-    got = attacked("Jets bombed a market in Pazigyi village in the Sagaing region on Tuesday.")
-    assert "Pazigyi" in got and "Sagaing region" not in got
+    got = attacked("Jets bombed a school in Letpanhla village in the Magway region on Tuesday.")
+    assert "Letpanhla" in got and "Magway region" not in got
 
 
 # ------------------------------------------------------------------------------------------- dates
 def test_region_that_locates_a_town_takes_no_date_from_it():
-    text = ("Rockets were fired at the Golan Heights on Wednesday. "
-            "Earlier, a rocket hit Majdal Shams, in the Golan Heights, on February 2.")
+    text = ("Rockets were launched at the Bekaa Valley on Wednesday. "
+            "Earlier, a rocket hit Baalbek, in the Bekaa Valley, on February 2.")
     got = attacked(text)
-    assert got["Golan Heights"] == {date(2024, 3, 13)}
+    assert got["Bekaa Valley"] == {date(2024, 3, 13)}
 
 
 def test_a_day_earlier_dates_a_background_attack():
-    text = ("A fighter jet bombed the village of Pazigyi on Tuesday, killing 30 people. "
-            "A day earlier, bombs dropped on Falam killed four civilians.")
+    text = ("A military jet bombed the village of Letpanhla on Tuesday, killing 23 people. "
+            "A day earlier, bombs dropped on Taunggyi killed four civilians.")
     got = attacked(text)
-    assert got["Pazigyi"] == {date(2024, 3, 12)}
-    assert got["Falam"] == {date(2024, 3, 11)}
+    assert got["Letpanhla"] == {date(2024, 3, 12)}
+    assert got["Taunggyi"] == {date(2024, 3, 11)}
 
 
 # ------------------------------------------------------------------------------------------- sites
 def test_site_located_in_a_town_elsewhere_belongs_to_the_town():
-    text = ("A missile struck the Soroka Medical Center in Beersheba on Wednesday. "
-            "Staff said the hospital had been evacuated. "
-            "Its director said a direct hit on the Soroka Medical Center had wrecked one ward.")
+    text = ("A shell hit the Kamal Adwan Hospital in Beit Lahia on Wednesday. "
+            "Nurses said the patients had been moved. "
+            "A doctor said the strike on the Kamal Adwan Hospital had destroyed the generator.")
     got = attacked(text)
-    assert "Beersheba" in got and "Soroka Medical Center" not in got
+    assert "Beit Lahia" in got and "Kamal Adwan Hospital" not in got
 
 
 def test_site_near_a_reference_town_is_the_target():
-    got = attacked("Drones flew toward the main target, the Glilot base near Tel Aviv, on Wednesday.")
-    assert "Glilot base" in got and "Tel Aviv" not in got
+    got = attacked("Drones flew toward their main target, the Tel Nof air base near Ashkelon, on Wednesday.")
+    assert "Tel Nof air base" in got and "Ashkelon" not in got
 
 
 def test_ships_in_apposition_to_an_attacked_noun():
-    got = attacked("Two of the missiles hit merchant ships, the True Confidence and the MSC Sky II, on Wednesday.")
-    assert {"True Confidence", "MSC Sky II"} <= set(got)
+    got = attacked("Three of the drones hit cargo vessels, the Sea Harmony and the Blue Marlin IV, on Wednesday.")
+    assert {"Sea Harmony", "Blue Marlin IV"} <= set(got)
 
 
 def test_exchanged_fire_along_a_line():
-    got = attacked("Along the Line of Control, the two armies exchanged heavy artillery fire through the night.")
+    got = attacked("Along the Line of Control, both militaries exchanged mortar fire until dawn.")
     assert got.get("Line of Control") == {THURSDAY}
 
 
 def test_yet_another_figure_is_not_another_attack():
-    got = attacked("Rockets hit Beersheba on Wednesday, killing two people. Sirens sounded for an hour. "
-                   "Later the group gave yet another figure for "
-                   "the drones fired at the Glilot base.", published=date(2024, 3, 15))
-    assert got.get("Glilot base") == {date(2024, 3, 13)}
+    got = attacked("Rockets hit Ashkelon on Wednesday, killing two people. Sirens wailed for an hour. "
+                   "Later the militia gave yet another figure for "
+                   "the drones fired at the Tel Nof air base.", published=date(2024, 3, 15))
+    assert got.get("Tel Nof air base") == {date(2024, 3, 13)}
 
 
 def test_damage_to_names_an_attack():
-    got = attacked("A ballistic missile caused light damage to homes in Arad on Wednesday.")
-    assert "Arad" in got
+    got = attacked("A ballistic missile caused light damage to homes in Eilat on Wednesday.")
+    assert "Eilat" in got
 
 
 # --------------------------------------------------------------------------------- communications
@@ -147,37 +147,37 @@ def test_coordinated_calls_after_a_definite_meeting_are_separate_events():
 
 
 def test_appositive_subject_of_a_verb_cue_is_a_party():
-    got = comms("A Hamas official said the group's envoy, Khalil al-Hayya, had informed Qatar and Egypt of its reply.")
-    assert any({"Khalil al-Hayya", "Qatar", "Egypt"} <= g for g in got)
+    got = comms("A rebel spokesman said the movement's negotiator, Kamal Bakri, had informed Oman and Turkey of its answer.")
+    assert any({"Kamal Bakri", "Oman", "Turkey"} <= g for g in got)
 
 
 def test_count_in_a_quarter_of_a_city_attacks_the_city():
-    got = attacked("Air strikes killed 40 people across the territory on Wednesday, "
-                   "after the talks ended, including 9 residents of a block in the Sheikh Radwan neighbourhood of Gaza City.")
-    assert "Gaza City" in got and "Sheikh Radwan" not in got
+    got = attacked("Air strikes killed 37 people across the country on Wednesday, "
+                   "after the talks ended, including 6 tenants of a building in the Haret Hreik neighbourhood of Sidon.")
+    assert "Sidon" in got and "Haret Hreik" not in got
 
 
 def test_region_object_of_the_verb_stays_a_target_before_its_town():
-    got = attacked("Officials accused the army of continuing to shell civilian areas of Nagorno-Karabakh, "
-                   "including its main city, Stepanakert, on Wednesday.")
-    assert {"Nagorno-Karabakh", "Stepanakert"} <= set(got)
+    got = attacked("The rebels accused the junta of continuing to shell residential parts of Rakhine State, "
+                   "including its main city, Kyaukphyu, on Wednesday.")
+    assert {"Rakhine State", "Kyaukphyu"} <= set(got)
 
 
 def test_fronted_region_still_yields_to_its_town():
-    got = attacked("In the Donetsk region, drones hit Kostiantynivka on Wednesday.")
-    assert "Kostiantynivka" in got and "Donetsk region" not in got
+    got = attacked("In the Zakarpattia region, drones hit Uzhhorod on Wednesday.")
+    assert "Uzhhorod" in got and "Zakarpattia region" not in got
 
 
 def test_site_in_a_report_filed_from_its_town():
-    text = ("PORT SUDAN \u2014 Officials met on Wednesday to discuss repairs.\n"
-            "Then drones targeted the Osman Digna Air Base, a warehouse and a fuel depot.")
+    text = ("LATAKIA \u2014 Engineers gathered on Wednesday to plan repairs.\n"
+            "Then drones targeted the Hmeimim air base, a hangar and a fuel depot.")
     got = attacked(text)
-    assert "Port Sudan" in got and "Osman Digna Air Base" not in got
+    assert "Latakia" in got and "Hmeimim air base" not in got
 
 
 def test_site_located_elsewhere_is_not_moved_to_the_filing_town():
     text = ("JERUSALEM \u2014 Officials spoke on Wednesday.\n"
-            "Then a missile caused damage at the Glilot base near Tel Aviv.")
+            "Then a missile caused damage at the Tel Nof air base near Ashkelon.")
     got = attacked(text)
     assert "Jerusalem" not in got
 

@@ -204,9 +204,9 @@ def test_person_label_keeps_arabic_particle_spelling():
 
 
 def test_a_different_first_name_before_a_known_surname_is_another_person():
-    found = labels("Deputy Prime Minister Oleksii Kuleba said power was back.", "person")
-    assert "Oleksii Kuleba" in found and "Dmytro Kuleba" not in found
-    assert "Dmytro Kuleba" in labels("President Zelensky and Kuleba met in Kyiv.", "person")
+    found = labels("Deputy Minister Taras Budanov said the trains were running again.", "person")
+    assert "Taras Budanov" in found and "Kyrylo Budanov" not in found
+    assert "Kyrylo Budanov" in labels("General Syrskyi and Budanov met in Uzhhorod.", "person")
 
 
 def test_settlement_word_after_the_name():
@@ -219,8 +219,8 @@ def test_name_in_apposition_to_a_person_noun():
 
 
 def test_name_joined_to_a_known_person_is_a_person():
-    found = labels('The army said its jets "struck Mohammed Deif and Rafiq Hanoun", two commanders.', "person")
-    assert "Rafiq Hanoun" in found
+    found = labels('The military said its aircraft "hit Yahya Sinwar and Samir Haddad", two commanders.', "person")
+    assert "Samir Haddad" in found
 
 
 def test_capitalised_body_named_after_a_place():

@@ -86,9 +86,9 @@ def test_a_flag_state_and_a_port_named_as_a_bearing_are_not_where_the_crew_was_h
 
 
 def test_the_ship_that_shot_a_missile_down_is_neither_its_weapon_nor_its_place():
-    got = counts("The rebels fired three anti-ship ballistic missiles into the Gulf of Aden on Tuesday. One was "
-                 "shot down by the destroyer USS Carney.")
-    assert ("intercepted", 1, "anti-ship ballistic missile", "Gulf of Aden", None) in got
+    got = counts("The militia launched four anti-ship ballistic missiles into the Arabian Sea on Sunday. One was "
+                 "shot down by the frigate HMS Richmond.")
+    assert ("intercepted", 1, "anti-ship ballistic missile", "Arabian Sea", None) in got
 
 
 def test_ships_used_to_intercept_are_not_counted():
@@ -125,16 +125,16 @@ def test_killing_and_wounding_share_the_place_of_the_first_count():
 # ------------------------------------------------------------------------------ asides and lists
 
 def test_a_place_in_a_relative_clause_aside_is_not_where_a_count_is():
-    got = counts("Jets struck rebel sites across Yemen overnight. General Ann Cole, the head of a command, which "
-                 "covers the Middle East, said more than 80 guided bombs were used.")
-    assert any(k == "launched" and v == 80 and p == "Yemen" for k, v, _, p, _ in got)
+    got = counts("Jets struck militia camps across Somalia overnight. Admiral Tom Reyes, the chief of a fleet, which "
+                 "patrols the Middle East, said over 70 guided bombs were used.")
+    assert any(k == "launched" and v == 70 and p == "Somalia" for k, v, _, p, _ in got)
 
 
 def test_places_listed_with_as_well_as_leave_a_later_toll_to_the_article():
-    got = counts("Allied jets struck rebel targets across Yemen on Friday.\n\nAn official said the raids hit the "
-                 "capital, Sanaa, as well as Hodeidah, Saada and Dhamar. The rebels said four of their fighters "
+    got = counts("Allied jets struck militia targets across Somalia on Friday.\n\nA spokesman said the raids hit the "
+                 "capital, Mogadishu, as well as Kismayo, Baidoa and Beledweyne. The militia said seven of its fighters "
                  "were killed.")
-    assert ("killed", 4, None, "Yemen", None) in got
+    assert ("killed", 7, None, "Somalia", None) in got
 
 
 # ------------------------------------------------------------------------------- casualty sources
@@ -171,9 +171,9 @@ def test_a_subset_aside_does_not_end_the_clause_of_its_count():
 
 
 def test_the_south_stands_for_the_southern_region_named_before():
-    got = counts("Israeli jets pounded south Lebanon on Monday. A drone strike on a car killed one man in Tyre, "
-                 "and four others were wounded in separate raids across the south.")
-    assert ("injured", 4, None, "South Lebanon", None) in got
+    got = counts("Israeli jets pounded south Lebanon on Sunday. A drone strike on a motorbike killed one man in Bint Jbeil, "
+                 "and six others were wounded in further raids across the south.")
+    assert ("injured", 6, None, "South Lebanon", None) in got
 
 
 def test_a_clause_opened_by_as_after_a_count_tells_of_something_else():
@@ -229,19 +229,19 @@ def test_an_earlier_figure_after_up_from_is_a_toll_too():
 
 
 def test_destroyed_tanks_are_damaged_objects_not_interceptions():
-    got = counts("Azerbaijan's defence ministry said its forces had destroyed six tanks near Fuzuli.")
-    assert ("damaged", 6, None, "Fuzuli", "tank") in got
+    got = counts("Sudan's army said its soldiers had destroyed seven tanks near Kassala.")
+    assert ("damaged", 7, None, "Kassala", "tank") in got
     assert all(k != "intercepted" for k, _, _, _, _ in got)
 
 
 def test_destroyed_launchers_listed_after_tanks_are_damaged_objects():
-    got = counts("Azerbaijan's defence ministry said its forces had destroyed three tanks and two Grad launchers "
-                 "near Fuzuli.")
-    assert ("damaged", 2, None, "Fuzuli", "launcher") in got
+    got = counts("Sudan's army said its soldiers had destroyed four tanks and two Smerch launchers "
+                 "near Kassala.")
+    assert ("damaged", 2, None, "Kassala", "launcher") in got
 
 
 def test_missile_ships_that_carry_the_missiles_are_not_launched_counts():
-    got = counts("Russia launched 12 cruise missiles from two small missile ships in the Black Sea.")
+    got = counts("Russia fired 14 cruise missiles from two small missile ships stationed in the Sea of Azov.")
     assert all(not (k == "launched" and v == 2) for k, v, _, _, _ in got)
 
 

@@ -27,9 +27,9 @@ def test_he_is_not_a_person_inside_a_relative_clause():
 
 
 def test_he_is_not_the_person_an_adviser_serves():
-    got = quotes("Hikmet Hajiyev, an adviser to President Ilham Aliyev, said the debris was examined. "
-                 "\"This was a deliberate act,\" he wrote.")
-    assert got == [("Hikmet Hajiyev", "This was a deliberate act,")]
+    got = quotes("Selim Aktas, an adviser to President Recep Tayyip Erdogan, said the wreckage was studied. "
+                 "\"Nobody fired by mistake,\" he wrote.")
+    assert got == [("Selim Aktas", "Nobody fired by mistake,")]
 
 
 def test_he_in_a_later_clause_is_the_subject_of_its_own_sentence():
@@ -45,8 +45,8 @@ def test_he_added_keeps_the_speaker_of_the_quotation_before():
 
 
 def test_passive_agent_is_the_antecedent():
-    got = quotes("The delegation was led by Defence Minister Rustem Umerov. \"We agreed on a swap,\" he told reporters.")
-    assert got == [("Rustem Umerov", "We agreed on a swap,")]
+    got = quotes("The negotiating team was led by Foreign Minister Radoslaw Sikorski. \"We set a timetable,\" he told reporters.")
+    assert got == [("Radoslaw Sikorski", "We set a timetable,")]
 
 
 # ---------------------------------------------------------------------------------- clauses
@@ -57,9 +57,9 @@ def test_a_new_clause_after_the_quotation_has_its_own_speaker():
 
 
 def test_name_in_apposition_to_a_title_of_an_organization_speaks():
-    got = quotes("Russia fired 40 missiles overnight, the commander of Ukraine's Air Force, Mykola Oleshchuk, said, "
-                 "calling it \"a cynical attack\".")
-    assert got == [("Mykola Oleshchuk", "a cynical attack")]
+    got = quotes("Russia fired 25 missiles before dawn, the commander of Ukraine's Air Force, Serhiy Holub, said, "
+                 "calling it \"a reckless assault\".")
+    assert got == [("Serhiy Holub", "a reckless assault")]
 
 
 def test_relative_who_said_goes_to_the_name_it_hangs_on():
@@ -68,8 +68,8 @@ def test_relative_who_said_goes_to_the_name_it_hangs_on():
 
 
 def test_an_adviser_to_a_president_is_not_the_president():
-    got = quotes("An adviser to President Ilham Aliyev said \"this is a crime against civilians\".")
-    assert got == [(None, "this is a crime against civilians")]
+    got = quotes("An adviser to President Recep Tayyip Erdogan said \"these homes were never military sites\".")
+    assert got == [(None, "these homes were never military sites")]
 
 
 def test_compound_modifier_is_not_the_speaker_and_the_group_is():
@@ -85,8 +85,8 @@ def test_the_statement_said_goes_to_the_source_before():
 
 
 def test_it_described_goes_to_the_organization_before():
-    got = quotes("Russia's Defence Ministry said 12 drones were downed. It described the raid as \"a terrorist attack\".")
-    assert got == [("Russian Defence Ministry", "a terrorist attack")]
+    got = quotes("Russia's Defence Ministry said 17 drones were destroyed. It described the incident as \"a criminal act\".")
+    assert got == [("Russian Defence Ministry", "a criminal act")]
 
 
 def test_his_office_speaks_for_the_person_without_a_named_office():
@@ -228,6 +228,6 @@ def test_according_to_a_description():
 
 
 def test_an_unnamed_adviser_is_the_adviser_named_elsewhere():
-    got = quotes("Hikmet Hajiyev, an adviser to President Ilham Aliyev, visited the site on Sunday. "
-                 "Later an adviser to President Ilham Aliyev said \"the debris proves it\".")
-    assert got == [("Hikmet Hajiyev", "the debris proves it")]
+    got = quotes("Selim Aktas, an adviser to President Recep Tayyip Erdogan, toured the crater on Tuesday. "
+                 "Later an adviser to President Recep Tayyip Erdogan said \"the fragments tell the story\".")
+    assert got == [("Selim Aktas", "the fragments tell the story")]
