@@ -40,3 +40,15 @@ def sample_graph(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "sample.trig"
     run_kg("build", str(DATA), "-o", str(out), check=True)
     return out
+
+
+def small_store(path):
+    """A store of 2,000 quads in three named graphs, made in a moment (no extraction)."""
+    import pyoxigraph as ox
+    ex = "http://example.org/"
+    store = ox.Store(str(path))
+    store.extend([ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}p{i % 7}"), ox.Literal(i),
+                          ox.NamedNode(f"{ex}g{i % 3}")) for i in range(2000)])
+    store.flush()
+    del store
+    return path

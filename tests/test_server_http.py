@@ -12,21 +12,10 @@ import threading
 from urllib.parse import quote
 
 import pytest
+from tests.conftest import small_store
 
 
 TOKEN = "t0ken-for-http-tests"
-
-
-def small_store(path):
-    """A store of 2,000 quads in three named graphs, made in a moment (no extraction)."""
-    import pyoxigraph as ox
-    ex = "http://example.org/"
-    store = ox.Store(str(path))
-    store.extend([ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}p{i % 7}"), ox.Literal(i),
-                          ox.NamedNode(f"{ex}g{i % 3}")) for i in range(2000)])
-    store.flush()
-    del store
-    return path
 
 
 @pytest.fixture(scope="module")

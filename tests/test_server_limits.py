@@ -19,22 +19,11 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from kg import server as kg_server
+from tests.conftest import small_store
 
 TOKEN = "t0ken-for-limit-tests"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 MEMORY_EATER = "SELECT ?a ?b ?c ?d WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z . ?d ?s ?w } ORDER BY ?a ?b ?c ?d"
-
-
-def small_store(path):
-    """A store of 2,000 quads in three named graphs, made in a moment (no extraction)."""
-    import pyoxigraph as ox
-    ex = "http://example.org/"
-    store = ox.Store(str(path))
-    store.extend([ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}p{i % 7}"), ox.Literal(i),
-                          ox.NamedNode(f"{ex}g{i % 3}")) for i in range(2000)])
-    store.flush()
-    del store
-    return path
 
 
 @pytest.fixture(scope="module")

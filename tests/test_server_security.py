@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from kg import server as kg_server
+from tests.conftest import small_store
 
 TOKEN = "t0ken-for-security-tests"
 LINUX_SECCOMP = sys.platform.startswith("linux") and os.uname().machine in ("x86_64", "aarch64")
@@ -60,18 +61,6 @@ class Canary:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def small_store(path):
-    """A store of 2,000 quads in three named graphs, made in a moment (no extraction)."""
-    import pyoxigraph as ox
-    ex = "http://example.org/"
-    store = ox.Store(str(path))
-    store.extend([ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}p{i % 7}"), ox.Literal(i),
-                          ox.NamedNode(f"{ex}g{i % 3}")) for i in range(2000)])
-    store.flush()
-    del store
-    return path
 
 
 @pytest.fixture(scope="module")
