@@ -74,9 +74,6 @@ class _Writer:
         self.described: set[str] = set()
         self._nodes = _Nodes()
 
-    def node(self, iri: str) -> ox.NamedNode:
-        return self._nodes[iri]
-
     def add(self, s: str | ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
         nodes = self._nodes  # called a few hundred times per article: plain dict reads, no isinstance
         self.quads.append(ox.Quad(nodes[s] if s.__class__ is str else s, nodes[p],

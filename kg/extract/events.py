@@ -66,10 +66,11 @@ _NOT_A_TARGET_BEFORE = re.compile(r"\b(?:north|south|east|west|northeast|northwe
 # "jets flying from an air base in Crete": the country of an origin
 _FROM_IN = re.compile(r"\bfrom\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}?(?:base|airbase|air\s+base|airfield|airport|"
                       r"carrier|ships?|[A-Z][\w'-]*)\s+in\s+(?:the\s+)?$")
+# verb phrases that both find a communication and, opening a clause, take its subject as a party
+_TALK_VERBS = r"talked\s+(?:with|to)|spoke\s+(?:with|to|by phone)|speaks\s+with|to\s+telephone|(?:emergency\s+)?session\s+of"
 _COMM_CUE = re.compile(
     r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
-    r"talked\s+(?:with|to)|met\s+with|spoke\s+(?:with|to|by phone)|speaks\s+with|to\s+telephone|"
-    r"in\s+(?:constant\s+|close\s+|regular\s+)?contact\s+with|(?:emergency\s+)?session\s+of|"
+    rf"met\s+with|{_TALK_VERBS}|in\s+(?:constant\s+|close\s+|regular\s+)?contact\s+with|"
     rf"{cues.alternation(cues.COMM_CUES)}|met)\b", re.I)
 _HYPOTHETICAL = re.compile(rf"\b(?:{cues.alternation(cues.HYPOTHETICAL_WORDS)})\b[^.;]{{0,40}}$", re.I)
 # "a summit next week": talks still to come
@@ -757,8 +758,8 @@ _CONTINUATION = re.compile(
     r"included|attended|joined|hosted)\b|^\s*(?:[A-Z][\w.]*\s+){1,3}(?:sent|fielded|dispatched)\b|"
     r"\b(?:sat\s+(?:in\s+)?with|also\s+(?:attended|took\s+part)|took\s+part|participated)\b", re.I)
 _JOINED = re.compile(r"\b(?:were|was)\s+(?:then\s+|later\s+|also\s+)?joined\b[^.]{0,60}?\bby\b", re.I)
-_VERB_CUE = re.compile(r"^(?:meets?|met(?:\s+with)?|meeting|received|hosted|(?:emergency\s+)?session\s+of|(?:tele)?phoned|to\s+telephone|informed|briefed|"
-                       r"convened|spoke\s+(?:with|to|by phone)|speaks\s+with|talked\s+(?:with|to))$", re.I)
+_VERB_CUE = re.compile(rf"^(?:meets?|met(?:\s+with)?|meeting|received|hosted|(?:tele)?phoned|informed|briefed|convened|"
+                       rf"{_TALK_VERBS})$", re.I)
 _SCOPE_TAIL = re.compile(r",\s+(?:hosted|mediated|brokered|chaired|attended|joined)\s+by\b", re.I)
 _WHEN_CLAUSE = re.compile(r",?\s*\b(?:when|where|in which|at which|during which)\b", re.I)
 _SPOKESPEOPLE = re.compile(r"\.?(?:,\s*[A-Z][\w.]*)*(?:,?\s+and\s+[A-Z][\w.]*)?\s+(?:senior\s+)?(?:officials|delegations?|diplomats|negotiators|"
