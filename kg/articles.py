@@ -12,7 +12,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .frontmatter import FrontMatterError, split_front_matter
 from .model import Article
+from .pubdate import DateError, ReadDate, read_date
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -20,8 +22,6 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_BYTES = 20 * 1024 * 1024  # one article; a .jsonl may hold many, so its limit is per line
 MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
-# lines end at \r\n, \n or \r only: U+0085 and U+2028 inside a front-matter value are part of the value
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?\u3002](?:\s|$)")
 # htmldate without its "extensive search", which takes any year it finds (a copyright footer) as the date
@@ -31,6 +31,19 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 @dataclass(frozen=True)
 class ArticleError:
     """Why one input (or one line of it) could not be read."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ArticleWarning:
+    """Something in one input read with a guess (an ambiguous date); the article itself was read."""
 
     path: str
     reason: str
@@ -80,8 +93,9 @@ def find_inputs(paths: Iterable[str | Path]) -> Iterator[Path | ArticleError]:
             yield ArticleError(str(path), "no such file or folder")
 
 
-def read_inputs(paths: Iterable[str | Path]) -> Iterator[Article | ArticleError]:
-    """Yield every article in `paths`, or an ArticleError for each one that cannot be read."""
+def read_inputs(paths: Iterable[str | Path]) -> Iterator[Article | ArticleError | ArticleWarning]:
+    """Yield every article in `paths`, an ArticleError for each one that cannot be read, and an
+    ArticleWarning (before its article) for each article read with a guess."""
     seen: dict[str, str] = {}
     for item in find_inputs(paths):
         if isinstance(item, ArticleError):
@@ -98,12 +112,19 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[Article | ArticleError]
 
 
 def collect_articles(paths: Iterable[str | Path],
-                     on_error: Callable[[ArticleError], None] | None = None) -> tuple[list[Article], list[ArticleError]]:
-    """All readable articles of `paths`, and the errors (each also passed to `on_error` as it is found)."""
+                     on_error: Callable[[ArticleError | ArticleWarning], None] | None = None,
+                     ) -> tuple[list[Article], list[ArticleError]]:
+    """All readable articles of `paths`, and the errors.
+
+    Each error, and each warning about an article read with a guess, is passed to `on_error` as it is
+    found; warnings are not errors and are not returned."""
     articles: list[Article] = []
     errors: list[ArticleError] = []
     for item in read_inputs(paths):
-        if isinstance(item, ArticleError):
+        if isinstance(item, ArticleWarning):
+            if on_error:
+                on_error(item)
+        elif isinstance(item, ArticleError):
             errors.append(item)
             if on_error:
                 on_error(item)
@@ -112,8 +133,8 @@ def collect_articles(paths: Iterable[str | Path],
     return articles, errors
 
 
-def read_file(path: Path) -> Iterator[Article | ArticleError]:
-    """Read one file: a single article, or one per line for JSON lines."""
+def read_file(path: Path) -> Iterator[Article | ArticleError | ArticleWarning]:
+    """Read one file: a single article, or one per line for JSON lines (warnings before their article)."""
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
@@ -131,7 +152,9 @@ def read_file(path: Path) -> Iterator[Article | ArticleError]:
         if suffix in HTML_SUFFIXES or looks_like_html(text):
             yield article_from_html(text, stem, str(path))
         else:
-            yield article_from_text(text, stem, str(path))
+            article, warnings = read_text_article(text, stem, str(path))
+            yield from warnings
+            yield article
     except InputError as err:
         yield ArticleError(str(path), err.reason, err.line)
     except OSError as err:
@@ -192,66 +215,62 @@ def article_id(raw: str) -> str:
     return raw
 
 
-def parse_date(value: str, what: str = "front matter date") -> date:
-    value = _unquote(value.strip())
+# keys a publication date is found under, in this order (Hugo also writes publishDate)
+DATE_KEYS = ("date", "publishdate", "published", "pubdate")
+
+
+def parse_date(value: object, what: str = "front matter date") -> ReadDate:
+    """A publication date read to the day (see kg.pubdate); InputError when it names no day."""
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-    except ValueError:
-        raise InputError(f"{what} {value[:40]!r} is not an ISO 8601 date") from None
+        return read_date(value)
+    except DateError as err:
+        shown = value if isinstance(value, str) else str(value)
+        raise InputError(f"{what} {shown[:40]!r} {err}") from None
 
 
-def _unquote(value: str) -> str:
-    """'"x"' -> 'x' when the whole value is one quoted string; quotes inside or at one end are kept."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"" and value[0] not in value[1:-1]:
-        return value[1:-1]
-    return value
-
-
-def split_front_matter(text: str) -> tuple[dict[str, str], str, int]:
-    """(metadata, body, line number where the body starts) for text that may open with '---'.
-
-    Blank lines (and byte order marks) before the opening '---' are allowed. Lines end at \r\n, \n or \r,
-    so U+0085 or U+2028 inside a value stays part of it.
-    """
-    if not text.lstrip(" \t\r\n\ufeff").startswith("---"):
-        return {}, text, 1
-    lines = _LINE.findall(text)
-    first = 0
-    while first < len(lines) and not lines[first].strip(" \t\r\n\ufeff"):
-        first += 1
-    if first >= len(lines) or lines[first].strip(" \t\r\n\ufeff") != "---":
-        return {}, text, 1
-    meta: dict[str, str] = {}
-    for i, line in enumerate(lines[first + 1:], start=first + 2):
-        stripped = line.strip()
-        if stripped in ("---", "..."):
-            return meta, "".join(lines[i:]), i + 1
-        if not stripped or stripped.startswith("#"):
-            continue
-        if ":" not in stripped:
-            raise InputError(f"broken front matter: expected 'key: value', got {stripped[:40]!r}", i)
-        key, _, value = stripped.partition(":")
-        key = key.strip().lower()
-        if not re.fullmatch(r"[a-z_][a-z0-9_-]*", key):
-            raise InputError(f"broken front matter: bad key {key[:30]!r}", i)
-        meta[key] = _unquote(value.strip(" \t\r\n"))
-    raise InputError("broken front matter: opened with '---' but never closed", 1)
+def meta_text(meta: dict[str, object], key: str) -> str:
+    """A front-matter value that must be text (a number is text too); InputError for a list or mapping."""
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        raise InputError(f"front matter '{key}' is a {'list' if isinstance(value, list) else 'mapping'}; "
+                         "it must be one text value")
+    return str(value).strip()
 
 
 def article_from_text(text: str, stem: str, source: str) -> Article:
     """An Article from .txt/.md text with optional front matter (title, date, url)."""
-    meta, body, _ = split_front_matter(text)
+    return read_text_article(text, stem, source)[0]
+
+
+def read_text_article(text: str, stem: str, source: str) -> tuple[Article, list[ArticleWarning]]:
+    """An Article from .txt/.md text with optional YAML or TOML front matter, and what was guessed."""
+    try:
+        front = split_front_matter(text)
+    except FrontMatterError as err:
+        raise InputError(err.reason, err.line) from None
+    meta, body = front.meta, front.body
     if not body.strip():
         raise InputError("no article text after the front matter" if meta else "no article text")
-    published = parse_date(meta["date"]) if meta.get("date") else None
-    if meta.get("id") and meta["id"] != stem:
+    warnings: list[ArticleWarning] = []
+    published = None
+    key = next((k for k in DATE_KEYS if meta.get(k) not in (None, "")), None)
+    if key is not None:
+        found = parse_date(meta[key], f"front matter '{key}'" if key != "date" else "front matter date")
+        published = found.value
+        if found.guess:
+            shown = meta[key] if isinstance(meta[key], str) else str(meta[key])
+            warnings.append(ArticleWarning(source, f"front matter {key} {shown[:40]!r} {found.guess}; "
+                                                   "write it as ISO 8601 (YYYY-MM-DD) to be sure"))
+    given_id = meta_text(meta, "id")
+    if given_id and given_id != stem:
         # an id in the text itself would let any file replace another article: the file name decides
-        raise InputError(f"front matter 'id: {meta['id'][:40]}' differs from the file name's id {stem!r}; "
+        raise InputError(f"front matter 'id: {given_id[:40]}' differs from the file name's id {stem!r}; "
                          "an article's id is its file name: rename the file or drop the key")
-    return Article(id=article_id(stem), text=body, title=meta.get("title", ""),
-                   date=published, url=meta.get("url", ""), source_path=source)
+    article = Article(id=article_id(stem), text=body, title=meta_text(meta, "title"), date=published,
+                      url=meta_text(meta, "url"), source_path=source)
+    return article, warnings
 
 
 def article_from_html(html: str, stem: str, source: str) -> Article:
@@ -276,20 +295,22 @@ def article_from_html(html: str, stem: str, source: str) -> Article:
     published = None
     if get("date"):
         try:
-            published = parse_date(str(get("date"))[:10])
+            published = parse_date(str(get("date"))[:10]).value
         except InputError:
             published = None
     return Article(id=article_id(stem), text=body + "\n", title=(get("title") or "").strip(), date=published,
                    url=(get("url") or "").strip(), source_path=source)
 
 
-def _read_jsonl(path: Path) -> Iterator[Article | ArticleError]:
+def _read_jsonl(path: Path) -> Iterator[Article | ArticleError | ArticleWarning]:
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
                 continue
             try:
-                yield _jsonl_article(path, raw, lineno)
+                article, warnings = _jsonl_article(path, raw, lineno)
+                yield from warnings
+                yield article
             except json.JSONDecodeError as err:
                 yield ArticleError(str(path), f"bad JSON line: {err.msg} at column {err.colno}", lineno)
             except InputError as err:
@@ -321,7 +342,7 @@ def _huge_tree(html: str):
         return None
 
 
-def _jsonl_article(path: Path, raw: bytes, lineno: int) -> Article:
+def _jsonl_article(path: Path, raw: bytes, lineno: int) -> tuple[Article, list[ArticleWarning]]:
     if len(raw) > MAX_BYTES:
         raise InputError("line too large for one article")
     record = json.loads(decode(raw))
@@ -336,12 +357,15 @@ def _jsonl_article(path: Path, raw: bytes, lineno: int) -> Article:
     raw_id = record.get("id")
     if raw_id is not None and not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool):
         raise InputError(f"'id' must be a string, not {_json_type(raw_id)}")
-    published = parse_date(record["date"], "'date'") if record.get("date") else None
+    found = parse_date(record["date"], "'date'") if record.get("date") else None
+    warnings = [ArticleWarning(str(path), f"'date' {record['date'][:40]!r} {found.guess}; write it as ISO 8601 "
+                                          "(YYYY-MM-DD) to be sure", lineno)] if found and found.guess else []
     # a lone surrogate (an escape such as "\\ud800") cannot be written out: read it as U+FFFD
     clean = lambda v: _SURROGATE.sub("\ufffd", v)  # noqa: E731
-    return Article(id=article_id(str(raw_id) if raw_id not in (None, "") else f"{path.stem}-{lineno}"),
-                   text=clean(text), title=clean(record.get("title") or ""), date=published,
-                   url=clean(record.get("url") or ""), source_path=f"{path}:{lineno}")
+    article = Article(id=article_id(str(raw_id) if raw_id not in (None, "") else f"{path.stem}-{lineno}"),
+                      text=clean(text), title=clean(record.get("title") or ""), date=found.value if found else None,
+                      url=clean(record.get("url") or ""), source_path=f"{path}:{lineno}")
+    return article, warnings
 
 
 def _json_type(value) -> str:

@@ -31,13 +31,18 @@ def _err(message: str) -> None:
     _say(f"kg: error: {message}")
 
 
+def _report_input(problem) -> None:
+    """One line for an input that was skipped (ArticleError) or read with a guess (ArticleWarning)."""
+    from .articles import ArticleWarning
+
+    _say(f"kg: warning: {problem}" if isinstance(problem, ArticleWarning) else f"kg: skipped {problem}")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from .articles import ArticleError
     from .build import build
     from .output import OutputError
 
-    def report(err: ArticleError) -> None:
-        _say(f"kg: skipped {err}", file=sys.stderr)
+    report = _report_input
 
     if args.engine == "dask":
         from .distributed import build_dask
@@ -81,11 +86,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from .articles import ArticleError
     from .store import StoreError, add_articles
 
-    def report(err: ArticleError) -> None:
-        _say(f"kg: skipped {err}", file=sys.stderr)
+    report = _report_input
 
     try:
         result = add_articles(args.inputs, args.store, workers=args.workers, on_error=report, sync=args.sync)
