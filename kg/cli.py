@@ -158,11 +158,23 @@ def _network(args: argparse.Namespace):
     if args.query:
         keep = iris_of_result(run_query(store, resolve_query(args.query)))
         # a CONSTRUCT or SELECT that returns entities shows them with the edges among them
+        if not keep:
+            raise ValueError(f"--query {_short(args.query)} selected nothing to draw (no IRI in its answer); "
+                             "nothing was written")
     g = filter_graph(g, article=args.article, categories=args.category, keep=keep)
+    if keep is not None and g.number_of_nodes() == 0:
+        raise ValueError(f"--query {_short(args.query)} selected {len(keep)} IRI(s), none of them a node of the "
+                         "network (actors, places, weapons, events, targets); nothing was written")
     if args.article and g.number_of_nodes() == 0:
         raise ValueError(f"no node comes from article {args.article!r}")
     g, left_out = most_connected(g, args.max_nodes) if args.max_nodes else (g, 0)
     return g, left_out
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """A query name or text, shortened to fit in one line of a message."""
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[:limit - 3] + "...")
 
 
 def _write_network(args: argparse.Namespace, write) -> int:

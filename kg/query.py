@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .output import DATASET_FORMATS, FORMATS
+from .output import DATASET_FORMATS, FORMATS, PREFIXES
+from .sparqlhelp import close_matches, explain_syntax_error
 
 MERGED_GRAPH = "urn:x-conflict-kg:merged"
 
@@ -36,7 +37,10 @@ def describe(sparql: str) -> str:
 
 
 def resolve_query(query: str) -> str:
-    """A bundled name, a path to a .rq file, or SPARQL text."""
+    """A bundled name, a path to a .rq file, or SPARQL text.
+
+    One word that is neither a bundled name nor a file is a mistyped name, answered with the closest
+    names; text with a space, brace or variable is SPARQL, for the parser to judge."""
     named = bundled_queries()
     if query in named:
         return named[query]
@@ -48,10 +52,12 @@ def resolve_query(query: str) -> str:
             raise QueryError(f"{query}: no such query file") from None
         except (OSError, UnicodeDecodeError) as err:
             raise QueryError(f"{query}: cannot read query file ({err})") from None
-    if re.search(r"\b(select|ask|construct|describe)\b", query, re.I):
-        return query
-    raise QueryError(f"unknown query {query!r}: not a bundled question ({', '.join(sorted(named))}), "
-                     "a .rq file or SPARQL text")
+    if re.search(r"[\s{}?$]", query):
+        return query  # SPARQL text (a name has no space, brace or variable): the parser judges it
+    close = close_matches(query, named)
+    raise QueryError(f"unknown question {query!r}"
+                     + (f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "")
+                     + " (`kg queries` lists the bundled questions; QUERY may also be a .rq file or SPARQL text)")
 
 
 def load_graph(path: str | Path) -> ox.Store:
@@ -94,11 +100,13 @@ def load_graph(path: str | Path) -> ox.Store:
 
 
 def run_query(store: ox.Store, sparql: str):
-    """Run SPARQL over the union of all named graphs; syntax errors carry the parser's position."""
+    """Run SPARQL over the union of all named graphs, with the project's prefixes (kg.output.PREFIXES:
+    ckg, kga, kgp, kgw, geonames, wd, schema, skos, sem, oa...) predeclared; a query's own PREFIX wins.
+    A syntax error becomes one line: an undeclared prefix by name, else the parser's position."""
     try:
-        return store.query(sparql, use_default_graph_as_union=True)
+        return store.query(sparql, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
     except SyntaxError as err:
-        raise QueryError(f"malformed SPARQL: {err}") from None
+        raise QueryError(explain_syntax_error(sparql, str(err), PREFIXES)) from None
     except (OSError, RuntimeError, ValueError) as err:
         raise QueryError(f"query failed: {err}") from None
 
