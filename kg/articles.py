@@ -1,7 +1,9 @@
 """Read articles from .txt/.md (optional front matter), .html and .jsonl files, or folders of them.
 
 Every problem with one input becomes an `ArticleError` naming the file (and line) and the reason;
-the caller reports it and goes on with the other articles.
+the caller reports it and goes on with the other articles. An article read with a guess (a date that
+reads two ways) is read, and comes with an `ArticleWarning` the caller reports. Front matter is read by
+kg/frontmatter.py, dates by kg/pubdate.py.
 """
 from __future__ import annotations
 
