@@ -160,14 +160,19 @@ def to_nquads(gs: GraphStatements) -> str:
     _iri_text(gs.graph, "")
     tail = f" <{gs.graph}> .\n"
     texts: dict = {}  # each distinct term is formatted (and checked) once per article
-
-    def term(t: Term) -> str:
-        text = texts.get(t)
-        if text is None:
-            text = texts[t] = _iri_text(t, own) if t.__class__ is str else _literal_text(t)  # type: ignore[arg-type]
-        return text
-
-    lines = dict.fromkeys(f"{term(s)} {term(p)} {term(o)}{tail}" for s, p, o in gs.statements)
+    get = texts.get
+    lines: dict[str, None] = {}  # insertion-ordered set: a repeated statement is written once
+    for s, p, o in gs.statements:  # a few hundred statements per article: plain dict reads, no calls
+        ts = get(s)
+        if ts is None:
+            ts = texts[s] = _iri_text(s, own)
+        tp = get(p)
+        if tp is None:
+            tp = texts[p] = _iri_text(p, own)
+        to = get(o)
+        if to is None:
+            to = texts[o] = _iri_text(o, own) if o.__class__ is str else _literal_text(o)  # type: ignore[arg-type]
+        lines[f"{ts} {tp} {to}{tail}"] = None
     return "".join(lines)
 
 
