@@ -26,13 +26,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_build import corpus_file  # noqa: E402
 
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from kg.build import build
 src, out, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), os.times()
 report = build([src], out, workers=workers, progress=False)
-elapsed = time.perf_counter() - t0
-print(json.dumps({"seconds": elapsed, "articles": report.articles, "statements": report.statements,
+elapsed, c1 = time.perf_counter() - t0, os.times()
+cpu = sum(c1[:4]) - sum(c0[:4])  # user + system, this process and its workers
+print(json.dumps({"seconds": elapsed, "cpu": cpu, "articles": report.articles, "statements": report.statements,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -78,7 +79,7 @@ def main() -> int:
                 workers_peak = f" (largest worker {res['worker_peak_mib']:.0f} MiB)" if w > 1 else ""
                 print(f"round {r + 1}: {name:6} {n:6d} articles, {w} worker(s): {res['seconds']:7.2f} s, "
                       f"{res['articles'] / res['seconds']:6.1f} articles/s, peak {res['peak_mib']:6.0f} MiB"
-                      f"{workers_peak}, {res['statements']} statements", flush=True)
+                      f"{workers_peak}, CPU {res['cpu']:.1f} s, {res['statements']} statements", flush=True)
     print("\nmedian over rounds (ratios taken within each round):")
     base_name = trees[0][0]
     for (name, n, w), runs in results.items():

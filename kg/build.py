@@ -1,6 +1,7 @@
 """`kg build`: read articles, extract, convert to RDF and write one dataset atomically."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -81,6 +82,11 @@ def parallel_articles(articles: Iterable[Article], workers: int) -> Iterator[Art
         for a in articles:
             yield _safe(a)
         return
+    # load the lexicon and gazetteer once here: forked workers share them instead of each loading its own
+    # (on a busy machine, that load is most of what a second worker costs); frozen, the collector of each
+    # worker leaves those objects alone, so their pages stay shared
+    default_resources()
+    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     try:
         chunks = _chunks(articles, CHUNK)
@@ -98,6 +104,7 @@ def parallel_articles(articles: Iterable[Article], workers: int) -> Iterator[Art
         pool.shutdown(wait=True)
     finally:
         _stop_pool(pool)
+        gc.unfreeze()
 
 
 def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad] | ArticleError]:

@@ -38,6 +38,7 @@ from .doc import Doc
 from . import cues
 from ..lexicon import ancestors
 from .entities import entity_from_concept
+from .mention_index import in_sentence, starting_in
 from .dateline import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
@@ -106,9 +107,9 @@ def _attacker(doc: Doc, mentions: list[Mention], sentence: int, target: Entity |
     """Who attacked: a demonym on a weapon or attack word ('Ukrainian drones', 'Russian shelling'), else a
     country right before an attack verb ('Russia fired'), else the first country named in the sentence."""
     s = doc.sentences[sentence]
-    countries = [m for m in mentions if m.sentence == sentence and m.entity.category == "country"
+    countries = [m for m in in_sentence(mentions, sentence) if m.entity.category == "country"
                  and (target is None or m.entity.iri != target.iri) and not doc.in_quote(m.span.start)]
-    weapons = [m for m in mentions if m.sentence == sentence and m.entity.category == "weapon"]
+    weapons = [m for m in in_sentence(mentions, sentence) if m.entity.category == "weapon"]
     for c in countries:
         after = doc.text[c.span.end:min(s.end, c.span.end + 50)]
         if c.kind == "demonym" and (any(0 <= w.span.start - c.span.end <= 30 for w in weapons)
@@ -174,7 +175,7 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         if who:
             attackers[who.iri] += 1
             attacker_entities[who.iri] = who
-        weapons = [m.entity for m in mentions if m.sentence == sentence and m.entity.category == "weapon"]
+        weapons = [m.entity for m in in_sentence(mentions, sentence) if m.entity.category == "weapon"]
         subtype = _subtype(doc, weapons, doc.sentences[sentence].text)
         events.append(Event(type="attack", subtype=subtype, span=doc.span(span_start, span_end), sentence=sentence,
                             places=[place], participants=[who] if who else [], weapons=_unique(weapons),
@@ -318,7 +319,7 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
             words = phrase.split()
             if doc.in_quote(start) or words[-1].lower() in _NOT_TARGET or any(re.match(r"\d", w) for w in words):
                 continue
-            inside = [x for x in mentions if start <= x.span.start and x.span.end <= end]
+            inside = [x for x in starting_in(mentions, start, end + 1) if x.span.end <= end]
             if any(x.entity.category in ("person", "weapon", "place") and x.kind != "demonym" for x in inside):
                 continue  # a place ("the centre of Uman") or a person is not a target object
             owner = None
@@ -328,7 +329,7 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
                 owner = poss[0].entity
                 phrase = doc.text[poss[0].span.end + 2:end].strip()
             elif words[0].lower() in ("its", "their"):
-                subject = [x for x in mentions if s.start <= x.span.start < start and x.entity.category in ("country", "organization")]
+                subject = [x for x in starting_in(mentions, s.start, start) if x.entity.category in ("country", "organization")]
                 owner = subject[0].entity if subject else None
             label = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", phrase, flags=re.I).strip()
             if not label:
@@ -402,7 +403,7 @@ _QUARTER_OF = re.compile(r"(?:\s+(?:neighbou?rhoods?|distri[ck]ts?|quarters?|are
 
 def _quarter_city(doc: Doc, mentions: list[Mention], sentence: int, quarter: Entity) -> Entity | None:
     """The city a sentence puts a quarter in ('the Khalidiya neighbourhood of Homs')."""
-    cities = {m.span.start: m.entity for m in mentions if m.sentence == sentence and m.entity.category == "place"
+    cities = {m.span.start: m.entity for m in in_sentence(mentions, sentence) if m.entity.category == "place"
               and m.entity.feature_type in ("city", "") and m.kind in ("name", "alias")}
     for m in mentions:
         if m.sentence == sentence and m.entity.iri == quarter.iri:
@@ -536,7 +537,7 @@ def _is_possessive_attacker(doc: Doc, ref: PlaceRef) -> bool:
 def _region_locates(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
     floor = doc.sentences[sentence].start
     return any(_locates_another_place(doc, mentions, PlaceRef(m.span.start, m.span.end, m.entity, False), floor)
-               for m in mentions if m.sentence == sentence and m.entity.iri == region.iri)
+               for m in in_sentence(mentions, sentence) if m.entity.iri == region.iri)
 
 
 def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, floor: int) -> bool:
@@ -577,7 +578,7 @@ def _near_a_named_place(doc: Doc, mentions: list[Mention], start: int) -> bool:
 
 def _only_a_reference(doc: Doc, mentions: list[Mention], sentence: int, place: Entity) -> bool:
     """Whether every mention of the place in the sentence is a reference point ('the health ministry in Juba')."""
-    spots = [m for m in mentions if m.sentence == sentence and m.entity.iri == place.iri and m.kind in ("name", "alias")]
+    spots = [m for m in in_sentence(mentions, sentence) if m.entity.iri == place.iri and m.kind in ("name", "alias")]
     floor = doc.sentences[sentence].start
     return bool(spots) and all(_NOT_A_TARGET_BEFORE.search(doc.text[max(floor, m.span.start - 24):m.span.start].lower())
                                or _near_a_named_place(doc, mentions, m.span.start)
@@ -867,7 +868,7 @@ def _has_object(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match[
     if not _NEEDS_OBJECT.match(cue.group(0)):
         return True
     end = doc.sentences[sentence].start + cue.end()
-    nxt = next((m for m in mentions if m.sentence == sentence and end <= m.span.start <= end + 50
+    nxt = next((m for m in in_sentence(mentions, sentence) if end <= m.span.start <= end + 50
                 and m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym"), None)  # "Iranian minister X"
     if nxt is None:
         return False
@@ -954,7 +955,7 @@ def _list_comma(doc: Doc, actors: list[Mention], comma: int) -> bool:
 
 def _comma_scope(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, at: int) -> tuple[int, int]:
     """The part of a clause between the commas around a cue, not cutting lists of actors."""
-    actors = [m for m in mentions if m.sentence == sentence and m.entity.category in ACTOR_CATEGORIES]
+    actors = [m for m in in_sentence(mentions, sentence) if m.entity.category in ACTOR_CATEGORIES]
     start, end = a, b
     pos = at
     while True:
@@ -980,7 +981,7 @@ def _comma_scope(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: in
 def _subject(doc: Doc, mentions: list[Mention], sentence: int, at: int) -> Entity | None:
     """Who met, received or called: the first actor named before the verb, or the person 'he'/'she' stands for."""
     s = doc.sentences[sentence]
-    before = [m for m in mentions if m.sentence == sentence and m.span.start < at and m.kind != "demonym"
+    before = [m for m in in_sentence(mentions, sentence) if m.span.start < at and m.kind != "demonym"
               and m.entity.category in ACTOR_CATEGORIES and not doc.in_quote(m.span.start)
               and doc.text[m.span.end:m.span.end + 2] not in ("'s", "\u2019s")]
     persons = [m for m in before if m.entity.category == "person"]
@@ -1006,11 +1007,11 @@ def _spokespeople(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: i
 def _parties(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, country_counts: Counter,
              by_iri: dict[str, Entity]) -> list[Entity]:
     text = doc.text[a:b]
-    found = [m for m in mentions if m.sentence == sentence and a <= m.span.start < b and m.entity.category in ACTOR_CATEGORIES
+    found = [m for m in in_sentence(mentions, sentence) if a <= m.span.start < b and m.entity.category in ACTOR_CATEGORIES
              and not doc.in_quote(m.span.start)]
     two = re.search(r"\bthe two (?:countries|sides|nations|states|parties)\b", text)
     if two:  # the two sides: the actors the sentence opens with, else the article's two main countries
-        named = _unique([m.entity for m in mentions if m.sentence == sentence and m.kind != "demonym" and not (a <= m.span.start < b)
+        named = _unique([m.entity for m in in_sentence(mentions, sentence) if m.kind != "demonym" and not (a <= m.span.start < b)
                          and m.entity.category in ("country", "organization") and not doc.in_quote(m.span.start)
                          and m.span.start < a])[:2]
         if len(named) < 2:

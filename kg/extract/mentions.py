@@ -16,6 +16,7 @@ from ..text import Token, fold, joins, normalize
 from . import cues, names
 from .doc import Doc
 from .entities import entity_from_concept, entity_from_town, is_metonym, minted
+from .mention_index import MentionList
 
 class _Finder:
     """Holds one article's partial results while the passes run."""
@@ -466,5 +467,5 @@ def find_mentions(doc: Doc) -> list[Mention]:
     inner = finder.unnamed_possessors()
     inner_ids = {id(m) for m in inner}
     # an inner country sorts before the name that contains it, so "X's Defence Ministry said" stays the ministry's
-    return sorted(finder.mentions + inner,
-                  key=lambda m: (m.span.start, -10**9 if id(m) in inner_ids else -m.span.end))
+    return MentionList(sorted(finder.mentions + inner,
+                              key=lambda m: (m.span.start, -10**9 if id(m) in inner_ids else -m.span.end)))

@@ -31,6 +31,7 @@ from .context import PlaceRef, dateline_end, place_refs, sentence_source
 from .doc import Doc
 from ..lexicon import ancestors
 from .entities import entity_from_concept
+from .mention_index import in_sentence, starting_in
 from .names import singular
 
 _UNITS = cues.UNITS
@@ -203,8 +204,8 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     cursor = num.end + (part.end() if part else skip)
     # weapon mention within the next few words ("23 Geran-2 drones", "three Russian-made glide bombs")
     window_end = min(s.end, cursor + 45)
-    for mm in mentions:
-        if mm.entity.category == "weapon" and cursor <= mm.span.start < window_end:
+    for mm in starting_in(mentions, cursor, window_end):
+        if mm.entity.category == "weapon":
             between = text[cursor:mm.span.start]
             if _WEAPON_MODIFIERS.fullmatch(between) and \
                     not _NOT_MODIFIER.search(between) and not _PLURAL_NOUN.search(between):
@@ -334,8 +335,8 @@ def _weapon_phrase(doc: Doc, first: Mention, mentions: list[Mention]) -> tuple[E
     count the common type the head noun names."""
     text = doc.text
     last = first
-    for mm in mentions:
-        if mm.span.start >= last.span.end and mm.entity.category == "weapon" and mm.sentence == first.sentence:
+    for mm in in_sentence(mentions, first.sentence):
+        if mm.span.start >= last.span.end and mm.entity.category == "weapon":
             if mm.span.start > last.span.end + 12 or not _COORD_GAP.fullmatch(text, last.span.end, mm.span.start):
                 break
             last = mm
@@ -810,7 +811,7 @@ def _casualty_source_place(doc: Doc, mentions: list[Mention], sentence: int, sou
         return None
     lex = doc.resources.lexicon
     # the territory must be named where the body is ("the Gaza health ministry"), not guessed for "the ministry"
-    named = [m.span.text for m in mentions if m.sentence == sentence and m.entity.iri == source.iri]
+    named = [m.span.text for m in in_sentence(mentions, sentence) if m.entity.iri == source.iri]
     if not named:
         return None
     words = [fold(w) for w in re.findall(r"[A-Za-z]+", named[0])]
