@@ -612,7 +612,7 @@ def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | N
 
 
 def _first_actor_offset(doc: Doc, mentions: list[Mention], start: int, end: int) -> int | None:
-    for m in mentions:
-        if start <= m.span.start < end and m.entity.category in ("person", "organization") and not doc.in_quote(m.span.start):
+    for m in starting_in(mentions, start, end):
+        if m.entity.category in ("person", "organization") and not doc.in_quote(m.span.start):
             return m.span.start
     return None

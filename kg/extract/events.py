@@ -997,8 +997,8 @@ def _subject(doc: Doc, mentions: list[Mention], sentence: int, at: int) -> Entit
 def _spokespeople(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int) -> list[Entity]:
     """Countries that act through officials: 'Brazilian and Kenyan officials', 'their Egyptian counterparts'."""
     out = []
-    for m in mentions:
-        if m.sentence == sentence and a <= m.span.start < b and m.entity.category == "country" \
+    for m in starting_in(mentions, a, b):
+        if m.sentence == sentence and m.entity.category == "country" \
                 and not doc.in_quote(m.span.start) and _SPOKESPEOPLE.match(doc.text, m.span.end):
             out.append(m.entity)
     return _unique(out)

@@ -6,6 +6,7 @@ unknown names found from their shape and context (kg/extract/names.py), then sur
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 
@@ -18,6 +19,31 @@ from .doc import Doc
 from .entities import entity_from_concept, entity_from_town, is_metonym, minted
 from .mention_index import MentionList
 
+class _Changes(list):
+    """A list that counts the changes made to it, so what is derived from it can be kept until it changes."""
+
+    version = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
+
+def _counting(name: str):
+    method = getattr(list, name)
+
+    def changing(self, *args, **kwargs):
+        self._changed()
+        return method(self, *args, **kwargs)
+
+    changing.__name__ = name
+    return changing
+
+
+for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "__setitem__",
+              "__delitem__", "__iadd__", "__imul__"):
+    setattr(_Changes, _name, _counting(_name))
+
+
 class _Finder:
     """Holds one article's partial results while the passes run."""
 
@@ -25,7 +51,8 @@ class _Finder:
         self.doc = doc
         self.lex = doc.resources.lexicon
         self.covered = [False] * len(doc.tokens)
-        self.mentions: list[Mention] = []
+        self._countries: tuple[object, int, set[str]] | None = None
+        self.mentions = []
         self.possessors: list[Mention] = []  # countries named inside longer names ("Norway's Royal Air Force")
 
     # -- bookkeeping -------------------------------------------------------------------------------
@@ -42,9 +69,22 @@ class _Finder:
     def concept_entity(self, iri: str) -> Entity:
         return entity_from_concept(self.doc, self.lex.concepts[iri])
 
+    @property
+    def mentions(self) -> list[Mention]:
+        return self._mentions
+
+    @mentions.setter
+    def mentions(self, value: list[Mention]) -> None:
+        self._mentions = _Changes(value)
+
     def context_countries(self) -> set[str]:
-        codes = {m.entity.country_code for m in self.mentions if m.entity.country_code}
-        return codes or {"UA", "RU"}
+        # asked at every gazetteer lookup: kept until the mentions change (scanning them each time made long
+        # articles quadratic)
+        cached = self._countries
+        if cached is None or cached[0] is not self._mentions or cached[1] != self._mentions.version:
+            codes = {m.entity.country_code for m in self._mentions if m.entity.country_code}
+            cached = self._countries = (self._mentions, self._mentions.version, codes)
+        return set(cached[2]) or {"UA", "RU"}
 
     # -- passes --------------------------------------------------------------------------------------
     def operation_names(self) -> None:
@@ -405,6 +445,10 @@ class _Finder:
         after a specific one is that weapon's head noun, not a second weapon."""
         weapons = sorted((m for m in self.mentions if m.entity.category == "weapon"), key=lambda m: m.span.start)
         drop: set[int] = set()
+        # where each mention value first stands, as list.index would find it, without a scan per merge
+        positions: dict[Mention, list[int]] = {}
+        for k, m in enumerate(self.mentions):
+            positions.setdefault(m, []).append(k)
         for a, b in zip(weapons, weapons[1:]):
             gap = self.doc.text[a.span.end:b.span.start].split()
             if id(a) in drop or a.entity.iri == b.entity.iri or len(gap) > 1 or a.sentence != b.sentence \
@@ -412,7 +456,11 @@ class _Finder:
                 continue  # only "Tu-160 long-range bombers", "Fateh-110 ballistic missiles" are one weapon
             if b.entity.iri in ancestors(self.lex, a.entity.iri):
                 merged = Mention(a.entity, self.doc.span(a.span.start, b.span.end), a.sentence, a.kind)
-                self.mentions[self.mentions.index(a)] = merged
+                if not positions.get(a):
+                    raise ValueError(f"{a!r} is not in list")
+                k = positions[a].pop(0)
+                self.mentions[k] = merged
+                bisect.insort(positions.setdefault(merged, []), k)
                 drop.add(id(b))
         if drop:
             self.mentions = [m for m in self.mentions if id(m) not in drop]

@@ -1011,16 +1011,18 @@ def _dedupe(quantities: list[Quantity], placed: set[int]) -> list[Quantity]:
     seen: dict[tuple, list[int]] = {}
     keep: list[Quantity] = []
     index_map: dict[int, int] = {}
+    kept_at: set[tuple] = set()  # (sentence, kind, value) of what is kept: a set, not a scan of `keep` per count
     for i, q in enumerate(quantities):
         sig = (q.kind, q.value, q.weapon.iri if q.weapon else "", q.object_label, q.subset_of is not None)
         earlier = seen.setdefault(sig, [])
-        same_sentence_twin = any(k.sentence == q.sentence and k.kind == q.kind and k.value == q.value for k in keep)
+        same_sentence_twin = (q.sentence, q.kind, q.value) in kept_at
         if not same_sentence_twin and any(_same_scope(quantities[k].place, q.place) and not (
                 (k in placed) != (i in placed) and (quantities[k].place or q.place)) for k in earlier):
             continue
         earlier.append(i)
         index_map[i] = len(keep)
         keep.append(q)
+        kept_at.add((q.sentence, q.kind, q.value))
     for q in keep:
         if q.subset_of is not None:
             q.subset_of = index_map.get(q.subset_of)
