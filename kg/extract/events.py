@@ -592,12 +592,12 @@ def _owner_of_a_place(doc: Doc, mentions: list[Mention], ref: PlaceRef) -> bool:
         return False
     s = doc.sentences[doc.sentence_of(ref.start)]
     return any(m.entity.category == "place" and m.entity.feature_type in ("city", "") and m.kind in ("name", "alias")
-               and ref.end < m.span.start <= ref.end + 45 and not re.search(r"[;.]", doc.text[ref.end:m.span.start])
-               and m.span.start < s.end for m in mentions)
+               and not re.search(r"[;.]", doc.text[ref.end:m.span.start])
+               and m.span.start < s.end for m in starting_in(mentions, ref.end + 1, ref.end + 46))
 
 
 def _named_at(mentions: list[Mention], ref: PlaceRef) -> bool:
-    return any(m.span.start == ref.start and m.kind in ("name", "alias") for m in mentions)
+    return any(m.kind in ("name", "alias") for m in starting_in(mentions, ref.start, ref.start + 1))
 
 
 def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int, site: Entity) -> bool:

@@ -20,7 +20,8 @@ from .entities import entity_from_concept, entity_from_town, is_metonym, minted
 from .mention_index import MentionList
 
 class _Changes(list):
-    """A list that counts the changes made to it, so what is derived from it can be kept until it changes."""
+    """A list that counts the changes made to it other than appends, so what is derived from it can be
+    kept, and brought up to date from the appended items alone, until such a change."""
 
     version = 0
 
@@ -39,7 +40,7 @@ def _counting(name: str):
     return changing
 
 
-for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "__setitem__",
+for _name in ("extend", "insert", "remove", "pop", "clear", "sort", "reverse", "__setitem__",
               "__delitem__", "__iadd__", "__imul__"):
     setattr(_Changes, _name, _counting(_name))
 
@@ -51,7 +52,7 @@ class _Finder:
         self.doc = doc
         self.lex = doc.resources.lexicon
         self.covered = [False] * len(doc.tokens)
-        self._countries: tuple[object, int, set[str]] | None = None
+        self._countries: tuple[object, int, int, set[str]] | None = None
         self.mentions = []
         self.possessors: list[Mention] = []  # countries named inside longer names ("Norway's Royal Air Force")
 
@@ -80,11 +81,14 @@ class _Finder:
     def context_countries(self) -> set[str]:
         # asked at every gazetteer lookup: kept until the mentions change (scanning them each time made long
         # articles quadratic)
-        cached = self._countries
-        if cached is None or cached[0] is not self._mentions or cached[1] != self._mentions.version:
-            codes = {m.entity.country_code for m in self._mentions if m.entity.country_code}
-            cached = self._countries = (self._mentions, self._mentions.version, codes)
-        return set(cached[2]) or {"UA", "RU"}
+        mentions, cached = self._mentions, self._countries
+        if cached is None or cached[0] is not mentions or cached[1] != mentions.version or cached[2] > len(mentions):
+            codes = {m.entity.country_code for m in mentions if m.entity.country_code}
+        else:  # only appends since: add their codes
+            codes = cached[3]
+            codes.update(m.entity.country_code for m in mentions[cached[2]:] if m.entity.country_code)
+        self._countries = (mentions, mentions.version, len(mentions), codes)
+        return set(codes) or {"UA", "RU"}
 
     # -- passes --------------------------------------------------------------------------------------
     def operation_names(self) -> None:
