@@ -38,7 +38,7 @@ from .doc import Doc
 from . import cues
 from ..lexicon import ancestors
 from .entities import entity_from_concept
-from .mention_index import in_sentence, starting_in
+from .mention_index import in_sentence, starting_before, starting_in, with_iri
 from .dateline import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
@@ -604,15 +604,18 @@ def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int, site: Ent
     """Whether the site lies in a named town: the text locates it there ("the X hospital in Ashdod"), or this or
     the previous sentence names a town that is not only a reference point ("the X base near Haifa")."""
     filed = dateline_end(doc.text)
-    towns = [m for m in mentions if m.entity.category == "place" and m.kind != "metonym" and m.entity.feature_type in ("city", "")
-             and m.span.start >= filed]
-    for m in mentions:
-        if m.entity.iri == site.iri:
-            at = _SITE_IN.match(doc.text, m.span.end)
-            if at and any(t.span.start == at.end() for t in towns):
-                return True
-    return any(m.sentence in (sentence, sentence - 1) and not _NEAR.search(doc.text, max(0, m.span.start - 40), m.span.start)
-               for m in towns)
+
+    def town(m: Mention) -> bool:
+        return m.entity.category == "place" and m.kind != "metonym" and m.entity.feature_type in ("city", "") \
+            and m.span.start >= filed
+
+    for m in with_iri(mentions, site.iri):
+        at = _SITE_IN.match(doc.text, m.span.end)
+        if at and any(town(t) for t in starting_in(mentions, at.end(), at.end() + 1)):
+            return True
+    nearby = [*in_sentence(mentions, sentence - 1), *in_sentence(mentions, sentence)] if sentence > 0 \
+        else in_sentence(mentions, sentence)
+    return any(town(m) and not _NEAR.search(doc.text, max(0, m.span.start - 40), m.span.start) for m in nearby)
 
 
 _SITE_LOCATOR = re.compile(r"\s*,?\s+(?:in|near|outside|off|at|on\s+the\s+edge\s+of|(?:north|south|east|west)\w*\s+of)\s+"
@@ -622,11 +625,11 @@ _SITE_LOCATOR = re.compile(r"\s*,?\s+(?:in|near|outside|off|at|on\s+the\s+edge\s
 def _filed_town(doc: Doc, mentions: list[Mention], site: Entity, sentence: int, filed: int) -> Entity | None:
     """The town a report was filed from, for a named site of that town's country the text locates nowhere else
     ('CHERNIHIV, Ukraine - ... a missile came down at the theater's steps')."""
-    towns = _unique([m.entity for m in mentions if m.span.start < filed and m.entity.category == "place"
+    towns = _unique([m.entity for m in starting_before(mentions, filed) if m.entity.category == "place"
                      and m.entity.feature_type in ("city", "") and _code(doc, m.entity)])
     towns = [t for t in towns if not _code(doc, site) or _code(doc, t) == _code(doc, site)]
-    if len(towns) != 1 or any(m.sentence == sentence and m.entity.category == "place" and m.entity.iri != site.iri
-                              for m in mentions):
+    if len(towns) != 1 or any(m.entity.category == "place" and m.entity.iri != site.iri
+                              for m in in_sentence(mentions, sentence)):
         return None  # "In the Leningrad region, drones tried to hit the X plant": the text places it
     places = sorted(m.span.start for m in mentions if m.entity.category == "place" and m.entity.iri != site.iri)
     for m in mentions:

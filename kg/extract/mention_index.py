@@ -20,7 +20,7 @@ class MentionList(list):
     mentions do not change the list.
     """
 
-    __slots__ = ("_size", "_starts", "_by_sentence")
+    __slots__ = ("_size", "_starts", "_by_sentence", "_by_iri")
 
     def _index(self) -> None:
         self._size = len(self)
@@ -29,6 +29,10 @@ class MentionList(list):
         for m in self:
             by_sentence.setdefault(m.sentence, []).append(m)
         self._by_sentence = by_sentence
+        by_iri: dict[str, list[Mention]] = {}
+        for m in self:
+            by_iri.setdefault(m.entity.iri, []).append(m)
+        self._by_iri = by_iri
 
     def _fresh(self) -> None:
         if getattr(self, "_size", -1) != len(self):
@@ -38,6 +42,11 @@ class MentionList(list):
         """The mentions of one sentence, in list order."""
         self._fresh()
         return self._by_sentence.get(sentence, [])
+
+    def with_iri(self, iri: str) -> list[Mention]:
+        """The mentions of one entity, in list order."""
+        self._fresh()
+        return self._by_iri.get(iri, [])
 
     def starting_in(self, lo: int, hi: int) -> list[Mention]:
         """The mentions that start at an offset in [lo, hi), in list order."""
@@ -64,3 +73,10 @@ def starting_before(mentions: Sequence[Mention], offset: int) -> Sequence[Mentio
     if isinstance(mentions, MentionList):
         return mentions.starting_in(-1, offset)
     return [m for m in mentions if m.span.start < offset]
+
+
+def with_iri(mentions: Sequence[Mention], iri: str) -> Sequence[Mention]:
+    """The mentions of one entity, in order."""
+    if isinstance(mentions, MentionList):
+        return mentions.with_iri(iri)
+    return [m for m in mentions if m.entity.iri == iri]

@@ -53,6 +53,7 @@ class _Finder:
         self.lex = doc.resources.lexicon
         self.covered = [False] * len(doc.tokens)
         self._countries: tuple[object, int, int, set[str]] | None = None
+        self._ends: tuple[object, int, int, dict[int, list[Mention]]] | None = None
         self.mentions = []
         self.possessors: list[Mention] = []  # countries named inside longer names ("Norway's Royal Air Force")
 
@@ -77,6 +78,19 @@ class _Finder:
     @mentions.setter
     def mentions(self, value: list[Mention]) -> None:
         self._mentions = _Changes(value)
+
+    def ending_at(self, end: int) -> list[Mention]:
+        """The mentions that end at an offset, in list order (kept like the country context, below)."""
+        mentions, cached = self._mentions, self._ends
+        if cached is None or cached[0] is not mentions or cached[1] != mentions.version or cached[2] > len(mentions):
+            ends: dict[int, list[Mention]] = {}
+            new = mentions
+        else:
+            ends, new = cached[3], mentions[cached[2]:]
+        for m in new:
+            ends.setdefault(m.span.end, []).append(m)
+        self._ends = (mentions, mentions.version, len(mentions), ends)
+        return ends.get(end, [])
 
     def context_countries(self) -> set[str]:
         # asked at every gazetteer lookup: kept until the mentions change (scanning them each time made long

@@ -60,7 +60,7 @@ def _site_named_after_place(f: MentionFinder, h: int) -> bool:
         k -= 1
     if k == 0 or not joins(text, toks[k - 1], toks[k]) or f.doc.token_sentence[k - 1] != f.doc.token_sentence[h]:
         return False
-    before = [m for m in f.mentions if m.span.end == toks[k - 1].end and (
+    before = [m for m in f.ending_at(toks[k - 1].end) if (
         (m.entity.category == "place" and m.kind == "name" and m.entity.feature_type not in ("region", "water", "site"))
         or (m.kind == "demonym" and tok.is_title))]  # "the Kuwaiti Hospital", "the Turkish Embassy"
     if before:
@@ -593,8 +593,9 @@ def _locative_before(f: MentionFinder, a: int) -> bool:
     if prev.lower == "of" and a > 1 and toks[a - 2].lower in cues.OF_PLACE_NOUNS:  # "residents of X", "north of X"
         return True
     if prev.lower == "and" or f.doc.text[prev.end:toks[a].start].strip() == ",":
-        earlier = [m for m in f.mentions if m.span.end <= toks[a].start]
-        return bool(earlier) and earlier[-1].entity.category == "place" and toks[a].start - earlier[-1].span.end < 12
+        # the last mention (in list order) that ends before the name: searched from the end, where it usually is
+        last = next((m for m in reversed(f.mentions) if m.span.end <= toks[a].start), None)
+        return last is not None and last.entity.category == "place" and toks[a].start - last.span.end < 12
     return False
 
 

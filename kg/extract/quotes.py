@@ -84,7 +84,7 @@ def _is_term(doc: Doc, mentions: list[Mention], start: int, end: int) -> bool:
         s = doc.sentences[doc.sentence_of(start)]
         outside = [v for v in _SPEECH_ACTS.finditer(doc.text, s.start, s.end) if not doc.in_quote(v.start())]
         outside += [v for v in _ALL_VERBS.finditer(doc.text, s.start, s.end) if not doc.in_quote(v.start())]
-        actors = [m for m in mentions if s.start <= m.span.start < s.end and m.entity.category in ("person", "organization")
+        actors = [m for m in starting_in(mentions, s.start, s.end) if m.entity.category in ("person", "organization")
                   and not doc.in_quote(m.span.start)]
         return not outside and not actors
     return False
