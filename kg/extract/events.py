@@ -421,18 +421,18 @@ def _count_makes_attack(doc: Doc, mentions: list[Mention], q: Quantity) -> bool:
     if _RATE.search(text) or _is_cumulative(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
         return False
     filed = dateline_end(doc.text)
-    if all(m.span.start < filed for m in mentions if m.entity.iri == q.place.iri and m.sentence == q.sentence) and all(
-            m.span.start < filed for m in mentions if m.entity.iri == q.place.iri and m.sentence != q.sentence
+    if all(m.span.start < filed for m in with_iri(mentions, q.place.iri) if m.sentence == q.sentence) and all(
+            m.span.start < filed for m in with_iri(mentions, q.place.iri) if m.sentence != q.sentence
             and not _only_a_reference(doc, mentions, m.sentence, q.place)):
         return False  # a count given the city the report was filed from, which the text never calls hit
-    if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
+    if not any(m.sentence == q.sentence for m in with_iri(mentions, q.place.iri)) and all(
             _only_a_reference(doc, mentions, m.sentence, q.place) or _is_cumulative(doc.sentences[m.sentence].text)
-            for m in mentions if m.entity.iri == q.place.iri):
+            for m in with_iri(mentions, q.place.iri)):
         return False  # a count given to a place the article only names as a reference point
     if q.place.category == "country" and q.kind != "launched":
         return False
     if q.place.feature_type == "region":  # a region is attacked only where the text names nothing more specific in it
-        named = any(m.sentence == q.sentence and m.entity.iri == q.place.iri and m.kind in ("name", "alias") for m in mentions)
+        named = any(m.sentence == q.sentence and m.kind in ("name", "alias") for m in with_iri(mentions, q.place.iri))
         return named and q.kind in ("killed", "injured", "damaged") and not (
             _has_specific_place(doc, mentions, q.sentence, q.place) or _region_locates(doc, mentions, q.sentence, q.place))
     return True
