@@ -21,7 +21,7 @@ from . import cues
 from .dateline import dateline_end as _dateline_text_end
 from .doc import Doc
 from .entities import entity_from_concept, entity_from_town
-from .mention_index import in_sentence, starting_before, starting_in
+from .mention_index import in_sentence, places_before, starting_before, starting_in
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
 _ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Marib": the name is the ref
@@ -225,17 +225,18 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
             if town:
                 return entity_from_town(doc, town)
         capitals = set(lex.capitals)
-        for m in reversed(starting_before(mentions, offset)):
-            if m.entity.category == "place" and normalize(m.entity.label) in capitals and not _acts(doc, m):
+        for m in reversed(places_before(mentions, offset)):
+            if normalize(m.entity.label) in capitals and not _acts(doc, m):
                 return m.entity
         return None
     if wanted == "country":  # "across the country": the country of the last place named (not a country acting)
-        for m in reversed(starting_before(mentions, offset)):
-            code = m.entity.country_code if m.entity.category == "place" and m.kind == "name" else ""
+        for m in reversed(places_before(mentions, offset)):
+            code = m.entity.country_code if m.kind == "name" else ""
             if code and code in lex.countries_by_code:
                 return entity_from_concept(doc, lex.concepts[lex.countries_by_code[code]])
         return None
-    for m in reversed(starting_before(mentions, offset)):
+    # only a place of the wanted kind can be returned below: look at those alone, newest first
+    for m in reversed(places_before(mentions, offset, wanted)):
         if m.entity.category == "place" and _ORIGIN_PHRASE.search(
                 doc.text, max(doc.sentences[m.sentence].start, m.span.start - 120), m.span.start):
             continue  # a launch area is not what "the city" hit

@@ -20,7 +20,7 @@ class MentionList(list):
     mentions do not change the list.
     """
 
-    __slots__ = ("_size", "_starts", "_by_sentence", "_by_iri")
+    __slots__ = ("_size", "_starts", "_by_sentence", "_by_iri", "_places")
 
     def _index(self) -> None:
         self._size = len(self)
@@ -33,6 +33,15 @@ class MentionList(list):
         for m in self:
             by_iri.setdefault(m.entity.iri, []).append(m)
         self._by_iri = by_iri
+        # place mentions by the kind of place they name (a city when unsaid), each with its start offsets
+        places: dict[str | None, tuple[list[int], list[Mention]]] = {None: ([], [])}
+        for m in self:
+            if m.entity.category == "place":
+                for key in (None, m.entity.feature_type or "city"):
+                    starts, found = places.setdefault(key, ([], []))
+                    starts.append(m.span.start)
+                    found.append(m)
+        self._places = places
 
     def _fresh(self) -> None:
         if getattr(self, "_size", -1) != len(self):
@@ -47,6 +56,12 @@ class MentionList(list):
         """The mentions of one entity, in list order."""
         self._fresh()
         return self._by_iri.get(iri, [])
+
+    def places_before(self, offset: int, kind: str | None = None) -> list[Mention]:
+        """The place mentions (of one kind of place, if given) that start before `offset`, in list order."""
+        self._fresh()
+        starts, found = self._places.get(kind, ([], []))
+        return found[:bisect.bisect_left(starts, offset)]
 
     def starting_in(self, lo: int, hi: int) -> list[Mention]:
         """The mentions that start at an offset in [lo, hi), in list order."""
@@ -80,3 +95,12 @@ def with_iri(mentions: Sequence[Mention], iri: str) -> Sequence[Mention]:
     if isinstance(mentions, MentionList):
         return mentions.with_iri(iri)
     return [m for m in mentions if m.entity.iri == iri]
+
+
+def places_before(mentions: Sequence[Mention], offset: int, kind: str | None = None) -> Sequence[Mention]:
+    """The place mentions that start before `offset`, in order; with `kind`, only those naming that kind of
+    place (feature type, a city when unsaid)."""
+    if isinstance(mentions, MentionList):
+        return mentions.places_before(offset, kind)
+    return [m for m in mentions if m.span.start < offset and m.entity.category == "place"
+            and (kind is None or (m.entity.feature_type or "city") == kind)]

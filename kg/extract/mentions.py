@@ -71,6 +71,16 @@ class _Finder:
     def concept_entity(self, iri: str) -> Entity:
         return entity_from_concept(self.doc, self.lex.concepts[iri])
 
+    def drop(self, mention: Mention) -> None:
+        """Remove the first mention equal to `mention`, as list.remove does, comparing whole mentions only
+        where the start offsets agree (a full comparison with every mention made long articles quadratic)."""
+        start = mention.span.start
+        for k, m in enumerate(self._mentions):
+            if m.span.start == start and (m is mention or m == mention):
+                del self._mentions[k]
+                return
+        raise ValueError("list.remove(x): x not in list")
+
     @property
     def mentions(self) -> list[Mention]:
         return self._mentions

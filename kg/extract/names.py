@@ -65,7 +65,7 @@ def _site_named_after_place(f: MentionFinder, h: int) -> bool:
         or (m.kind == "demonym" and tok.is_title))]  # "the Kuwaiti Hospital", "the Turkish Embassy"
     if before:
         a = f.doc.token_index(before[0].span.start)
-        f.mentions.remove(before[0])
+        f.drop(before[0])
         for i in range(a, h + 1):
             f.covered[i] = False
     elif k < h and not f.covered[k - 1]:
@@ -267,7 +267,7 @@ def lowercase_organizations(f: MentionFinder) -> None:
         concept = lex.concepts.get(m.entity.iri)
         demonym = (concept.demonyms[0] if concept and concept.demonyms else m.entity.label)
         words = " ".join(w.capitalize() if w != "prosecutor's" else "Prosecutor's" for w in g.group(1).split())
-        f.mentions.remove(m)
+        f.drop(m)
         for k in range(a, b):
             f.covered[k] = False
         label = f"{demonym} {words}"
@@ -292,7 +292,7 @@ def place_bodies(f: MentionFinder) -> None:
         a, b = doc.token_index(m.span.start), doc.token_index(g.end(1))
         if not f.free(doc.token_index(m.span.end), b):
             continue
-        f.mentions.remove(m)
+        f.drop(m)
         f.add(minted("organization", doc.text[m.span.start:g.end(1)].replace("\u2019", "'")), a, b)
 
 
@@ -402,7 +402,7 @@ def _titled_place_body(f: MentionFinder, m) -> None:
     if e == b or fold(toks[e - 1].text) not in cues.ORG_HEADS:
         return
     a = f.doc.token_index(m.span.start)
-    f.mentions.remove(m)
+    f.drop(m)
     f.add(minted("organization", text[toks[a].start:toks[e - 1].end]), a, e)
 
 

@@ -670,7 +670,7 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
             kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(ante)])  # "it destroyed 144 of them"
             if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
                 kind = ante.kind
-                subset_of = out.index(ante)
+                subset_of = next(i for i, q in enumerate(out) if q.span.start == ante.span.start and (q is ante or q == ante))
             weapon = head.weapon or ante.weapon
     if head.category == "kind":
         kind = head.kind
