@@ -90,7 +90,8 @@ def main() -> int:
             base = results[(base_name, n, w)]
             speed = statistics.median(b["seconds"] / x["seconds"] for b, x in zip(base, runs))
             mem = statistics.median(x["peak_mib"] / b["peak_mib"] for b, x in zip(base, runs))
-            line += f"  | speed x{speed:.2f}, peak memory x{mem:.2f} against {base_name}"
+            cpu = statistics.median(b["cpu"] / x["cpu"] for b, x in zip(base, runs))
+            line += (f"  | speed x{speed:.2f} (by CPU time x{cpu:.2f}), peak memory x{mem:.2f} against {base_name}")
         print(line)
     if len(args.workers) > 1:
         for name, _ in trees:
