@@ -209,9 +209,13 @@ class _Finder:
             limit = min(n, i + lex.max_len)
             j = i + 1
             stop = i + 1
+            prefixes = self.doc.resources.phrase_prefixes
             while j <= limit:
+                # a phrase of j - i words needs its first j - i - 1 words, exactly, to begin some phrase (only
+                # the last word may be a plural): past that, no longer phrase can match
                 if j > i + 1 and (not joins(text, toks[j - 2], toks[j - 1]) or self.covered[j - 1]
-                                  or self.doc.token_sentence[j - 1] != self.doc.token_sentence[i]):
+                                  or self.doc.token_sentence[j - 1] != self.doc.token_sentence[i]
+                                  or tuple(self.doc.folded[i:j - 1]) not in prefixes):
                     break
                 stop = j
                 j += 1
