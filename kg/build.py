@@ -83,12 +83,13 @@ def parallel_articles(articles: Iterable[Article], workers: int) -> Iterator[Art
             yield _safe(a)
         return
     # load the lexicon and gazetteer once here: forked workers share them instead of each loading its own
-    # (on a busy machine, that load is most of what a second worker costs); frozen, the collector of each
-    # worker leaves those objects alone, so their pages stay shared
+    # (on a busy machine, that load is most of what a second worker costs)
     default_resources()
-    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     try:
+        # workers are forked at the first submissions: frozen, what exists now is left alone by their garbage
+        # collectors, so its memory pages stay shared (the parent's collector is restored below)
+        gc.freeze()
         chunks = _chunks(articles, CHUNK)
         pending: deque[Future] = deque(pool.submit(_safe_chunk, c) for c in islice(chunks, workers * IN_FLIGHT))
         while pending:

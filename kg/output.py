@@ -149,8 +149,9 @@ def _stream_triples(graphs: Iterable[tuple[str, str]], vocabulary: str, out: Bin
 
     def triples(graph: str, text: str) -> Iterator[str]:
         # every line of the graph ends with " <graph> .\n": the triple is the line without it
-        cut = -len(graph) - 6
-        for line in text.splitlines(keepends=True):
+        # split on "\n" only: str.splitlines would also split at U+2028 or U+0085, which literals hold as is
+        cut = -len(graph) - 5
+        for line in text.split("\n")[:-1]:
             yield line[:cut] + " .\n"
 
     def write(lines: Iterable[str]) -> None:

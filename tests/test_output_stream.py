@@ -116,6 +116,27 @@ def test_build_writes_what_the_object_path_writes(tmp_path, reference_files, ext
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no scratch file left behind
 
 
+@pytest.mark.parametrize("ext", ["nq", "trig", "nt", "ttl", "jsonld", "rdf"])
+def test_awkward_characters_in_the_text_survive_every_format(tmp_path, ext):
+    # line and paragraph separators, NEL and a byte-order mark are line breaks to str.splitlines but not
+    # to N-Quads; quotes, backslashes and tabs must be escaped
+    text = ("Drones hit Odesa on Monday,\u2028injuring 4 people \"at \\ night\"\x85 and\tdamaging a\ufeff school.\u2029"
+            " The regional governor said 2 of them were children.\n")
+    src = tmp_path / "in" / "odd report.txt"
+    src.parent.mkdir()
+    src.write_text(text, encoding="utf-8")
+    out = tmp_path / f"g.{ext}"
+    report = build([src], out, progress=False)
+    resources = default_resources()
+    article = [a for a in read_inputs([src]) if isinstance(a, Article)][0]
+    quads = extraction_quads(extract(article, resources), resources.lexicon) + list(vocabulary_quads(ontology_dir()))
+    ref = tmp_path / f"ref.{ext}"
+    assert report.statements == write_dataset(quads, ref)
+    fmt = ox.RdfFormat.from_extension(ext) if ext != "jsonld" else ox.RdfFormat.JSON_LD
+    assert set(ox.parse(path=out, format=fmt)) == set(ox.parse(path=ref, format=fmt))
+    assert any("\u2028" in q.object.value for q in ox.parse(path=out, format=fmt) if isinstance(q.object, ox.Literal))
+
+
 def test_two_workers_write_the_same_bytes_as_one(tmp_path):
     inputs = [DATA, *sorted((ROOT / "tests" / "heldout").glob("*.txt"))[:6]]
     build(inputs, tmp_path / "one.nq", workers=1, progress=False)
