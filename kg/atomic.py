@@ -5,8 +5,9 @@ import os
 import re
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Iterator
 
 _STALE_AFTER = 3600  # seconds: a temporary file of an older kg (no process id in its name) left that long is dead
 
@@ -17,20 +18,40 @@ def atomic_write(path: str | Path, fill: Callable[[BinaryIO], None]) -> None:
     On any error (or interruption) the temporary file is removed and `path` is left as it was. A temporary
     file that a killed run (kill -9, power loss) left beside `path` is removed by the next write of `path`.
     """
+    with atomic_file(path) as fh:
+        fill(fh)
+
+
+@contextmanager
+def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file handle whose content appears at `path` in one rename when the block ends normally.
+
+    An exception in the block (or an interruption) removes the temporary file and leaves `path` as it was.
+    """
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
     remove_stale_parts(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fill(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
+    with scratch_file(path) as (fh, tmp):
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+@contextmanager
+def scratch_file(path: str | Path) -> Iterator[tuple[BinaryIO, Path]]:
+    """A temporary file beside `path` (named as its temporary files are, so a killed run's is cleaned up
+    by the next write of `path`), open for writing; removed when the block ends, whatever happens."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=directory)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh, tmp
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def remove_stale_parts(path: Path) -> list[Path]:

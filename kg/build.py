@@ -1,22 +1,30 @@
 """`kg build`: read articles, extract, convert to RDF and write one dataset atomically."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .articles import ArticleError, collect_articles
+from .articles import ArticleError, read_inputs
 from .extract import default_resources, extract
 from .lexicon import ontology_dir
 from .model import Article
-from .output import rdf_format, write_dataset
-from .rdf import extraction_quads, vocabulary_quads
+from .output import NothingToWrite, OutputError, rdf_format, write_graphs
+from .rdf import article_iri, extraction_nquads, vocabulary_nquads
+
+# articles per task sent to a worker process, and tasks in flight per worker: enough to keep every worker
+# busy while the parent writes, few enough that memory does not grow with the corpus
+CHUNK = 8
+IN_FLIGHT = 4
 
 
 @dataclass
@@ -29,13 +37,31 @@ class BuildReport:
     errors: list[ArticleError] = field(default_factory=list)
 
 
-def article_quads(article: Article) -> list[ox.Quad]:
+@dataclass(frozen=True)
+class ArticleQuads:
+    """What one article gives the graph: its named graph and its statements as N-Quads lines (each once).
+
+    This is what worker processes send back (text pickles as one copy). It iterates as pyoxigraph quads
+    for callers that want objects. A further per-article result can ride along as another field.
+    """
+
+    graph: str
+    nquads: str
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(ox.parse(self.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True))
+
+    def __len__(self) -> int:
+        return self.nquads.count("\n")  # one line per statement (newlines in literals are escaped)
+
+
+def article_quads(article: Article) -> ArticleQuads:
     """Extraction and RDF for one article: a pure function of the article (safe in worker processes)."""
     resources = default_resources()
-    return extraction_quads(extract(article, resources), resources.lexicon)
+    return ArticleQuads(article_iri(article.id), extraction_nquads(extract(article, resources), resources.lexicon))
 
 
-def _safe(article: Article) -> list[ox.Quad] | ArticleError:
+def _safe(article: Article) -> ArticleQuads | ArticleError:
     # one unexpected failure must not sink a build of thousands of articles: report it and go on
     try:
         return article_quads(article)
@@ -43,18 +69,34 @@ def _safe(article: Article) -> list[ox.Quad] | ArticleError:
         return ArticleError(article.source_path or article.id, f"extraction failed ({type(err).__name__}: {err})")
 
 
-def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad] | ArticleError]:
-    """Quads of each article (or why it failed), in input order, extracted in `workers` processes."""
+def _safe_chunk(articles: list[Article]) -> list[ArticleQuads | ArticleError]:
+    return [_safe(a) for a in articles]
+
+
+def parallel_articles(articles: Iterable[Article], workers: int) -> Iterator[ArticleQuads | ArticleError]:
+    """Each article's statements (or why it failed), in input order, extracted in `workers` processes.
+
+    `articles` is read as the work goes: at most workers * IN_FLIGHT chunks are held at any time.
+    """
     if workers <= 1:
         for a in articles:
             yield _safe(a)
         return
-    # quads are not picklable; workers return N-Quads text, parsed back here in input order
+    # load the lexicon and gazetteer once here: forked workers share them instead of each loading its own
+    # (on a busy machine, that load is most of what a second worker costs)
+    default_resources()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        for result in pool.map(_article_nquads, articles, chunksize=16):
-            yield result if isinstance(result, ArticleError) else list(
-                ox.parse(result.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+        # workers are forked at the first submissions: frozen, what exists now is left alone by their garbage
+        # collectors, so its memory pages stay shared (the parent's collector is restored below)
+        gc.freeze()
+        chunks = _chunks(articles, CHUNK)
+        pending: deque[Future] = deque(pool.submit(_safe_chunk, c) for c in islice(chunks, workers * IN_FLIGHT))
+        while pending:
+            done = pending.popleft().result()
+            for c in islice(chunks, 1):
+                pending.append(pool.submit(_safe_chunk, c))
+            yield from done
     except BaseException:
         # Ctrl-C, a failed write, a consumer that stops early: stop the workers now, not after their queue
         _stop_pool(pool)
@@ -63,6 +105,19 @@ def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[o
         pool.shutdown(wait=True)
     finally:
         _stop_pool(pool)
+        gc.unfreeze()
+
+
+def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad] | ArticleError]:
+    """Quads of each article (or why it failed), in input order, extracted in `workers` processes."""
+    for result in parallel_articles(articles, workers):
+        yield result if isinstance(result, ArticleError) else list(result)
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def _worker_init(parent: int) -> None:
@@ -98,49 +153,51 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=10)
 
 
-def _article_nquads(article: Article) -> str | ArticleError:
-    result = _safe(article)
-    if isinstance(result, ArticleError):
-        return result
-    return ox.serialize(result, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-
-
 def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, include_vocabulary: bool = True,
           on_error: Callable[[ArticleError], None] | None = None, progress: bool | None = None) -> BuildReport:
     """Build the graph of every readable article in `inputs` and write it to `output`.
 
+    Articles are read, extracted and written as a stream, so memory does not grow with the corpus.
     Unreadable inputs are reported through `on_error` (and in the report) and skipped. `output` is
-    written only when the whole build succeeded, by rename, so it is never half written.
+    written only when the whole build succeeded, by rename, so it is never half written; when no article
+    could be read it is left as it was.
     """
     rdf_format(output)  # fail on a bad extension or a missing folder before doing any work
     folder = Path(output).parent if str(Path(output).parent) else Path(".")
     if not folder.is_dir():
-        from .output import OutputError
-
         raise OutputError(f"{output}: folder {folder} does not exist")
     report = BuildReport()
-    articles, report.errors = collect_articles(inputs, on_error)
-    report.articles = len(articles)
-    if not articles:
-        return report  # nothing to write: leave any previous OUT untouched
-    report.words = sum(len(a.text.split()) for a in articles)
+
+    def failed(err: ArticleError) -> None:
+        report.errors.append(err)
+        if on_error:
+            on_error(err)
+
+    def readable() -> Iterator[Article]:
+        for item in read_inputs(inputs):
+            if isinstance(item, ArticleError):
+                failed(item)
+            else:
+                report.articles += 1
+                report.words += len(item.text.split())
+                yield item
+
+    def graphs() -> Iterator[tuple[str, str]]:
+        stream: Iterable[ArticleQuads | ArticleError] = parallel_articles(readable(), workers)
+        if show:
+            from tqdm import tqdm
+            stream = tqdm(stream, unit="article", desc="kg build", file=sys.stderr)
+        for result in stream:
+            if isinstance(result, ArticleError):
+                report.articles -= 1
+                failed(result)
+            else:
+                yield result.graph, result.nquads
+
     show = sys.stderr.isatty() if progress is None else progress
-    quads: list[ox.Quad] = []
-    stream = parallel_quads(articles, workers)
-    if show and len(articles) > 1:
-        from tqdm import tqdm
-        stream = tqdm(stream, total=len(articles), unit="article", desc="kg build", file=sys.stderr)
-    for part in stream:
-        if isinstance(part, ArticleError):
-            report.errors.append(part)
-            report.articles -= 1
-            if on_error:
-                on_error(part)
-            continue
-        quads.extend(part)
-    if report.articles == 0:
-        return report
-    if include_vocabulary:
-        quads.extend(vocabulary_quads(ontology_dir()))
-    report.statements = write_dataset(quads, output)
+    vocabulary = vocabulary_nquads(ontology_dir()) if include_vocabulary else ""
+    try:
+        report.statements = write_graphs(graphs(), output, vocabulary)
+    except NothingToWrite:
+        pass  # nothing could be read: leave any previous OUT untouched
     return report

@@ -20,14 +20,14 @@ from .atomic import atomic_write
 from .articles import ArticleError, collect_articles
 from .lexicon import ontology_dir
 from .model import Article
-from .rdf import VOCABULARY_GRAPH, vocabulary_quads
+from .rdf import VOCABULARY_GRAPH, vocabulary_nquads
 
 
 def _partition_nquads(articles: list[Article]) -> bytes:
     from .build import article_quads
 
-    quads = [q for a in articles for q in article_quads(a)]
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    # each article's N-Quads text, as kg build writes it (each statement once per article graph)
+    return "".join(article_quads(a).nquads for a in articles).encode("utf-8")
 
 
 def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str | None = None,
@@ -62,7 +62,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
         atomic_write(path, lambda fh, data=data: fh.write(data))
         written.append(path)
     vocab = out / "vocabulary.nq"
-    atomic_write(vocab, lambda fh: ox.serialize(list(vocabulary_quads(ontology_dir())), fh, format=ox.RdfFormat.N_QUADS))
+    atomic_write(vocab, lambda fh: fh.write(vocabulary_nquads(ontology_dir()).encode("utf-8")))
     return len(articles), errors, written + [vocab]
 
 

@@ -1,14 +1,15 @@
 """Write quads to a file whose extension picks the RDF format; the file appears whole or not at all."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .atomic import atomic_write
+from .atomic import atomic_file, atomic_write, scratch_file
 
 FORMATS = {
     ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE,
@@ -33,6 +34,10 @@ PREFIXES = {
 
 class OutputError(Exception):
     """The output path or format is unusable."""
+
+
+class NothingToWrite(Exception):
+    """No graph came to `write_graphs`: the output was left as it was."""
 
 
 def rdf_format(path: str | Path) -> ox.RdfFormat:
@@ -72,6 +77,108 @@ def write_dataset(quads: Iterable[ox.Quad], path: str | Path) -> int:
     return len(items)
 
 
+def write_graphs(graphs: Iterable[tuple[str, str]], path: str | Path, vocabulary: str = "") -> int:
+    """Write named graphs, given as (graph IRI, its N-Quads lines), to `path` as they come; returns how
+    many statements were written.
+
+    Each graph's lines must hold each statement once (graphs are articles, so no statement repeats across
+    them); `vocabulary` (N-Quads) is written after them. Memory does not grow with the number of graphs for
+    .nq and .trig; triple formats (.nt .ttl .rdf) merge the graphs and keep a 16-byte digest per distinct
+    triple to write each once; .jsonld is compacted in memory. The file appears whole, by rename, or not at
+    all: if `graphs` raises, or yields nothing (NothingToWrite), `path` is left as it was.
+    """
+    path = Path(path)
+    fmt = rdf_format(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"{path}: folder {directory} does not exist")
+    plain = _PlainIds()
+    with atomic_file(path) as out:
+        if fmt == ox.RdfFormat.N_QUADS:
+            return _stream_quads(graphs, vocabulary, out, plain)
+        if fmt == ox.RdfFormat.N_TRIPLES:
+            return _stream_triples(graphs, vocabulary, out, plain)
+        with scratch_file(path) as (scratch, name):
+            if fmt in DATASET_FORMATS:
+                count = _stream_quads(graphs, vocabulary, scratch, plain)
+                source = ox.RdfFormat.N_QUADS
+            else:
+                count = _stream_triples(graphs, vocabulary, scratch, plain)
+                source = ox.RdfFormat.N_TRIPLES
+            scratch.close()
+            # our own text, already checked term by term when it was made: no need to validate it again
+            items: Iterator = iter(ox.parse(path=name, format=source, lenient=True))
+            if fmt == ox.RdfFormat.JSON_LD:
+                out.write(compact_jsonld(ox.serialize(items, format=fmt)))
+                return count
+            if fmt == ox.RdfFormat.RDF_XML:
+                items = map(_xml_safe, items)
+            kwargs = {"prefixes": PREFIXES if plain.all else _NO_ART} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+            ox.serialize(items, out, format=fmt, **kwargs)
+            return count
+
+
+class _PlainIds:
+    """Whether every article id seen so far can be written as a prefixed name (`art:ID`)."""
+
+    def __init__(self) -> None:
+        self.all = True
+
+    def see(self, graph: str) -> None:
+        if self.all and graph.startswith(PREFIXES["art"]):
+            self.all = bool(_PLAIN_LOCAL.fullmatch(graph[len(PREFIXES["art"]):].split("#", 1)[0].split("/", 1)[0]))
+
+
+def _stream_quads(graphs: Iterable[tuple[str, str]], vocabulary: str, out: BinaryIO, plain: _PlainIds) -> int:
+    count = 0
+    any_graph = False
+    for graph, text in graphs:
+        any_graph = True
+        plain.see(graph)
+        out.write(text.encode("utf-8"))
+        count += text.count("\n")  # a line per statement: a newline inside a literal is written \n
+    if not any_graph:
+        raise NothingToWrite("no graph")
+    out.write(vocabulary.encode("utf-8"))
+    return count + vocabulary.count("\n")
+
+
+def _stream_triples(graphs: Iterable[tuple[str, str]], vocabulary: str, out: BinaryIO, plain: _PlainIds) -> int:
+    seen: set[bytes] = set()
+    any_graph = False
+
+    def triples(graph: str, text: str) -> Iterator[str]:
+        # every line of the graph ends with " <graph> .\n": the triple is the line without it
+        # split on "\n" only: str.splitlines would also split at U+2028 or U+0085, which literals hold as is
+        cut = -len(graph) - 5
+        for line in text.split("\n")[:-1]:
+            yield line[:cut] + " .\n"
+
+    def write(lines: Iterable[str]) -> None:
+        for line in lines:
+            data = line.encode("utf-8")
+            key = hashlib.blake2b(data, digest_size=16).digest()
+            if key not in seen:
+                seen.add(key)
+                out.write(data)
+
+    for graph, text in graphs:
+        any_graph = True
+        plain.see(graph)
+        write(triples(graph, text))
+    if not any_graph:
+        raise NothingToWrite("no graph")
+    if vocabulary:
+        write(_triple_lines(vocabulary))
+    return len(seen)
+
+
+def _triple_lines(nquads: str) -> Iterator[str]:
+    """N-Quads lines of any graphs as N-Triples lines (through the parser: vocabulary graphs are small)."""
+    for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+        yield f"{q.subject} {q.predicate} {q.object} .\n"
+
+
 # a prefixed name is written only for local names every Turtle parser reads (rdflib rejects escapes such
 # as `art:\.`, which article ids `.`, `..` or `report.` would need); otherwise the full IRI is written
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.%-]*[A-Za-z0-9_-])?")
@@ -89,6 +196,7 @@ def _prefixes_for(items: list) -> dict[str, str]:
     return PREFIXES
 
 
+_NO_ART = {k: v for k, v in PREFIXES.items() if k != "art"}
 # XML 1.0 cannot hold these characters even escaped: in RDF/XML they are written as U+FFFD
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 

@@ -21,6 +21,7 @@ from . import cues
 from .dateline import dateline_end as _dateline_text_end
 from .doc import Doc
 from .entities import entity_from_concept, entity_from_town
+from .mention_index import in_sentence, places_before, starting_before, starting_in
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
 _ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Marib": the name is the ref
@@ -78,8 +79,10 @@ def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRe
     s = doc.sentences[sentence]
     refs: list[PlaceRef] = []
     dateline_end = _dateline_end(doc)
-    place_starts = [x.span.start for x in mentions if x.sentence == sentence and x.entity.category == "place"]
-    for m in mentions:
+    # only the sentence's own mentions can pass the tests below (a MentionList finds them without a scan)
+    own = in_sentence(mentions, sentence)
+    place_starts = [x.span.start for x in own if x.entity.category == "place"]
+    for m in own:
         if m.span.start < dateline_end:
             continue  # "TERNOPIL —" says where the reporter was, not what was hit
         if m.sentence != sentence or m.kind in ("demonym", "metonym", "pronoun"):
@@ -177,7 +180,7 @@ _DIRECTION_ANAPHOR = re.compile(r"\b(?:in|across|throughout|over)\s+(?P<the>the\
 
 
 def _resolve_direction(mentions: list[Mention], offset: int, direction: str) -> Entity | None:
-    for m in reversed([m for m in mentions if m.span.start < offset]):
+    for m in reversed(starting_before(mentions, offset)):
         if m.entity.category == "place" and m.entity.label.lower().startswith(direction):
             return m.entity
     return None
@@ -190,7 +193,7 @@ _SITE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?P<noun>" + cues.alternation(_SITE_WORD
 
 def _resolve_site(doc: Doc, mentions: list[Mention], offset: int, noun: str) -> Entity | None:
     words = _SITE_WORDS[noun]
-    for m in reversed([m for m in mentions if m.span.start < offset]):
+    for m in reversed(starting_before(mentions, offset)):
         if m.entity.category == "place" and m.kind in ("name", "alias") and any(
                 w in (m.span.text + " " + m.entity.label).lower() for w in words):
             return m.entity
@@ -222,17 +225,18 @@ def resolve_anaphor(doc: Doc, mentions: list[Mention], offset: int, noun: str, d
             if town:
                 return entity_from_town(doc, town)
         capitals = set(lex.capitals)
-        for m in reversed([m for m in mentions if m.span.start < offset]):
-            if m.entity.category == "place" and normalize(m.entity.label) in capitals and not _acts(doc, m):
+        for m in reversed(places_before(mentions, offset)):
+            if normalize(m.entity.label) in capitals and not _acts(doc, m):
                 return m.entity
         return None
     if wanted == "country":  # "across the country": the country of the last place named (not a country acting)
-        for m in reversed([m for m in mentions if m.span.start < offset]):
-            code = m.entity.country_code if m.entity.category == "place" and m.kind == "name" else ""
+        for m in reversed(places_before(mentions, offset)):
+            code = m.entity.country_code if m.kind == "name" else ""
             if code and code in lex.countries_by_code:
                 return entity_from_concept(doc, lex.concepts[lex.countries_by_code[code]])
         return None
-    for m in reversed([m for m in mentions if m.span.start < offset]):
+    # only a place of the wanted kind can be returned below: look at those alone, newest first
+    for m in reversed(places_before(mentions, offset, wanted)):
         if m.entity.category == "place" and _ORIGIN_PHRASE.search(
                 doc.text, max(doc.sentences[m.sentence].start, m.span.start - 120), m.span.start):
             continue  # a launch area is not what "the city" hit
@@ -340,7 +344,7 @@ def is_subject_like(doc: Doc, m: Mention, floor: int) -> bool:
 
 
 def _persons_in(doc: Doc, mentions: list[Mention], start: int, end: int) -> list[Mention]:
-    return [m for m in mentions if start <= m.span.start < end and m.entity.category == "person"
+    return [m for m in starting_in(mentions, start, end) if m.entity.category == "person"
             and not doc.in_quote(m.span.start)]
 
 
@@ -385,8 +389,8 @@ def last_person_before(doc: Doc, mentions: list[Mention], offset: int, skip_quot
 def actor_near(doc: Doc, mentions: list[Mention], start: int, end: int, prefer: str = "last") -> Entity | None:
     """The actor named between two offsets outside quotes (the last one by default). Subjects come before
     names governed by a preposition; a person governed by one ('an adviser to X') never speaks."""
-    found = [m for m in mentions if start <= m.span.start and m.span.end <= end and m.entity.category in ACTOR_CATEGORIES
-             and m.kind != "demonym" and not doc.in_quote(m.span.start)]
+    found = [m for m in starting_in(mentions, start, end + 1) if m.span.end <= end
+             and m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym" and not doc.in_quote(m.span.start)]
     subjects = [m for m in found if is_subject_like(doc, m, start)]
     # failing a subject, an organization governed by a preposition speaks ('a spokesman for the ministry')
     found = subjects or [m for m in found if m.entity.category != "person" and not _MODIFIER_AFTER.match(doc.text, m.span.end)]
@@ -609,7 +613,7 @@ def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | N
 
 
 def _first_actor_offset(doc: Doc, mentions: list[Mention], start: int, end: int) -> int | None:
-    for m in mentions:
-        if start <= m.span.start < end and m.entity.category in ("person", "organization") and not doc.in_quote(m.span.start):
+    for m in starting_in(mentions, start, end):
+        if m.entity.category in ("person", "organization") and not doc.in_quote(m.span.start):
             return m.span.start
     return None

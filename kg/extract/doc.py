@@ -25,6 +25,13 @@ class Resources:
 
     lexicon: Lexicon
     gazetteer: Gazetteer
+    # every leading part of every lexicon phrase: the phrase matcher stops lengthening a candidate as soon as
+    # its words so far begin no phrase
+    phrase_prefixes: frozenset[tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        prefixes = frozenset(key[:k] for key in self.lexicon.phrases for k in range(1, len(key) + 1))
+        object.__setattr__(self, "phrase_prefixes", prefixes)
 
 
 @dataclass

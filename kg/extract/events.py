@@ -38,6 +38,7 @@ from .doc import Doc
 from . import cues
 from ..lexicon import ancestors
 from .entities import entity_from_concept
+from .mention_index import in_sentence, starting_before, starting_in, with_iri
 from .dateline import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
@@ -106,9 +107,9 @@ def _attacker(doc: Doc, mentions: list[Mention], sentence: int, target: Entity |
     """Who attacked: a demonym on a weapon or attack word ('Ukrainian drones', 'Russian shelling'), else a
     country right before an attack verb ('Russia fired'), else the first country named in the sentence."""
     s = doc.sentences[sentence]
-    countries = [m for m in mentions if m.sentence == sentence and m.entity.category == "country"
+    countries = [m for m in in_sentence(mentions, sentence) if m.entity.category == "country"
                  and (target is None or m.entity.iri != target.iri) and not doc.in_quote(m.span.start)]
-    weapons = [m for m in mentions if m.sentence == sentence and m.entity.category == "weapon"]
+    weapons = [m for m in in_sentence(mentions, sentence) if m.entity.category == "weapon"]
     for c in countries:
         after = doc.text[c.span.end:min(s.end, c.span.end + 50)]
         if c.kind == "demonym" and (any(0 <= w.span.start - c.span.end <= 30 for w in weapons)
@@ -174,7 +175,7 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
         if who:
             attackers[who.iri] += 1
             attacker_entities[who.iri] = who
-        weapons = [m.entity for m in mentions if m.sentence == sentence and m.entity.category == "weapon"]
+        weapons = [m.entity for m in in_sentence(mentions, sentence) if m.entity.category == "weapon"]
         subtype = _subtype(doc, weapons, doc.sentences[sentence].text)
         events.append(Event(type="attack", subtype=subtype, span=doc.span(span_start, span_end), sentence=sentence,
                             places=[place], participants=[who] if who else [], weapons=_unique(weapons),
@@ -318,7 +319,7 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
             words = phrase.split()
             if doc.in_quote(start) or words[-1].lower() in _NOT_TARGET or any(re.match(r"\d", w) for w in words):
                 continue
-            inside = [x for x in mentions if start <= x.span.start and x.span.end <= end]
+            inside = [x for x in starting_in(mentions, start, end + 1) if x.span.end <= end]
             if any(x.entity.category in ("person", "weapon", "place") and x.kind != "demonym" for x in inside):
                 continue  # a place ("the centre of Uman") or a person is not a target object
             owner = None
@@ -328,7 +329,7 @@ def find_targets(doc: Doc, mentions: list[Mention]) -> list[Target]:
                 owner = poss[0].entity
                 phrase = doc.text[poss[0].span.end + 2:end].strip()
             elif words[0].lower() in ("its", "their"):
-                subject = [x for x in mentions if s.start <= x.span.start < start and x.entity.category in ("country", "organization")]
+                subject = [x for x in starting_in(mentions, s.start, start) if x.entity.category in ("country", "organization")]
                 owner = subject[0].entity if subject else None
             label = re.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", phrase, flags=re.I).strip()
             if not label:
@@ -402,7 +403,7 @@ _QUARTER_OF = re.compile(r"(?:\s+(?:neighbou?rhoods?|distri[ck]ts?|quarters?|are
 
 def _quarter_city(doc: Doc, mentions: list[Mention], sentence: int, quarter: Entity) -> Entity | None:
     """The city a sentence puts a quarter in ('the Khalidiya neighbourhood of Homs')."""
-    cities = {m.span.start: m.entity for m in mentions if m.sentence == sentence and m.entity.category == "place"
+    cities = {m.span.start: m.entity for m in in_sentence(mentions, sentence) if m.entity.category == "place"
               and m.entity.feature_type in ("city", "") and m.kind in ("name", "alias")}
     for m in mentions:
         if m.sentence == sentence and m.entity.iri == quarter.iri:
@@ -420,18 +421,18 @@ def _count_makes_attack(doc: Doc, mentions: list[Mention], q: Quantity) -> bool:
     if _RATE.search(text) or _is_cumulative(text) or _only_a_reference(doc, mentions, q.sentence, q.place):
         return False
     filed = dateline_end(doc.text)
-    if all(m.span.start < filed for m in mentions if m.entity.iri == q.place.iri and m.sentence == q.sentence) and all(
-            m.span.start < filed for m in mentions if m.entity.iri == q.place.iri and m.sentence != q.sentence
+    if all(m.span.start < filed for m in with_iri(mentions, q.place.iri) if m.sentence == q.sentence) and all(
+            m.span.start < filed for m in with_iri(mentions, q.place.iri) if m.sentence != q.sentence
             and not _only_a_reference(doc, mentions, m.sentence, q.place)):
         return False  # a count given the city the report was filed from, which the text never calls hit
-    if not any(m.sentence == q.sentence and m.entity.iri == q.place.iri for m in mentions) and all(
+    if not any(m.sentence == q.sentence for m in with_iri(mentions, q.place.iri)) and all(
             _only_a_reference(doc, mentions, m.sentence, q.place) or _is_cumulative(doc.sentences[m.sentence].text)
-            for m in mentions if m.entity.iri == q.place.iri):
+            for m in with_iri(mentions, q.place.iri)):
         return False  # a count given to a place the article only names as a reference point
     if q.place.category == "country" and q.kind != "launched":
         return False
     if q.place.feature_type == "region":  # a region is attacked only where the text names nothing more specific in it
-        named = any(m.sentence == q.sentence and m.entity.iri == q.place.iri and m.kind in ("name", "alias") for m in mentions)
+        named = any(m.sentence == q.sentence and m.kind in ("name", "alias") for m in with_iri(mentions, q.place.iri))
         return named and q.kind in ("killed", "injured", "damaged") and not (
             _has_specific_place(doc, mentions, q.sentence, q.place) or _region_locates(doc, mentions, q.sentence, q.place))
     return True
@@ -536,7 +537,7 @@ def _is_possessive_attacker(doc: Doc, ref: PlaceRef) -> bool:
 def _region_locates(doc: Doc, mentions: list[Mention], sentence: int, region: Entity) -> bool:
     floor = doc.sentences[sentence].start
     return any(_locates_another_place(doc, mentions, PlaceRef(m.span.start, m.span.end, m.entity, False), floor)
-               for m in mentions if m.sentence == sentence and m.entity.iri == region.iri)
+               for m in in_sentence(mentions, sentence) if m.entity.iri == region.iri)
 
 
 def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, floor: int) -> bool:
@@ -577,7 +578,7 @@ def _near_a_named_place(doc: Doc, mentions: list[Mention], start: int) -> bool:
 
 def _only_a_reference(doc: Doc, mentions: list[Mention], sentence: int, place: Entity) -> bool:
     """Whether every mention of the place in the sentence is a reference point ('the health ministry in Juba')."""
-    spots = [m for m in mentions if m.sentence == sentence and m.entity.iri == place.iri and m.kind in ("name", "alias")]
+    spots = [m for m in in_sentence(mentions, sentence) if m.entity.iri == place.iri and m.kind in ("name", "alias")]
     floor = doc.sentences[sentence].start
     return bool(spots) and all(_NOT_A_TARGET_BEFORE.search(doc.text[max(floor, m.span.start - 24):m.span.start].lower())
                                or _near_a_named_place(doc, mentions, m.span.start)
@@ -591,27 +592,30 @@ def _owner_of_a_place(doc: Doc, mentions: list[Mention], ref: PlaceRef) -> bool:
         return False
     s = doc.sentences[doc.sentence_of(ref.start)]
     return any(m.entity.category == "place" and m.entity.feature_type in ("city", "") and m.kind in ("name", "alias")
-               and ref.end < m.span.start <= ref.end + 45 and not re.search(r"[;.]", doc.text[ref.end:m.span.start])
-               and m.span.start < s.end for m in mentions)
+               and not re.search(r"[;.]", doc.text[ref.end:m.span.start])
+               and m.span.start < s.end for m in starting_in(mentions, ref.end + 1, ref.end + 46))
 
 
 def _named_at(mentions: list[Mention], ref: PlaceRef) -> bool:
-    return any(m.span.start == ref.start and m.kind in ("name", "alias") for m in mentions)
+    return any(m.kind in ("name", "alias") for m in starting_in(mentions, ref.start, ref.start + 1))
 
 
 def _near_settlement(doc: Doc, mentions: list[Mention], sentence: int, site: Entity) -> bool:
     """Whether the site lies in a named town: the text locates it there ("the X hospital in Ashdod"), or this or
     the previous sentence names a town that is not only a reference point ("the X base near Haifa")."""
     filed = dateline_end(doc.text)
-    towns = [m for m in mentions if m.entity.category == "place" and m.kind != "metonym" and m.entity.feature_type in ("city", "")
-             and m.span.start >= filed]
-    for m in mentions:
-        if m.entity.iri == site.iri:
-            at = _SITE_IN.match(doc.text, m.span.end)
-            if at and any(t.span.start == at.end() for t in towns):
-                return True
-    return any(m.sentence in (sentence, sentence - 1) and not _NEAR.search(doc.text, max(0, m.span.start - 40), m.span.start)
-               for m in towns)
+
+    def town(m: Mention) -> bool:
+        return m.entity.category == "place" and m.kind != "metonym" and m.entity.feature_type in ("city", "") \
+            and m.span.start >= filed
+
+    for m in with_iri(mentions, site.iri):
+        at = _SITE_IN.match(doc.text, m.span.end)
+        if at and any(town(t) for t in starting_in(mentions, at.end(), at.end() + 1)):
+            return True
+    nearby = [*in_sentence(mentions, sentence - 1), *in_sentence(mentions, sentence)] if sentence > 0 \
+        else in_sentence(mentions, sentence)
+    return any(town(m) and not _NEAR.search(doc.text, max(0, m.span.start - 40), m.span.start) for m in nearby)
 
 
 _SITE_LOCATOR = re.compile(r"\s*,?\s+(?:in|near|outside|off|at|on\s+the\s+edge\s+of|(?:north|south|east|west)\w*\s+of)\s+"
@@ -621,11 +625,11 @@ _SITE_LOCATOR = re.compile(r"\s*,?\s+(?:in|near|outside|off|at|on\s+the\s+edge\s
 def _filed_town(doc: Doc, mentions: list[Mention], site: Entity, sentence: int, filed: int) -> Entity | None:
     """The town a report was filed from, for a named site of that town's country the text locates nowhere else
     ('CHERNIHIV, Ukraine - ... a missile came down at the theater's steps')."""
-    towns = _unique([m.entity for m in mentions if m.span.start < filed and m.entity.category == "place"
+    towns = _unique([m.entity for m in starting_before(mentions, filed) if m.entity.category == "place"
                      and m.entity.feature_type in ("city", "") and _code(doc, m.entity)])
     towns = [t for t in towns if not _code(doc, site) or _code(doc, t) == _code(doc, site)]
-    if len(towns) != 1 or any(m.sentence == sentence and m.entity.category == "place" and m.entity.iri != site.iri
-                              for m in mentions):
+    if len(towns) != 1 or any(m.entity.category == "place" and m.entity.iri != site.iri
+                              for m in in_sentence(mentions, sentence)):
         return None  # "In the Leningrad region, drones tried to hit the X plant": the text places it
     places = sorted(m.span.start for m in mentions if m.entity.category == "place" and m.entity.iri != site.iri)
     for m in mentions:
@@ -867,7 +871,7 @@ def _has_object(doc: Doc, mentions: list[Mention], sentence: int, cue: re.Match[
     if not _NEEDS_OBJECT.match(cue.group(0)):
         return True
     end = doc.sentences[sentence].start + cue.end()
-    nxt = next((m for m in mentions if m.sentence == sentence and end <= m.span.start <= end + 50
+    nxt = next((m for m in in_sentence(mentions, sentence) if end <= m.span.start <= end + 50
                 and m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym"), None)  # "Iranian minister X"
     if nxt is None:
         return False
@@ -954,7 +958,7 @@ def _list_comma(doc: Doc, actors: list[Mention], comma: int) -> bool:
 
 def _comma_scope(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, at: int) -> tuple[int, int]:
     """The part of a clause between the commas around a cue, not cutting lists of actors."""
-    actors = [m for m in mentions if m.sentence == sentence and m.entity.category in ACTOR_CATEGORIES]
+    actors = [m for m in in_sentence(mentions, sentence) if m.entity.category in ACTOR_CATEGORIES]
     start, end = a, b
     pos = at
     while True:
@@ -980,7 +984,7 @@ def _comma_scope(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: in
 def _subject(doc: Doc, mentions: list[Mention], sentence: int, at: int) -> Entity | None:
     """Who met, received or called: the first actor named before the verb, or the person 'he'/'she' stands for."""
     s = doc.sentences[sentence]
-    before = [m for m in mentions if m.sentence == sentence and m.span.start < at and m.kind != "demonym"
+    before = [m for m in in_sentence(mentions, sentence) if m.span.start < at and m.kind != "demonym"
               and m.entity.category in ACTOR_CATEGORIES and not doc.in_quote(m.span.start)
               and doc.text[m.span.end:m.span.end + 2] not in ("'s", "\u2019s")]
     persons = [m for m in before if m.entity.category == "person"]
@@ -996,8 +1000,8 @@ def _subject(doc: Doc, mentions: list[Mention], sentence: int, at: int) -> Entit
 def _spokespeople(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int) -> list[Entity]:
     """Countries that act through officials: 'Brazilian and Kenyan officials', 'their Egyptian counterparts'."""
     out = []
-    for m in mentions:
-        if m.sentence == sentence and a <= m.span.start < b and m.entity.category == "country" \
+    for m in starting_in(mentions, a, b):
+        if m.sentence == sentence and m.entity.category == "country" \
                 and not doc.in_quote(m.span.start) and _SPOKESPEOPLE.match(doc.text, m.span.end):
             out.append(m.entity)
     return _unique(out)
@@ -1006,11 +1010,11 @@ def _spokespeople(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: i
 def _parties(doc: Doc, mentions: list[Mention], sentence: int, a: int, b: int, country_counts: Counter,
              by_iri: dict[str, Entity]) -> list[Entity]:
     text = doc.text[a:b]
-    found = [m for m in mentions if m.sentence == sentence and a <= m.span.start < b and m.entity.category in ACTOR_CATEGORIES
+    found = [m for m in in_sentence(mentions, sentence) if a <= m.span.start < b and m.entity.category in ACTOR_CATEGORIES
              and not doc.in_quote(m.span.start)]
     two = re.search(r"\bthe two (?:countries|sides|nations|states|parties)\b", text)
     if two:  # the two sides: the actors the sentence opens with, else the article's two main countries
-        named = _unique([m.entity for m in mentions if m.sentence == sentence and m.kind != "demonym" and not (a <= m.span.start < b)
+        named = _unique([m.entity for m in in_sentence(mentions, sentence) if m.kind != "demonym" and not (a <= m.span.start < b)
                          and m.entity.category in ("country", "organization") and not doc.in_quote(m.span.start)
                          and m.span.start < a])[:2]
         if len(named) < 2:

@@ -6,6 +6,7 @@ unknown names found from their shape and context (kg/extract/names.py), then sur
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 
@@ -16,6 +17,33 @@ from ..text import Token, fold, joins, normalize
 from . import cues, names
 from .doc import Doc
 from .entities import entity_from_concept, entity_from_town, is_metonym, minted
+from .mention_index import MentionList
+
+class _Changes(list):
+    """A list that counts the changes made to it other than appends, so what is derived from it can be
+    kept, and brought up to date from the appended items alone, until such a change."""
+
+    version = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
+
+def _counting(name: str):
+    method = getattr(list, name)
+
+    def changing(self, *args, **kwargs):
+        self._changed()
+        return method(self, *args, **kwargs)
+
+    changing.__name__ = name
+    return changing
+
+
+for _name in ("extend", "insert", "remove", "pop", "clear", "sort", "reverse", "__setitem__",
+              "__delitem__", "__iadd__", "__imul__"):
+    setattr(_Changes, _name, _counting(_name))
+
 
 class _Finder:
     """Holds one article's partial results while the passes run."""
@@ -24,7 +52,9 @@ class _Finder:
         self.doc = doc
         self.lex = doc.resources.lexicon
         self.covered = [False] * len(doc.tokens)
-        self.mentions: list[Mention] = []
+        self._countries: tuple[object, int, int, set[str]] | None = None
+        self._ends: tuple[object, int, int, dict[int, list[Mention]]] | None = None
+        self.mentions = []
         self.possessors: list[Mention] = []  # countries named inside longer names ("Norway's Royal Air Force")
 
     # -- bookkeeping -------------------------------------------------------------------------------
@@ -41,9 +71,48 @@ class _Finder:
     def concept_entity(self, iri: str) -> Entity:
         return entity_from_concept(self.doc, self.lex.concepts[iri])
 
+    def drop(self, mention: Mention) -> None:
+        """Remove the first mention equal to `mention`, as list.remove does, comparing whole mentions only
+        where the start offsets agree (a full comparison with every mention made long articles quadratic)."""
+        start = mention.span.start
+        for k, m in enumerate(self._mentions):
+            if m.span.start == start and (m is mention or m == mention):
+                del self._mentions[k]
+                return
+        raise ValueError("list.remove(x): x not in list")
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return self._mentions
+
+    @mentions.setter
+    def mentions(self, value: list[Mention]) -> None:
+        self._mentions = _Changes(value)
+
+    def ending_at(self, end: int) -> list[Mention]:
+        """The mentions that end at an offset, in list order (kept like the country context, below)."""
+        mentions, cached = self._mentions, self._ends
+        if cached is None or cached[0] is not mentions or cached[1] != mentions.version or cached[2] > len(mentions):
+            ends: dict[int, list[Mention]] = {}
+            new = mentions
+        else:
+            ends, new = cached[3], mentions[cached[2]:]
+        for m in new:
+            ends.setdefault(m.span.end, []).append(m)
+        self._ends = (mentions, mentions.version, len(mentions), ends)
+        return ends.get(end, [])
+
     def context_countries(self) -> set[str]:
-        codes = {m.entity.country_code for m in self.mentions if m.entity.country_code}
-        return codes or {"UA", "RU"}
+        # asked at every gazetteer lookup: kept until the mentions change (scanning them each time made long
+        # articles quadratic)
+        mentions, cached = self._mentions, self._countries
+        if cached is None or cached[0] is not mentions or cached[1] != mentions.version or cached[2] > len(mentions):
+            codes = {m.entity.country_code for m in mentions if m.entity.country_code}
+        else:  # only appends since: add their codes
+            codes = cached[3]
+            codes.update(m.entity.country_code for m in mentions[cached[2]:] if m.entity.country_code)
+        self._countries = (mentions, mentions.version, len(mentions), codes)
+        return set(codes) or {"UA", "RU"}
 
     # -- passes --------------------------------------------------------------------------------------
     def operation_names(self) -> None:
@@ -140,9 +209,13 @@ class _Finder:
             limit = min(n, i + lex.max_len)
             j = i + 1
             stop = i + 1
+            prefixes = self.doc.resources.phrase_prefixes
             while j <= limit:
+                # a phrase of j - i words needs its first j - i - 1 words, exactly, to begin some phrase (only
+                # the last word may be a plural): past that, no longer phrase can match
                 if j > i + 1 and (not joins(text, toks[j - 2], toks[j - 1]) or self.covered[j - 1]
-                                  or self.doc.token_sentence[j - 1] != self.doc.token_sentence[i]):
+                                  or self.doc.token_sentence[j - 1] != self.doc.token_sentence[i]
+                                  or tuple(self.doc.folded[i:j - 1]) not in prefixes):
                     break
                 stop = j
                 j += 1
@@ -404,6 +477,10 @@ class _Finder:
         after a specific one is that weapon's head noun, not a second weapon."""
         weapons = sorted((m for m in self.mentions if m.entity.category == "weapon"), key=lambda m: m.span.start)
         drop: set[int] = set()
+        # where each mention value first stands, as list.index would find it, without a scan per merge
+        positions: dict[Mention, list[int]] = {}
+        for k, m in enumerate(self.mentions):
+            positions.setdefault(m, []).append(k)
         for a, b in zip(weapons, weapons[1:]):
             gap = self.doc.text[a.span.end:b.span.start].split()
             if id(a) in drop or a.entity.iri == b.entity.iri or len(gap) > 1 or a.sentence != b.sentence \
@@ -411,7 +488,11 @@ class _Finder:
                 continue  # only "Tu-160 long-range bombers", "Fateh-110 ballistic missiles" are one weapon
             if b.entity.iri in ancestors(self.lex, a.entity.iri):
                 merged = Mention(a.entity, self.doc.span(a.span.start, b.span.end), a.sentence, a.kind)
-                self.mentions[self.mentions.index(a)] = merged
+                if not positions.get(a):
+                    raise ValueError(f"{a!r} is not in list")
+                k = positions[a].pop(0)
+                self.mentions[k] = merged
+                bisect.insort(positions.setdefault(merged, []), k)
                 drop.add(id(b))
         if drop:
             self.mentions = [m for m in self.mentions if id(m) not in drop]
@@ -466,5 +547,5 @@ def find_mentions(doc: Doc) -> list[Mention]:
     inner = finder.unnamed_possessors()
     inner_ids = {id(m) for m in inner}
     # an inner country sorts before the name that contains it, so "X's Defence Ministry said" stays the ministry's
-    return sorted(finder.mentions + inner,
-                  key=lambda m: (m.span.start, -10**9 if id(m) in inner_ids else -m.span.end))
+    return MentionList(sorted(finder.mentions + inner,
+                              key=lambda m: (m.span.start, -10**9 if id(m) in inner_ids else -m.span.end)))

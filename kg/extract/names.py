@@ -60,12 +60,12 @@ def _site_named_after_place(f: MentionFinder, h: int) -> bool:
         k -= 1
     if k == 0 or not joins(text, toks[k - 1], toks[k]) or f.doc.token_sentence[k - 1] != f.doc.token_sentence[h]:
         return False
-    before = [m for m in f.mentions if m.span.end == toks[k - 1].end and (
+    before = [m for m in f.ending_at(toks[k - 1].end) if (
         (m.entity.category == "place" and m.kind == "name" and m.entity.feature_type not in ("region", "water", "site"))
         or (m.kind == "demonym" and tok.is_title))]  # "the Kuwaiti Hospital", "the Turkish Embassy"
     if before:
         a = f.doc.token_index(before[0].span.start)
-        f.mentions.remove(before[0])
+        f.drop(before[0])
         for i in range(a, h + 1):
             f.covered[i] = False
     elif k < h and not f.covered[k - 1]:
@@ -267,7 +267,7 @@ def lowercase_organizations(f: MentionFinder) -> None:
         concept = lex.concepts.get(m.entity.iri)
         demonym = (concept.demonyms[0] if concept and concept.demonyms else m.entity.label)
         words = " ".join(w.capitalize() if w != "prosecutor's" else "Prosecutor's" for w in g.group(1).split())
-        f.mentions.remove(m)
+        f.drop(m)
         for k in range(a, b):
             f.covered[k] = False
         label = f"{demonym} {words}"
@@ -292,7 +292,7 @@ def place_bodies(f: MentionFinder) -> None:
         a, b = doc.token_index(m.span.start), doc.token_index(g.end(1))
         if not f.free(doc.token_index(m.span.end), b):
             continue
-        f.mentions.remove(m)
+        f.drop(m)
         f.add(minted("organization", doc.text[m.span.start:g.end(1)].replace("\u2019", "'")), a, b)
 
 
@@ -402,7 +402,7 @@ def _titled_place_body(f: MentionFinder, m) -> None:
     if e == b or fold(toks[e - 1].text) not in cues.ORG_HEADS:
         return
     a = f.doc.token_index(m.span.start)
-    f.mentions.remove(m)
+    f.drop(m)
     f.add(minted("organization", text[toks[a].start:toks[e - 1].end]), a, e)
 
 
@@ -593,8 +593,9 @@ def _locative_before(f: MentionFinder, a: int) -> bool:
     if prev.lower == "of" and a > 1 and toks[a - 2].lower in cues.OF_PLACE_NOUNS:  # "residents of X", "north of X"
         return True
     if prev.lower == "and" or f.doc.text[prev.end:toks[a].start].strip() == ",":
-        earlier = [m for m in f.mentions if m.span.end <= toks[a].start]
-        return bool(earlier) and earlier[-1].entity.category == "place" and toks[a].start - earlier[-1].span.end < 12
+        # the last mention (in list order) that ends before the name: searched from the end, where it usually is
+        last = next((m for m in reversed(f.mentions) if m.span.end <= toks[a].start), None)
+        return last is not None and last.entity.category == "place" and toks[a].start - last.span.end < 12
     return False
 
 

@@ -31,6 +31,7 @@ from .context import PlaceRef, dateline_end, place_refs, sentence_source
 from .doc import Doc
 from ..lexicon import ancestors
 from .entities import entity_from_concept
+from .mention_index import in_sentence, starting_in
 from .names import singular
 
 _UNITS = cues.UNITS
@@ -203,8 +204,8 @@ def _head(doc: Doc, num: _Num, mentions: list[Mention]) -> _Head:
     cursor = num.end + (part.end() if part else skip)
     # weapon mention within the next few words ("23 Geran-2 drones", "three Russian-made glide bombs")
     window_end = min(s.end, cursor + 45)
-    for mm in mentions:
-        if mm.entity.category == "weapon" and cursor <= mm.span.start < window_end:
+    for mm in starting_in(mentions, cursor, window_end):
+        if mm.entity.category == "weapon":
             between = text[cursor:mm.span.start]
             if _WEAPON_MODIFIERS.fullmatch(between) and \
                     not _NOT_MODIFIER.search(between) and not _PLURAL_NOUN.search(between):
@@ -334,8 +335,8 @@ def _weapon_phrase(doc: Doc, first: Mention, mentions: list[Mention]) -> tuple[E
     count the common type the head noun names."""
     text = doc.text
     last = first
-    for mm in mentions:
-        if mm.span.start >= last.span.end and mm.entity.category == "weapon" and mm.sentence == first.sentence:
+    for mm in in_sentence(mentions, first.sentence):
+        if mm.span.start >= last.span.end and mm.entity.category == "weapon":
             if mm.span.start > last.span.end + 12 or not _COORD_GAP.fullmatch(text, last.span.end, mm.span.start):
                 break
             last = mm
@@ -669,7 +670,7 @@ def _kind(ctx: _Sentence, k: int, lo: int, own_hi: int, list_hi: int) \
             kind = _cue(doc, num, head, lo, local_hi, _SAME_THINGS[_family(ante)])  # "it destroyed 144 of them"
             if kind is None or kind == ante.kind or (ante.kind in ("killed", "injured") and kind in ("killed", "injured")):
                 kind = ante.kind
-                subset_of = out.index(ante)
+                subset_of = next(i for i, q in enumerate(out) if q.span.start == ante.span.start and (q is ante or q == ante))
             weapon = head.weapon or ante.weapon
     if head.category == "kind":
         kind = head.kind
@@ -810,7 +811,7 @@ def _casualty_source_place(doc: Doc, mentions: list[Mention], sentence: int, sou
         return None
     lex = doc.resources.lexicon
     # the territory must be named where the body is ("the Gaza health ministry"), not guessed for "the ministry"
-    named = [m.span.text for m in mentions if m.sentence == sentence and m.entity.iri == source.iri]
+    named = [m.span.text for m in in_sentence(mentions, sentence) if m.entity.iri == source.iri]
     if not named:
         return None
     words = [fold(w) for w in re.findall(r"[A-Za-z]+", named[0])]
@@ -1010,16 +1011,18 @@ def _dedupe(quantities: list[Quantity], placed: set[int]) -> list[Quantity]:
     seen: dict[tuple, list[int]] = {}
     keep: list[Quantity] = []
     index_map: dict[int, int] = {}
+    kept_at: set[tuple] = set()  # (sentence, kind, value) of what is kept: a set, not a scan of `keep` per count
     for i, q in enumerate(quantities):
         sig = (q.kind, q.value, q.weapon.iri if q.weapon else "", q.object_label, q.subset_of is not None)
         earlier = seen.setdefault(sig, [])
-        same_sentence_twin = any(k.sentence == q.sentence and k.kind == q.kind and k.value == q.value for k in keep)
+        same_sentence_twin = (q.sentence, q.kind, q.value) in kept_at
         if not same_sentence_twin and any(_same_scope(quantities[k].place, q.place) and not (
                 (k in placed) != (i in placed) and (quantities[k].place or q.place)) for k in earlier):
             continue
         earlier.append(i)
         index_map[i] = len(keep)
         keep.append(q)
+        kept_at.add((q.sentence, q.kind, q.value))
     for q in keep:
         if q.subset_of is not None:
             q.subset_of = index_map.get(q.subset_of)

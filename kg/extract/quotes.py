@@ -20,6 +20,7 @@ from . import cues
 from .context import (ACTOR_CATEGORIES, antecedent_person, is_subject_like, previous_source, resolve_description,
                       sentence_source)
 from .doc import Doc
+from .mention_index import starting_in
 
 _VERBS = "|".join(sorted(cues.QUOTE_VERBS))
 _ALL_VERBS = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", re.I)
@@ -83,7 +84,7 @@ def _is_term(doc: Doc, mentions: list[Mention], start: int, end: int) -> bool:
         s = doc.sentences[doc.sentence_of(start)]
         outside = [v for v in _SPEECH_ACTS.finditer(doc.text, s.start, s.end) if not doc.in_quote(v.start())]
         outside += [v for v in _ALL_VERBS.finditer(doc.text, s.start, s.end) if not doc.in_quote(v.start())]
-        actors = [m for m in mentions if s.start <= m.span.start < s.end and m.entity.category in ("person", "organization")
+        actors = [m for m in starting_in(mentions, s.start, s.end) if m.entity.category in ("person", "organization")
                   and not doc.in_quote(m.span.start)]
         return not outside and not actors
     return False
@@ -133,7 +134,7 @@ def _after_quote(doc: Doc, mentions: list[Mention], start: int, end: int, earlie
     if _AFTER_PRONOUN.match(tail):  # "..., he said"
         speakers = [(q.span.start, q.speaker) for q in earlier if q.speaker is not None]
         return antecedent_person(doc, mentions, end + 1 + _AFTER_PRONOUN.match(tail).start(1), speakers)
-    after = [m for m in mentions if end < m.span.start < end + 1 + len(tail) and m.entity.category in ACTOR_CATEGORIES
+    after = [m for m in starting_in(mentions, end + 1, end + 1 + len(tail)) if m.entity.category in ACTOR_CATEGORIES
              and m.kind != "demonym" and is_subject_like(doc, m, end + 1)]
     if after:  # "..., said Olena Hrytsenko" / "..., President Maia Sandu wrote"
         first = after[0]
@@ -176,8 +177,8 @@ def _split_by_attribution(doc: Doc, mentions: list[Mention], prev: Quote, start:
     words = between.strip(_QUOTE_MARKS + " ,.:;\u2014-")
     if not _ALL_VERBS.search(words) or any(c in words for c in _QUOTE_MARKS) or len(words.split()) > 8:
         return False
-    return all(m.entity.iri == prev.speaker.iri for m in mentions if prev.span.end <= m.span.start < start
-               and m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym")
+    return all(m.entity.iri == prev.speaker.iri for m in starting_in(mentions, prev.span.end, start)
+               if m.entity.category in ACTOR_CATEGORIES and m.kind != "demonym")
 
 
 def _carry_run_on(doc: Doc, quotes: list[Quote]) -> list[Quote]:
