@@ -17,6 +17,7 @@ from .lexicon import ontology_dir
 from .model import Article
 from .output import rdf_format, write_dataset
 from .rdf import extraction_quads, vocabulary_quads
+from .resolve import EventReport, event_reports, resolution_quads, resolve
 
 
 @dataclass
@@ -31,20 +32,29 @@ class BuildReport:
 
 def article_quads(article: Article) -> list[ox.Quad]:
     """Extraction and RDF for one article: a pure function of the article (safe in worker processes)."""
+    return article_output(article)[0]
+
+
+def article_output(article: Article) -> tuple[list[ox.Quad], list[EventReport]]:
+    """The article's quads and its event reports (for event resolution), from one extraction."""
     resources = default_resources()
-    return extraction_quads(extract(article, resources), resources.lexicon)
+    x = extract(article, resources)
+    return extraction_quads(x, resources.lexicon), event_reports(x)
 
 
-def _safe(article: Article) -> list[ox.Quad] | ArticleError:
+ArticleOutput = tuple[list[ox.Quad], list[EventReport]]
+
+
+def _safe(article: Article) -> ArticleOutput | ArticleError:
     # one unexpected failure must not sink a build of thousands of articles: report it and go on
     try:
-        return article_quads(article)
+        return article_output(article)
     except Exception as err:  # noqa: BLE001
         return ArticleError(article.source_path or article.id, f"extraction failed ({type(err).__name__}: {err})")
 
 
-def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad] | ArticleError]:
-    """Quads of each article (or why it failed), in input order, extracted in `workers` processes."""
+def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[ArticleOutput | ArticleError]:
+    """Quads and event reports of each article (or why it failed), in input order, from `workers` processes."""
     if workers <= 1:
         for a in articles:
             yield _safe(a)
@@ -53,8 +63,8 @@ def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[o
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     try:
         for result in pool.map(_article_nquads, articles, chunksize=16):
-            yield result if isinstance(result, ArticleError) else list(
-                ox.parse(result.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+            yield result if isinstance(result, ArticleError) else (list(
+                ox.parse(result[0].encode("utf-8"), format=ox.RdfFormat.N_QUADS)), result[1])
     except BaseException:
         # Ctrl-C, a failed write, a consumer that stops early: stop the workers now, not after their queue
         _stop_pool(pool)
@@ -98,11 +108,11 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=10)
 
 
-def _article_nquads(article: Article) -> str | ArticleError:
+def _article_nquads(article: Article) -> tuple[str, list[EventReport]] | ArticleError:
     result = _safe(article)
     if isinstance(result, ArticleError):
         return result
-    return ox.serialize(result, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    return ox.serialize(result[0], format=ox.RdfFormat.N_QUADS).decode("utf-8"), result[1]
 
 
 def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, include_vocabulary: bool = True,
@@ -126,6 +136,7 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
     report.words = sum(len(a.text.split()) for a in articles)
     show = sys.stderr.isatty() if progress is None else progress
     quads: list[ox.Quad] = []
+    reports: list[EventReport] = []
     stream = parallel_quads(articles, workers)
     if show and len(articles) > 1:
         from tqdm import tqdm
@@ -137,9 +148,11 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
             if on_error:
                 on_error(part)
             continue
-        quads.extend(part)
+        quads.extend(part[0])
+        reports.extend(part[1])
     if report.articles == 0:
         return report
+    quads.extend(resolution_quads(resolve(reports)))  # one node per real-world event across the articles
     if include_vocabulary:
         quads.extend(vocabulary_quads(ontology_dir()))
     report.statements = write_dataset(quads, output)

@@ -23,11 +23,13 @@ from .model import Article
 from .rdf import VOCABULARY_GRAPH, vocabulary_quads
 
 
-def _partition_nquads(articles: list[Article]) -> bytes:
-    from .build import article_quads
+def _partition_nquads(articles: list[Article]) -> tuple[bytes, list]:
+    """A partition's N-Quads and its event reports (resolved across all partitions by the client)."""
+    from .build import article_output
 
-    quads = [q for a in articles for q in article_quads(a)]
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    outputs = [article_output(a) for a in articles]
+    quads = [q for out in outputs for q in out[0]]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), [r for out in outputs for r in out[1]]
 
 
 def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str | None = None,
@@ -57,10 +59,16 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
         if cluster is not None:
             cluster.close()
     written = []
-    for k, data in enumerate(shards):
+    for k, (data, _reports) in enumerate(shards):
         path = out / f"part-{k:05d}.nq"
         atomic_write(path, lambda fh, data=data: fh.write(data))
         written.append(path)
+    from .resolve import resolution_quads, resolve
+
+    events = resolution_quads(resolve([r for _data, reports in shards for r in reports]))
+    path = out / "events.nq"  # canonical events across all partitions
+    atomic_write(path, lambda fh: ox.serialize(events, fh, format=ox.RdfFormat.N_QUADS))
+    written.append(path)
     vocab = out / "vocabulary.nq"
     atomic_write(vocab, lambda fh: ox.serialize(list(vocabulary_quads(ontology_dir())), fh, format=ox.RdfFormat.N_QUADS))
     return len(articles), errors, written + [vocab]

@@ -114,14 +114,14 @@ def test_an_extraction_failure_skips_that_article_only(tmp_path, monkeypatch):
     import kg.build as build_module
     from kg.build import build
 
-    real = build_module.article_quads
+    real = build_module.article_output
 
     def flaky(article):
         if article.id == "bad":
             raise RuntimeError("boom")
         return real(article)
 
-    monkeypatch.setattr(build_module, "article_quads", flaky)
+    monkeypatch.setattr(build_module, "article_output", flaky)
     src = tmp_path / "in"
     src.mkdir()
     (src / "bad.txt").write_text("Drones hit Odesa.", encoding="utf-8")

@@ -166,7 +166,7 @@ def test_missing_output_folder_is_reported_before_extraction(tmp_path, monkeypat
     def no_extraction(article):
         raise AssertionError("extraction ran before the output folder was checked")
 
-    monkeypatch.setattr(build_mod, "article_quads", no_extraction)
+    monkeypatch.setattr(build_mod, "article_output", no_extraction)
     with pytest.raises(OutputError, match="does not exist"):
         build_mod.build([SEED], tmp_path / "nope" / "g.trig", progress=False)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from ..lexicon import ancestors
 from ..model import Entity, Event, Extraction
 from ..rdf import article_iri
-from .model import EventReport, Figure
-from .places import PlaceIndex, default_place_index, place_facts
+from .model import LEVELS, EventReport, Figure
+from .places import PlaceFacts, PlaceIndex, default_place_index, place_facts
 
 RESOLVED_TYPES = ("attack", "communication")
 FIGURE_KINDS = ("launched", "intercepted", "killed", "injured")
@@ -22,6 +22,15 @@ def precision_of(event: Event) -> str:
     if event.time is None or event.time.value is None:
         return "none"
     return "day" if event.time.expression else "inferred"
+
+
+def _main_place(index: PlaceIndex, places: list[Entity]) -> tuple[Entity | None, PlaceFacts | None]:
+    # a store keeps an event's places unordered: pick the most specific, then the smallest IRI, in both paths
+    if not places:
+        return None, None
+    ranked = sorted((LEVELS.index(f.level), p.iri, p, f) for p in places
+                    for f in [place_facts(index, p.iri, p.category, p.feature_type, p.country_code)])
+    return ranked[0][2], ranked[0][3]
 
 
 def event_reports(x: Extraction, index: PlaceIndex | None = None) -> list[EventReport]:
@@ -41,11 +50,10 @@ def event_reports(x: Extraction, index: PlaceIndex | None = None) -> list[EventR
         labels: dict[str, str] = {}
         for ent in [*e.places, *e.participants, *e.weapons]:
             labels[ent.iri] = ent.label
-        for k, q in enumerate(x.quantities):
-            if q.event in members and q.claimant is not None:
+        for q in x.quantities:
+            if q.event in members and q.subset_of is None and q.kind in FIGURE_KINDS and q.claimant is not None:
                 labels[q.claimant.iri] = q.claimant.label
-        place: Entity | None = e.places[0] if e.places else None
-        facts = place_facts(index, place.iri, place.category, place.feature_type, place.country_code) if place else None
+        place, facts = _main_place(index, e.places)
         weapons = tuple(sorted({w.iri for w in e.weapons}))
         reports.append(EventReport(
             article=x.article.id, published=x.article.date, event=f"{art}#event-{i + 1}", type=e.type,
