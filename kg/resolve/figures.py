@@ -39,7 +39,9 @@ def summarise(reports: Iterable[EventReport]) -> tuple[tuple[tuple[str, int, str
         newest = max(day for day, *_ in items)
         latest = max((it for it in items if it[0] == newest), key=lambda it: (it[3].value, it[1], it[2]))[3]
         for day, article, _pos, f in items:
-            if f.value != latest.value and (day < newest or article == _article(items, latest)):
+            # only a named claimant's figure is superseded: two bare figures of one article may count
+            # different things (the extractor cannot always tell a subset), so neither replaces the other
+            if f.claimant and f.value != latest.value and (day < newest or article == _article(items, latest)):
                 superseded.add((f.quantity, latest.quantity))
         current = best.get(kind)
         if current is None or (latest.value, _neg(latest.quantity)) > (current[0], _neg(current[1])):

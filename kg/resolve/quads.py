@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from ..rdf import CKG, RDF, RDFS, SEM, WGS84, XSD, article_iri
+from ..rdf import CKG, RDF, RDFS, SEM, SKOS, WGS84, XSD, article_iri
 from .model import CanonicalEvent
 
 EVENTS_GRAPH = "https://w3id.org/conflict-kg/graph/events/"
@@ -90,4 +90,8 @@ def resolution_quads(events: Iterable[CanonicalEvent]) -> list[ox.Quad]:
             add(s, CKG + "claimant", ox.NamedNode(c))
         for old, new in ev.superseded:
             add(ox.NamedNode(old), CKG + "supersededBy", ox.NamedNode(new))
+        # names of what the event points to, in its own graph, so questions read them without a cross-graph join
+        for iri, label in ev.labels:
+            if label:
+                add(ox.NamedNode(iri), SKOS + "prefLabel", ox.Literal(label, language="en"))
     return quads

@@ -17,6 +17,12 @@ def weapon_family(index: PlaceIndex, iri: str) -> str:
     return chain[-1] if chain else iri
 
 
+def country_label(index: PlaceIndex, iri: str) -> str:
+    """The lexicon's name of a country."""
+    concept = index.lexicon.concepts.get(iri)
+    return concept.label if concept else ""
+
+
 def precision_of(event: Event) -> str:
     """"day" for a date stated in the text, "inferred" for one taken without an expression, else "none"."""
     if event.time is None or event.time.value is None:
@@ -55,6 +61,8 @@ def event_reports(x: Extraction, index: PlaceIndex | None = None) -> list[EventR
                 labels[q.claimant.iri] = q.claimant.label
         place, facts = _main_place(index, e.places)
         weapons = tuple(sorted({w.iri for w in e.weapons}))
+        if facts and facts.country:
+            labels.setdefault(facts.country, country_label(index, facts.country))
         reports.append(EventReport(
             article=x.article.id, published=x.article.date, event=f"{art}#event-{i + 1}", type=e.type,
             date=e.time.value if e.time else None, precision=precision_of(e),

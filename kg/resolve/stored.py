@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from .model import LEVELS, EventReport, Figure
 from .places import PlaceIndex, default_place_index, place_facts
-from .reports import FIGURE_KINDS, weapon_family
+from .reports import FIGURE_KINDS, country_label, weapon_family
 
 PREFIXES = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
@@ -107,6 +107,8 @@ def reports_from_store(store: ox.Store, days: Iterable[str] | None = None, artic
         place = min(e["places"], key=lambda p: (p[0], p[1])) if e["places"] else None
         facts = place[2] if place else None
         weapons = tuple(sorted(e["weapons"]))
+        if facts and facts.country:
+            e["labels"].setdefault(facts.country, country_label(index, facts.country))
         precision = "none" if e["date"] is None else ("day" if e["expr"] else "inferred")
         reports.append(EventReport(
             article=e["article"], published=e["published"], event=event, type=e["type"], date=e["date"],
