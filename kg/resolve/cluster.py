@@ -3,8 +3,9 @@
 Attacks are resolved in stages; each stage reads only what earlier stages decided, and every decision
 is made on sets, so the result does not depend on the order of the reports:
   1. reports with a stated date at a settlement or site: one event per (date, place);
-  2. reports whose date was taken without a date expression, and undated ones: they join the one event
-     of the same place within WINDOW days before (their publication window), else stand alone;
+  2. reports whose date was taken without a date expression, and undated ones: they join the event of
+     the same place within WINDOW days before (their publication window), the one told by the most
+     articles when there are several (none on a tie), else stand alone;
   3. region-level reports join the one city event of that day inside the region that the same article
      does not report separately, else are a region-level event of their own;
   4. country-level reports are a nationwide barrage of their own, whose parts are that day's attacks
@@ -71,9 +72,10 @@ def _resolve_attacks(reports: list[EventReport]) -> list[CanonicalEvent]:
             continue
         start = end - timedelta(days=WINDOW)
         last = end - timedelta(days=1) if r.date is not None else end
-        near = sorted(k for k in stated if k[1] == r.place and start <= k[0] <= last and compatible(k, r))
-        if len(near) == 1:
-            groups[near[0]].append(r)
+        near = _best_attested([k for k in stated if k[1] == r.place and start <= k[0] <= last and compatible(k, r)],
+                              groups)
+        if near is not None:
+            groups[near].append(r)
         elif r.date is not None:
             groups.setdefault((r.date, r.place, ""), []).append(r)
         else:
@@ -115,6 +117,16 @@ def _resolve_attacks(reports: list[EventReport]) -> list[CanonicalEvent]:
             ev = _with_parts(ev, parts)
         out.append(ev)
     return out
+
+
+def _best_attested(keys: list[Key], groups: dict[Key, list[EventReport]]) -> Key | None:
+    """The event told by strictly more articles than any other candidate (None on a tie or no candidate)."""
+    if not keys:
+        return None
+    counts = sorted(((len({r.article for r in groups[k]}), k) for k in keys), reverse=True)
+    if len(counts) > 1 and counts[0][0] == counts[1][0]:
+        return None
+    return counts[0][1]
 
 
 def _split_by_attacker(members: list[EventReport]) -> list[tuple[str, list[EventReport]]]:
