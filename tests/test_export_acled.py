@@ -39,7 +39,7 @@ def test_one_row_per_canonical_attack_in_acled_columns(acled):
                                                 "k4_kharkiv_next_night"}
     assert "Kharkiv" in first["notes"] and first["actor1"] == "Russia"
     barrage = next(r for r in acled if r["location"] == "Ukraine")
-    assert (barrage["geo_precision"], barrage["launched"], barrage["intercepted"]) == ("3", "70", "61")
+    assert (barrage["geo_precision"], barrage["launched"], barrage["intercepted"]) == ("3", "79", "68")
 
 
 def test_pandas_loads_it_like_acled_data(acled, tmp_path):

@@ -154,3 +154,14 @@ def test_quads_put_each_event_in_its_day_graph_with_reports_and_signals():
     assert {q.graph_name.value for q in quads} == {"https://w3id.org/conflict-kg/graph/events/2025-03-11"}
     predicates = {q.predicate.value.rsplit("#", 1)[-1] for q in quads}
     assert {"report", "resolution", "signal", "reportCount", "linkedReport"} <= predicates
+
+
+def test_counts_of_different_weapons_add_up_and_a_total_wins_when_larger():
+    drones = Figure("urn:a:a#q-1", "launched", 539, "urn:x:af", 10, "urn:w:shahed")
+    missiles = Figure("urn:a:a#q-2", "launched", 11, "urn:x:af", 20, "urn:w:kh-101")
+    ev = resolve([rep("a", KHARKIV, D, figures=(drones, missiles))])[0]
+    assert ev.figures == (("launched", 550, ("urn:a:a#q-1", "urn:a:a#q-2")),)
+    total = Figure("urn:a:b#q-1", "launched", 560, "urn:x:af", 5, "")
+    ev = resolve([rep("a", KHARKIV, D, figures=(drones, missiles)),
+                  rep("b", KHARKIV, D, published=date(2025, 3, 12), figures=(total,))])[0]
+    assert ev.figures == (("launched", 560, ("urn:a:b#q-1",)),)

@@ -20,6 +20,7 @@ class Figure:
     value: int
     claimant: str = ""
     position: int = 0  # character offset in the article: orders figures within one article
+    weapon: str = ""  # IRI of the weapon counted ("" when the count names none)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class CanonicalEvent:
     actors: tuple[str, ...]
     weapons: tuple[str, ...]
     links: tuple[Link, ...]  # sorted by event IRI
-    figures: tuple[tuple[str, int, str], ...]  # (kind, value, quantity IRI): latest per kind, highest across claimants
+    figures: tuple[tuple[str, int, tuple[str, ...]], ...]  # (kind, value, quantity IRIs it is made of)
     claims: tuple[str, ...]  # every figure's quantity IRI
     superseded: tuple[tuple[str, str], ...]  # (older quantity, later quantity of the same claimant)
     claimants: tuple[str, ...]

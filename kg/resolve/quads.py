@@ -83,9 +83,10 @@ def resolution_quads(events: Iterable[CanonicalEvent]) -> list[ox.Quad]:
                 add(node, CKG + "signal", ox.NamedNode(CKG + signal))
         for q in ev.claims:
             add(s, CKG + "claim", ox.NamedNode(q))
-        for kind, value, q in ev.figures:
+        for kind, value, parts in ev.figures:
             add(s, CKG + kind, _int(value))
-            add(s, CKG + "latestFigure", ox.NamedNode(q))
+            for q in parts:
+                add(s, CKG + "latestFigure", ox.NamedNode(q))
         for c in ev.claimants:
             add(s, CKG + "claimant", ox.NamedNode(c))
         for old, new in ev.superseded:

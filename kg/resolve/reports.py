@@ -49,7 +49,8 @@ def event_reports(x: Extraction, index: PlaceIndex | None = None) -> list[EventR
             continue
         members = {i} | {k for k, sub in enumerate(x.events) if sub.part_of == i}
         figures = tuple(sorted(
-            (Figure(f"{art}#q-{k + 1}", q.kind, q.value, q.claimant.iri if q.claimant else "", q.span.start)
+            (Figure(f"{art}#q-{k + 1}", q.kind, q.value, q.claimant.iri if q.claimant else "", q.span.start,
+                    q.weapon.iri if q.weapon else "")
              for k, q in enumerate(x.quantities)
              if q.event in members and q.subset_of is None and q.kind in FIGURE_KINDS),
             key=lambda f: (f.position, f.quantity)))

@@ -88,18 +88,20 @@ def reports_from_store(store: ox.Store, days: Iterable[str] | None = None, artic
         _add_named(base, row, "actors")
     for row in _rows(store, "?event ?a ?label", scope, "?event ckg:weapon ?a . OPTIONAL { ?a skos:prefLabel ?label }"):
         _add_named(base, row, "weapons")
-    for row in _rows(store, "?event ?q ?kind ?value ?start ?c ?clabel", scope, """
+    for row in _rows(store, "?event ?q ?kind ?value ?start ?c ?clabel ?w", scope, """
       { ?event ckg:quantity ?q } UNION { ?sub sem:subEventOf ?event . ?sub ckg:quantity ?q }
       ?q ckg:kind ?k ; ckg:value ?value . FILTER NOT EXISTS { ?q ckg:subsetOf ?whole }
       BIND(STRAFTER(STR(?k), "/kind/") AS ?kind)
       ?q ckg:evidence/oa:hasSelector ?sel . ?sel a oa:TextPositionSelector ; oa:start ?start .
+      OPTIONAL { ?q ckg:weapon ?w }
       OPTIONAL { ?view rdf:subject ?q ; sem:accordingTo ?c . OPTIONAL { ?c skos:prefLabel ?clabel } }"""):
         entry = base.get(row["event"].value)
         if entry is None or row["kind"].value not in FIGURE_KINDS:
             continue
         claimant = row["c"].value if row["c"] is not None else ""
         q = row["q"].value
-        entry["figures"][q] = Figure(q, row["kind"].value, int(row["value"].value), claimant, int(row["start"].value))
+        entry["figures"][q] = Figure(q, row["kind"].value, int(row["value"].value), claimant, int(row["start"].value),
+                                     _text(row["w"]))
         if claimant and row["clabel"] is not None:
             entry["labels"][claimant] = row["clabel"].value
     reports = []
