@@ -47,72 +47,83 @@ def resolve(reports: Iterable[EventReport]) -> list[CanonicalEvent]:
 
 def _resolve_attacks(reports: list[EventReport]) -> list[CanonicalEvent]:
     groups: dict[Key, list[EventReport]] = {}
+    trusted: dict[Key, frozenset[str]] = {}  # trusted attackers of each group so far
+
+    def join(key: Key, r: EventReport) -> None:
+        groups.setdefault(key, []).append(r)
+        trusted[key] = trusted.get(key, frozenset()) | credible_actors(r)
 
     def compatible(key: Key, r: EventReport) -> bool:
-        mine = credible_actors(r)
-        theirs = frozenset().union(*(credible_actors(o) for o in groups[key]))
+        mine, theirs = credible_actors(r), trusted.get(key, frozenset())
         return not mine or not theirs or bool(mine & theirs)
 
     located = [r for r in reports if r.place]
     # stage 1: stated dates at settlements and sites
     for r in located:
         if r.precision == "day" and r.level not in ("region", "country"):
-            groups.setdefault((r.date, r.place, ""), []).append(r)
-    stated = {k for k in groups}
+            join((r.date, r.place, ""), r)
+    stated = set(groups)
+    stated_by_place: dict[str, list[Key]] = {}
+    for k in sorted(stated):
+        stated_by_place.setdefault(k[1], []).append(k)
     # stage 2: dates taken without an expression, and undated reports, within their publication window
     for r in located:
         if r.precision == "day" or r.level in ("region", "country"):
             continue
         if r.date is not None and (r.date, r.place, "") in stated:
-            groups[(r.date, r.place, "")].append(r)
+            join((r.date, r.place, ""), r)
             continue
         end = r.date or r.published
         if end is None:
-            groups.setdefault((None, r.place, r.event), []).append(r)
+            join((None, r.place, r.event), r)
             continue
         start = end - timedelta(days=WINDOW)
         last = end - timedelta(days=1) if r.date is not None else end
-        near = _best_attested([k for k in stated if k[1] == r.place and start <= k[0] <= last and compatible(k, r)],
-                              groups)
+        near = _best_attested([k for k in stated_by_place.get(r.place, ()) if start <= k[0] <= last
+                               and compatible(k, r)], groups)
         if near is not None:
-            groups[near].append(r)
+            join(near, r)
         elif r.date is not None:
-            groups.setdefault((r.date, r.place, ""), []).append(r)
+            join((r.date, r.place, ""), r)
         else:
-            groups.setdefault((None, r.place, r.event), []).append(r)
-    settlements = sorted(k for k in groups if k[0] is not None)
+            join((None, r.place, r.event), r)
+    by_day: dict[date, list[Key]] = {}
+    for k in sorted(k for k in groups if k[0] is not None):
+        by_day.setdefault(k[0], []).append(k)
     # stage 3: a region-level report is the one city attack of its day inside the region
     for r in located:
         if r.level != "region":
             continue
         if r.date is None:
-            groups.setdefault((None, r.place, r.event), []).append(r)
+            join((None, r.place, r.event), r)
             continue
-        inside = [k for k in settlements if k[0] == r.date and r.admin1
+        inside = [k for k in by_day.get(r.date, ()) if r.admin1
                   and any(o.admin1 == r.admin1 for o in groups[k])
                   and all(o.article != r.article for o in groups[k]) and compatible(k, r)]
         if len(inside) == 1:
-            groups[inside[0]].append(r)
+            join(inside[0], r)
         else:
-            groups.setdefault((r.date, r.place, ""), []).append(r)
+            join((r.date, r.place, ""), r)
     # stage 4: a country-level report is a nationwide barrage, an event of its own
     for r in located:
         if r.level == "country":
-            key = (r.date, r.place, "") if r.date is not None else (None, r.place, r.event)
-            groups.setdefault(key, []).append(r)
+            join((r.date, r.place, "") if r.date is not None else (None, r.place, r.event), r)
     for r in reports:
         if not r.place:
-            groups.setdefault((r.date, "", r.event), []).append(r)
+            join((r.date, "", r.event), r)
     final: dict[Key, list[EventReport]] = {}
     for key, members in groups.items():
         for split, part in _split_by_attacker(members):
             final[(key[0], key[1], key[2] or split)] = part
     events = {key: _canonical("attack", key, members) for key, members in final.items()}
+    on_day: dict[date, list[CanonicalEvent]] = {}
+    for key, ev in events.items():
+        if key[0] is not None and ev.level != "country":
+            on_day.setdefault(key[0], []).append(ev)
     out = []
     for key, ev in events.items():
         if ev.level == "country" and key[0] is not None:
-            parts = tuple(sorted(other.iri for okey, other in events.items()
-                                 if okey[0] == key[0] and other.level != "country" and other.country == ev.place
+            parts = tuple(sorted(other.iri for other in on_day.get(key[0], ()) if other.country == ev.place
                                  and (not ev.actors or not other.actors or set(ev.actors) & set(other.actors))))
             ev = _with_parts(ev, parts)
         out.append(ev)

@@ -42,45 +42,53 @@ def event_label(ev: CanonicalEvent) -> str:
 def resolution_quads(events: Iterable[CanonicalEvent]) -> list[ox.Quad]:
     """All quads of the canonical events, each in the graph of its day."""
     quads: list[ox.Quad] = []
+    nodes: dict[str, ox.NamedNode] = {}  # predicates and shared objects recur on every event: make each once
+
+    def node(iri: str) -> ox.NamedNode:
+        found = nodes.get(iri)
+        if found is None:
+            found = nodes[iri] = ox.NamedNode(iri)
+        return found
+
     for ev in sorted(events, key=lambda e: e.iri):
-        g = ox.NamedNode(day_graph(ev.day))
+        g = node(day_graph(ev.day))
         s = ox.NamedNode(ev.iri)
 
         def add(subject: ox.NamedNode, predicate: str, obj: ox.NamedNode | ox.Literal) -> None:
-            quads.append(ox.Quad(subject, ox.NamedNode(predicate), obj, g))
+            quads.append(ox.Quad(subject, node(predicate), obj, g))
 
-        add(s, RDF + "type", ox.NamedNode(CKG + CLASS[ev.type]))
-        add(s, RDF + "type", ox.NamedNode(SEM + "Event"))
+        add(s, RDF + "type", node(CKG + CLASS[ev.type]))
+        add(s, RDF + "type", node(SEM + "Event"))
         add(s, RDFS + "label", ox.Literal(event_label(ev)))
         if ev.date:
             add(s, CKG + "date", ox.Literal(ev.date.isoformat(), datatype=ox.NamedNode(XSD + "date")))
         add(s, CKG + "datePrecision", ox.Literal(ev.precision))
         if ev.place:
-            add(s, CKG + "place", ox.NamedNode(ev.place))
+            add(s, CKG + "place", node(ev.place))
             add(s, CKG + "placeLevel", ox.Literal(ev.level))
         if ev.country:
-            add(s, CKG + "country", ox.NamedNode(ev.country))
+            add(s, CKG + "country", node(ev.country))
         if ev.admin1:
             add(s, CKG + "admin1", ox.Literal(ev.admin1))
         if ev.lat is not None and ev.lon is not None:
             add(s, WGS84 + "lat", ox.Literal(str(ev.lat), datatype=ox.NamedNode(XSD + "decimal")))
             add(s, WGS84 + "long", ox.Literal(str(ev.lon), datatype=ox.NamedNode(XSD + "decimal")))
         for a in ev.actors:
-            add(s, CKG + ACTOR_ROLE[ev.type], ox.NamedNode(a))
+            add(s, CKG + ACTOR_ROLE[ev.type], node(a))
         for w in ev.weapons:
-            add(s, CKG + "weapon", ox.NamedNode(w))
+            add(s, CKG + "weapon", node(w))
         for part in ev.parts:
             add(s, SEM + "hasSubEvent", ox.NamedNode(part))
         add(s, CKG + "reportCount", _int(len({link.article for link in ev.links})))
         for link in ev.links:
             add(s, CKG + "report", ox.NamedNode(link.event))
-            node = ox.NamedNode(f"{ev.iri}#r-{hashlib.sha1(link.event.encode('utf-8')).hexdigest()[:12]}")
-            add(s, CKG + "resolution", node)
-            add(node, RDF + "type", ox.NamedNode(CKG + "ResolutionLink"))
-            add(node, CKG + "linkedReport", ox.NamedNode(link.event))
-            add(node, CKG + "reportArticle", ox.NamedNode(article_iri(link.article)))
+            link_node = ox.NamedNode(f"{ev.iri}#r-{hashlib.sha1(link.event.encode('utf-8')).hexdigest()[:12]}")
+            add(s, CKG + "resolution", link_node)
+            add(link_node, RDF + "type", node(CKG + "ResolutionLink"))
+            add(link_node, CKG + "linkedReport", ox.NamedNode(link.event))
+            add(link_node, CKG + "reportArticle", node(article_iri(link.article)))
             for signal in link.signals:
-                add(node, CKG + "signal", ox.NamedNode(CKG + signal))
+                add(link_node, CKG + "signal", node(CKG + signal))
         for q in ev.claims:
             add(s, CKG + "claim", ox.NamedNode(q))
         for kind, value, parts in ev.figures:
@@ -88,7 +96,7 @@ def resolution_quads(events: Iterable[CanonicalEvent]) -> list[ox.Quad]:
             for q in parts:
                 add(s, CKG + "latestFigure", ox.NamedNode(q))
         for c in ev.claimants:
-            add(s, CKG + "claimant", ox.NamedNode(c))
+            add(s, CKG + "claimant", node(c))
         for old, new in ev.superseded:
             add(ox.NamedNode(old), CKG + "supersededBy", ox.NamedNode(new))
         # names of what the event points to, in its own graph, so questions read them without a cross-graph join
