@@ -105,6 +105,8 @@ def main() -> None:
     ap.add_argument("clusters", type=Path)
     ap.add_argument("--kg", default=f"{sys.executable} -m kg", help="command that runs kg")
     ap.add_argument("--graph", type=Path, help="score this built graph instead of building the articles")
+    ap.add_argument("--baseline", action="store_true",
+                    help="also score the same matches without resolution (every article event its own attack)")
     ap.add_argument("--verbose", action="store_true", help="list gold reports that were not matched or misplaced")
     args = ap.parse_args()
     kg = shlex.split(args.kg)
@@ -141,6 +143,9 @@ def main() -> None:
     print(f"gold reports {len(gold)}, matched to an event {len(gold) - len(unmatched)}, "
           f"gold clusters {len(set(gold.values()))}, predicted clusters {len(set(predicted.values()))}")
     print(" ".join(f"{k}={v:.3f}" for k, v in result.items()))
+    if args.baseline:
+        alone = {item: chosen.get(item, "unmatched:" + item) for item in gold}
+        print("without resolution: " + " ".join(f"{k}={v:.3f}" for k, v in score(gold, alone).items()))
     if args.verbose:
         for item in unmatched:
             print("unmatched:", item)
