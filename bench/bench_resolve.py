@@ -91,7 +91,7 @@ def part1(n: int, repeats: int) -> None:
           f"{100 * (resolve_s + quads_s) / n / per_article:.1f}% to a build")
 
 
-def part2(m: int, repeats: int) -> None:
+def part2(m: int, repeats: int, workdir: Path | None) -> None:
     import pyoxigraph as ox
 
     from bench_build import corpus, write_jsonl
@@ -101,18 +101,22 @@ def part2(m: int, repeats: int) -> None:
     from kg.build import article_output
     from kg.rdf import article_iri
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = workdir or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         articles = corpus(m + 1)
-        write_jsonl(articles[:m], tmp / "corpus.jsonl")
-        t = time.perf_counter()
-        build([tmp / "corpus.jsonl"], tmp / "all.nq", progress=False)
-        print(f"store: built {m} articles in {time.perf_counter() - t:.1f} s", end="")
-        store = ox.Store(str(tmp / "store"))
-        with (tmp / "all.nq").open("rb") as fh:
-            store.bulk_load(fh, format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        print(f", {len(store)} quads loaded")
+        if not (tmp / "store" / "CURRENT").exists():  # --workdir keeps the built store for the next run
+            write_jsonl(articles[:m], tmp / "corpus.jsonl")
+            t = time.perf_counter()
+            build([tmp / "corpus.jsonl"], tmp / "all.nq", progress=False)
+            print(f"store: built {m} articles in {time.perf_counter() - t:.1f} s")
+            store = ox.Store(str(tmp / "store"))
+            with (tmp / "all.nq").open("rb") as fh:
+                store.bulk_load(fh, format=ox.RdfFormat.N_QUADS)
+            store.flush()
+        else:
+            store = ox.Store(str(tmp / "store"))
+        print(f"store: {m} articles, {len(store)} quads")
         extra = articles[m]
         write_jsonl([extra], tmp / "one.jsonl")
         quads, reports = article_output(extra)
@@ -145,10 +149,11 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--store-articles", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--workdir", type=Path, help="keep the built store here and reuse it in later runs")
     args = ap.parse_args()
     part1(args.articles, args.repeats)
     if args.store_articles:
-        part2(args.store_articles, args.repeats)
+        part2(args.store_articles, args.repeats, args.workdir)
     return 0
 
 

@@ -23,53 +23,56 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 
-def _scope(days: Iterable[str] | None) -> str:
-    """The events to read, inside GRAPH ?g: attacks and communications, filtered by anchor day or article."""
-    body = """?event ckg:article ?art . ?art dcterms:identifier ?id .
+_EVENT = """?event ckg:article ?art . ?art dcterms:identifier ?id .
       { ?event a ckg:Attack . BIND("attack" AS ?type) } UNION { ?event a ckg:Communication . BIND("communication" AS ?type) }
-      OPTIONAL { ?event ckg:date ?date } OPTIONAL { ?art schema:datePublished ?pub }
-      BIND(COALESCE(?date, ?pub) AS ?day)"""
-    filters = []
-    if days is not None:
-        days = set(days)
-        dated = sorted(d for d in days if d != "undated")
-        parts = []
-        if dated:
-            values = ", ".join(f'"{d}"^^xsd:date' for d in dated)
-            parts.append(f"(BOUND(?day) && ?day IN ({values}))")
-        if "undated" in days:
-            parts.append("!BOUND(?day)")
-        filters.append(" || ".join(parts) or "false")
-    return body + "".join(f"\n      FILTER({f})" for f in filters)
+      OPTIONAL { ?art schema:datePublished ?pub } OPTIONAL { ?event ckg:dateExpression ?e }"""
 
 
-def _graphs(articles: Iterable[str] | None) -> str:
-    """A VALUES block naming the article graphs to read (the store then reads only those)."""
-    if articles is None:
-        return ""
-    from ..rdf import article_iri
+def _selections(days: Iterable[str] | None, articles: Iterable[str] | None) -> list[str]:
+    """WHERE bodies that select the events to read, each starting from an index the store can use: the
+    article graphs, the event dates, or the publication dates of undated events."""
+    graphs = ""
+    if articles is not None:
+        from ..rdf import article_iri
 
-    return "VALUES ?g { " + " ".join(f"<{article_iri(a)}>" for a in sorted(set(articles))) + " }"
+        graphs = "VALUES ?g { " + " ".join(f"<{article_iri(a)}>" for a in sorted(set(articles))) + " }"
+    if days is None:
+        return [f"{graphs} GRAPH ?g {{ {_EVENT} OPTIONAL {{ ?event ckg:date ?date }} }}"]
+    days = set(days)
+    dated = " ".join(f'"{d}"^^xsd:date' for d in sorted(d for d in days if d != "undated"))
+    out = []
+    if dated:
+        out.append(f"{graphs} VALUES ?date {{ {dated} }} GRAPH ?g {{ ?event ckg:date ?date . {_EVENT} }}")
+        out.append(f"{graphs} VALUES ?pub {{ {dated} }} GRAPH ?g {{ ?art schema:datePublished ?pub . {_EVENT} "
+                   "FILTER NOT EXISTS { ?event ckg:date ?d } }")
+    if "undated" in days:
+        out.append(f"{graphs} GRAPH ?g {{ {_EVENT} FILTER NOT EXISTS {{ ?event ckg:date ?d }} "
+                   "FILTER NOT EXISTS { ?art schema:datePublished ?p } }")
+    return out
 
 
-def _rows(store: ox.Store, select: str, scope: tuple[str, str], pattern: str) -> Iterable[ox.QuerySolution]:
-    return store.query(f"{PREFIXES}SELECT {select} WHERE {{ {scope[0]} GRAPH ?g {{ {scope[1]}\n {pattern} }} }}")
+def _rows(store: ox.Store, select: str, events: list[str], pattern: str) -> Iterable[ox.QuerySolution]:
+    """Rows of `pattern` (inside the event's graph) for the chosen events, in batches."""
+    for k in range(0, len(events), 500):
+        values = " ".join(f"<{e}>" for e in events[k:k + 500])
+        yield from store.query(f"{PREFIXES}SELECT {select} WHERE {{ VALUES ?event {{ {values} }} GRAPH ?g {{ {pattern} }} }}")
 
 
 def reports_from_store(store: ox.Store, days: Iterable[str] | None = None, articles: Iterable[str] | None = None,
                        index: PlaceIndex | None = None) -> list[EventReport]:
-    """Reports of the stored events whose anchor day is in `days` ("YYYY-MM-DD" or "undated"; all when
-    None) and, when given, of those articles only. Sorted by event IRI."""
+    """Reports of the stored events whose anchor day (event date, else publication date) is in `days`
+    ("YYYY-MM-DD" or "undated"; all when None) and, when given, of those articles only. Sorted by event IRI."""
     index = index or default_place_index()
-    scope = (_graphs(articles), _scope(days))
     base: dict[str, dict] = {}
-    query = (f"{PREFIXES}SELECT ?event ?id ?type ?date ?pub (SAMPLE(?e) AS ?expr) WHERE {{ {scope[0]} GRAPH ?g {{ {scope[1]}\n"
-             "OPTIONAL { ?event ckg:dateExpression ?e } } } GROUP BY ?event ?id ?type ?date ?pub")
-    for row in store.query(query):
-        base[row["event"].value] = {
-            "article": row["id"].value, "type": row["type"].value,
-            "date": _date(row["date"]), "published": _date(row["pub"]), "expr": row["expr"] is not None,
-            "places": [], "actors": set(), "weapons": set(), "figures": {}, "labels": {}}
+    for where in _selections(days, articles):
+        query = (f"{PREFIXES}SELECT ?event ?id ?type ?date ?pub (SAMPLE(?e) AS ?expr) WHERE {{ {where} }} "
+                 "GROUP BY ?event ?id ?type ?date ?pub")
+        for row in store.query(query):
+            base[row["event"].value] = {
+                "article": row["id"].value, "type": row["type"].value,
+                "date": _date(row["date"]), "published": _date(row["pub"]), "expr": row["expr"] is not None,
+                "places": [], "actors": set(), "weapons": set(), "figures": {}, "labels": {}}
+    scope = sorted(base)
     for row in _rows(store, "?event ?p ?country ?ft ?cc ?lat ?lon ?label", scope, """?event ckg:place ?p .
       OPTIONAL { ?p a ckg:Country . BIND(true AS ?country) } OPTIONAL { ?p ckg:featureType ?ft }
       OPTIONAL { ?p ckg:countryCode ?cc } OPTIONAL { ?p wgs84:lat ?lat ; wgs84:long ?lon }
