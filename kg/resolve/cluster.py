@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Iterable
 
@@ -247,8 +248,6 @@ def _canonical(kind: str, key: Key, members: list[EventReport]) -> CanonicalEven
 
 
 def _with_parts(ev: CanonicalEvent, parts: tuple[str, ...]) -> CanonicalEvent:
-    from dataclasses import replace
-
     return replace(ev, parts=parts)
 
 
