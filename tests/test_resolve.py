@@ -165,3 +165,29 @@ def test_counts_of_different_weapons_add_up_and_a_total_wins_when_larger():
     ev = resolve([rep("a", KHARKIV, D, figures=(drones, missiles)),
                   rep("b", KHARKIV, D, published=date(2025, 3, 12), figures=(total,))])[0]
     assert ev.figures == (("launched", 560, ("urn:a:b#q-1",)),)
+
+
+def test_resolving_a_window_of_days_gives_the_same_events_as_resolving_everything():
+    """What incremental `kg add` relies on: the events of the days within WINDOW of a change depend only
+    on the reports within 2 x WINDOW of it."""
+    from datetime import timedelta
+
+    from kg.resolve.cluster import WINDOW
+    from kg.resolve.stored import widen
+
+    rng = random.Random(3)
+    places = [KHARKIV, LVIV, ODESA, CHORNOMORSK, ODESA_REGION, UA]
+    reports = []
+    for i in range(400):
+        published = date(2025, 1, 1) + timedelta(days=rng.randrange(60))
+        day = published - timedelta(days=rng.choice([0, 0, 1, 2, 4]))
+        reports.append(rep(f"a{i:03d}", rng.choice(places), rng.choice([day, day, None]), published=published,
+                           precision=rng.choice(["day", "day", "inferred"]),
+                           actors=(rng.choice([RU, RU, "urn:x:other"]),),
+                           figures=(fig(f"a{i:03d}", 1, "killed", rng.randint(1, 9)),)))
+    everything = resolve(reports)
+    for changed in ({"2025-01-20"}, {"2025-02-01", "2025-02-09"}, {"2025-01-01"}):
+        redo = widen(changed, WINDOW)
+        near = widen(changed, 2 * WINDOW)
+        window = [r for r in reports if r.anchor.isoformat() in near]
+        assert [e for e in resolve(window) if e.day in redo] == [e for e in everything if e.day in redo]

@@ -64,6 +64,14 @@ def _resolve_attacks(reports: list[EventReport]) -> list[CanonicalEvent]:
         if r.precision == "day" and r.level not in ("region", "country"):
             join((r.date, r.place, ""), r)
     stated = set(groups)
+    # stage 2 decides on what stage 1 found only, so no decision depends on which report came first
+    told_by = {k: len({r.article for r in groups[k]}) for k in stated}
+    stated_trust = dict(trusted)
+
+    def compatible_stated(key: Key, r: EventReport) -> bool:
+        mine, theirs = credible_actors(r), stated_trust.get(key, frozenset())
+        return not mine or not theirs or bool(mine & theirs)
+
     stated_by_place: dict[str, list[Key]] = {}
     for k in sorted(stated):
         stated_by_place.setdefault(k[1], []).append(k)
@@ -81,7 +89,7 @@ def _resolve_attacks(reports: list[EventReport]) -> list[CanonicalEvent]:
         start = end - timedelta(days=WINDOW)
         last = end - timedelta(days=1) if r.date is not None else end
         near = _best_attested([k for k in stated_by_place.get(r.place, ()) if start <= k[0] <= last
-                               and compatible(k, r)], groups)
+                               and compatible_stated(k, r)], told_by)
         if near is not None:
             join(near, r)
         elif r.date is not None:
@@ -131,11 +139,11 @@ def _resolve_attacks(reports: list[EventReport]) -> list[CanonicalEvent]:
     return out
 
 
-def _best_attested(keys: list[Key], groups: dict[Key, list[EventReport]]) -> Key | None:
+def _best_attested(keys: list[Key], told_by: dict[Key, int]) -> Key | None:
     """The event told by strictly more articles than any other candidate (None on a tie or no candidate)."""
     if not keys:
         return None
-    counts = sorted(((len({r.article for r in groups[k]}), k) for k in keys), reverse=True)
+    counts = sorted(((told_by[k], k) for k in keys), reverse=True)
     if len(counts) > 1 and counts[0][0] == counts[1][0]:
         return None
     return counts[0][1]
