@@ -20,6 +20,7 @@ from .lexicon import ontology_dir
 from .model import Article
 from .output import NothingToWrite, OutputError, rdf_format, write_graphs
 from .rdf import article_iri, extraction_nquads, vocabulary_nquads
+from .resolve import CanonicalEvent, EventReport, event_reports, resolution_quads, resolve
 
 # articles per task sent to a worker process, and tasks in flight per worker: enough to keep every worker
 # busy while the parent writes, few enough that memory does not grow with the corpus
@@ -47,6 +48,7 @@ class ArticleQuads:
 
     graph: str
     nquads: str
+    reports: tuple[EventReport, ...] = ()  # its attacks and communications, for event resolution
 
     def __iter__(self) -> Iterator[ox.Quad]:
         return iter(ox.parse(self.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True))
@@ -58,7 +60,8 @@ class ArticleQuads:
 def article_quads(article: Article) -> ArticleQuads:
     """Extraction and RDF for one article: a pure function of the article (safe in worker processes)."""
     resources = default_resources()
-    return ArticleQuads(article_iri(article.id), extraction_nquads(extract(article, resources), resources.lexicon))
+    x = extract(article, resources)
+    return ArticleQuads(article_iri(article.id), extraction_nquads(x, resources.lexicon), tuple(event_reports(x)))
 
 
 def _safe(article: Article) -> ArticleQuads | ArticleError:
@@ -106,12 +109,6 @@ def parallel_articles(articles: Iterable[Article], workers: int) -> Iterator[Art
     finally:
         _stop_pool(pool)
         gc.unfreeze()
-
-
-def parallel_quads(articles: Iterable[Article], workers: int) -> Iterator[list[ox.Quad] | ArticleError]:
-    """Quads of each article (or why it failed), in input order, extracted in `workers` processes."""
-    for result in parallel_articles(articles, workers):
-        yield result if isinstance(result, ArticleError) else list(result)
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -182,6 +179,8 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
                 report.words += len(item.text.split())
                 yield item
 
+    reports: list[EventReport] = []
+
     def graphs() -> Iterator[tuple[str, str]]:
         stream: Iterable[ArticleQuads | ArticleError] = parallel_articles(readable(), workers)
         if show:
@@ -192,7 +191,10 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
                 report.articles -= 1
                 failed(result)
             else:
+                reports.extend(result.reports)
                 yield result.graph, result.nquads
+        # one node per real-world event across the articles (small: a few per article), after them all
+        yield from resolution_graphs(resolve(reports))
 
     show = sys.stderr.isatty() if progress is None else progress
     vocabulary = vocabulary_nquads(ontology_dir()) if include_vocabulary else ""
@@ -201,3 +203,12 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
     except NothingToWrite:
         pass  # nothing could be read: leave any previous OUT untouched
     return report
+
+
+def resolution_graphs(events: Iterable[CanonicalEvent]) -> Iterator[tuple[str, str]]:
+    """The canonical events as (graph IRI, N-Quads lines) pairs, each statement once per graph."""
+    by_graph: dict[str, dict[ox.Quad, None]] = {}
+    for q in resolution_quads(events):
+        by_graph.setdefault(q.graph_name.value, {})[q] = None
+    for graph in sorted(by_graph):
+        yield graph, ox.serialize(list(by_graph[graph]), format=ox.RdfFormat.N_QUADS).decode("utf-8")

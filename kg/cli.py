@@ -203,9 +203,29 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if getattr(args, "format", None) == "acled":
+        return _export_acled(args)
     from .network import export
 
     return _write_network(args, lambda g, _left: export(g, args.output))
+
+
+def _export_acled(args: argparse.Namespace) -> int:
+    """One row per canonical attack in ACLED's columns (kg/export_acled.py)."""
+    from .export_acled import write_acled
+    from .query import QueryError, load_graph
+
+    try:
+        written, undated = write_acled(load_graph(args.graph), args.output)
+    except QueryError as err:
+        _err(str(err))
+        return 2
+    except OSError as err:
+        _err(f"{args.output}: cannot write ({err.strerror or err})")
+        return 2
+    _say(f"kg: {written} attacks -> {args.output}" + (f" ({undated} undated left out)" if undated else ""),
+         file=sys.stderr)
+    return 0
 
 
 def _network_options(p: argparse.ArgumentParser) -> None:
@@ -340,9 +360,13 @@ def make_parser() -> argparse.ArgumentParser:
 
     e = _command(sub, 'export', 'write the network as GraphML or GEXF for Gephi and Cytoscape',
                  "Write the projected network (the nodes and edges kg viz draws) as GraphML or GEXF.",
-                 ['kg export out/graph.trig -o out/graph.graphml', 'kg export out/graph.trig -o out/graph.gexf'], cmd_export)
+                 ['kg export out/graph.trig -o out/graph.graphml', 'kg export out/graph.trig -o out/graph.gexf', 'kg export out/graph.trig -o out/attacks.csv --format acled'], cmd_export)
     _network_options(e)
-    e.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf file to write")
+    e.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf file to write "
+                   "(a .csv with --format acled)")
+    e.add_argument("--format", choices=["network", "acled"], default="network",
+                   help="network: the projected network (default); acled: one row per real-world attack in "
+                        "ACLED's columns")
 
     sv = _command(sub, 'serve', 'serve a store as a SPARQL 1.1 endpoint',
                  "A SPARQL 1.1 Protocol endpoint with a query page. Read-only unless started with a write "

@@ -23,11 +23,13 @@ from .model import Article
 from .rdf import VOCABULARY_GRAPH, vocabulary_nquads
 
 
-def _partition_nquads(articles: list[Article]) -> bytes:
+def _partition_nquads(articles: list[Article]) -> tuple[bytes, list]:
+    """A partition's N-Quads and its event reports (resolved across all partitions by the client)."""
     from .build import article_quads
 
     # each article's N-Quads text, as kg build writes it (each statement once per article graph)
-    return "".join(article_quads(a).nquads for a in articles).encode("utf-8")
+    results = [article_quads(a) for a in articles]
+    return "".join(r.nquads for r in results).encode("utf-8"), [e for r in results for e in r.reports]
 
 
 def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str | None = None,
@@ -57,10 +59,17 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
         if cluster is not None:
             cluster.close()
     written = []
-    for k, data in enumerate(shards):
+    for k, (data, _reports) in enumerate(shards):
         path = out / f"part-{k:05d}.nq"
         atomic_write(path, lambda fh, data=data: fh.write(data))
         written.append(path)
+    from .build import resolution_graphs
+    from .resolve import resolve
+
+    events = "".join(text for _g, text in resolution_graphs(resolve([r for _d, rs in shards for r in rs])))
+    path = out / "events.nq"  # canonical events across all partitions
+    atomic_write(path, lambda fh: fh.write(events.encode("utf-8")))
+    written.append(path)
     vocab = out / "vocabulary.nq"
     atomic_write(vocab, lambda fh: fh.write(vocabulary_nquads(ontology_dir()).encode("utf-8")))
     return len(articles), errors, written + [vocab]

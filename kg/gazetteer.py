@@ -92,6 +92,11 @@ class Gazetteer:
         own = [t for t in in_context if normalize(t.name) == key]
         return (own or in_context)[0]
 
+    def admin1(self, gid: int) -> str:
+        """The GeoNames first-level region code of a town ("05"), or "" when the town is unknown."""
+        row = self.by_id.index.get(gid)
+        return "" if row is None else self._rows.lines[row].rsplit("\t", 1)[1]
+
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
     """Index the rows by their pre-normalised names; rows come most populous first (see the make script)."""
@@ -122,3 +127,4 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
 def default_gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded once per process (never mutated)."""
     return load_gazetteer()
+

@@ -15,9 +15,10 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from .articles import ArticleError, collect_articles
-from .build import parallel_quads
+from .build import parallel_articles
 from .lexicon import ontology_dir
 from .rdf import VOCABULARY_GRAPH, article_iri, vocabulary_quads
+from .resolve import incremental
 
 
 class StoreError(Exception):
@@ -71,9 +72,9 @@ def _graph_update(graph: str, quads: list[ox.Quad]) -> str:
     return f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
 
 
-def replace_graph(store: ox.Store, graph: str, quads: list[ox.Quad]) -> None:
-    """Make `graph` hold exactly `quads`, in one transaction."""
-    store.update(_graph_update(graph, quads))
+def replace_graph(store: ox.Store, graph: str, quads: list[ox.Quad], then: str = "") -> None:
+    """Make `graph` hold exactly `quads`, in one transaction (with the update `then`, when given)."""
+    store.update(_graph_update(graph, quads) + (f" ;\n{then}" if then else ""))
 
 
 def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: int | None = None,
@@ -92,17 +93,21 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
     except OSError as err:
         raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
     workers = workers or os.cpu_count() or 1
-    for article, quads in zip(articles, parallel_quads(articles, workers)):
-        if isinstance(quads, ArticleError):
-            report.errors.append(quads)
+    for article, output in zip(articles, parallel_articles(articles, workers)):
+        if isinstance(output, ArticleError):
+            report.errors.append(output)
             if on_error:
-                on_error(quads)
+                on_error(output)
             continue
+        quads, reports = list(output), output.reports
         iri = article_iri(article.id)
+        # the days whose canonical events this article touches, before and after: resolved again at the end
+        days = {r.anchor.isoformat() if r.anchor else "undated" for r in reports}
         if store.contains_named_graph(ox.NamedNode(iri)):
             report.replaced.append(article.id)
+            days |= incremental.report_days(store, [article.id])
         try:
-            replace_graph(store, iri, quads)
+            replace_graph(store, iri, quads, then=incremental.pending_update(days))
         except OSError as err:
             raise StoreError(f"{store_path}: cannot write article {article.id!r} ({_reason(err)}); "
                              f"the store holds the {len(report.added)} article(s) added before it") from None
@@ -117,13 +122,28 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
             present = {a.id for a in articles}
             for old in article_ids(store):
                 if old not in present:
-                    store.update(f"DROP GRAPH <{article_iri(old)}>")
+                    _drop_article(store, old)
                     report.removed.append(old)
     try:
+        incremental.refresh(store)
         store.flush()
     except OSError as err:
         raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
     return report
+
+
+def _drop_article(store: ox.Store, article_id: str) -> None:
+    """Drop an article's graph and mark the days of its events for resolution, in one transaction."""
+    days = incremental.report_days(store, [article_id])
+    then = incremental.pending_update(days)
+    store.update(f"DROP GRAPH <{article_iri(article_id)}>" + (f" ;\n{then}" if then else ""))
+
+
+def unquote_id(iri: str) -> str:
+    """The article id of an article IRI."""
+    from urllib.parse import unquote
+
+    return unquote(iri[len(article_iri("")):])
 
 
 def _reason(err: OSError) -> str:
@@ -147,10 +167,11 @@ def remove_articles(ids: Iterable[str], store_path: str | Path) -> tuple[list[st
 
             g = ox.NamedNode(article_iri(unquote(article_id)))
         if store.contains_named_graph(g):
-            store.update(f"DROP GRAPH <{g.value}>")
+            _drop_article(store, unquote_id(g.value))
             removed.append(article_id)
         else:
             missing.append(article_id)
+    incremental.refresh(store)
     store.flush()
     return removed, missing
 

@@ -130,10 +130,10 @@ def test_full_disk_during_add_is_one_line(tmp_path, monkeypatch, capsys):
     import kg.store as store_mod
     from kg.cli import main
 
-    def full(store, graph, quads):
+    def full(store, graph, quads, **kwargs):
         if "article" in graph:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(store, graph, quads)
+        return real(store, graph, quads, **kwargs)
 
     real = store_mod.replace_graph
     monkeypatch.setattr(store_mod, "replace_graph", full)

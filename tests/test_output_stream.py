@@ -18,6 +18,7 @@ from kg.extract import default_resources, extract
 from kg.lexicon import ontology_dir
 from kg.model import Article
 from kg.output import write_dataset
+from kg.resolve import event_reports, resolution_quads, resolve
 from kg.rdf import XSD, GraphStatements, extraction_quads, to_nquads, to_quads, vocabulary_quads
 from tests.conftest import DATA, ROOT
 
@@ -84,13 +85,21 @@ def corpus() -> list[Article]:
     return [a for a in read_inputs(paths) if isinstance(a, Article)]
 
 
+def object_path_quads(articles: list[Article]) -> list[ox.Quad]:
+    """Every quad kg build writes, made as objects: each article's, the canonical events across the
+    articles graph by graph, then the vocabulary."""
+    resources = default_resources()
+    extractions = [extract(a, resources) for a in articles]
+    quads = [q for x in extractions for q in extraction_quads(x, resources.lexicon)]
+    events = resolution_quads(resolve([r for x in extractions for r in event_reports(x)]))
+    return quads + sorted(events, key=lambda q: q.graph_name.value) + list(vocabulary_quads(ontology_dir()))
+
+
 @pytest.fixture(scope="module")
 def reference_files(tmp_path_factory):
     """The whole corpus written by the object path: quads of each article + vocabulary, then write_dataset."""
     folder = tmp_path_factory.mktemp("reference")
-    resources = default_resources()
-    quads = [q for a in corpus() for q in extraction_quads(extract(a, resources), resources.lexicon)]
-    quads += list(vocabulary_quads(ontology_dir()))
+    quads = object_path_quads(corpus())
     files = {}
     for ext in ("nq", "trig", "nt", "ttl", "jsonld", "rdf"):
         files[ext] = folder / f"ref.{ext}"
@@ -127,9 +136,7 @@ def test_awkward_characters_in_the_text_survive_every_format(tmp_path, ext):
     src.write_text(text, encoding="utf-8")
     out = tmp_path / f"g.{ext}"
     report = build([src], out, progress=False)
-    resources = default_resources()
-    article = [a for a in read_inputs([src]) if isinstance(a, Article)][0]
-    quads = extraction_quads(extract(article, resources), resources.lexicon) + list(vocabulary_quads(ontology_dir()))
+    quads = object_path_quads([a for a in read_inputs([src]) if isinstance(a, Article)])
     ref = tmp_path / f"ref.{ext}"
     assert report.statements == write_dataset(quads, ref)
     fmt = ox.RdfFormat.from_extension(ext) if ext != "jsonld" else ox.RdfFormat.JSON_LD
