@@ -342,12 +342,15 @@ _PAGE_JS = r"""
     focusOn: focusOn, expand: expand, unfocus: unfocus, setLayout: setLayout,
     setDates: function (a, b, withUndated) { from.value = a || ""; to.value = b || ""; undated.checked = withUndated !== false; onDates(); },
     shown: function () { return nodeView.getIds(); },
+    find: function (label) { var n = data.nodes.filter(function (m) { return m.label === label; })[0]; return n ? n.id : null; },
+    tooltip: function (id) { return byId[id].title.textContent; },
     labelled: function () {  // labels vis-network draws at the present zoom, and their size on screen
       var s = network.getScale();
       return nodeView.getIds().map(function (id) { var m = network.body.nodes[id].labelModule; return { id: id, px: m.fontOptions.size * s, drawn: m.visible() }; })
         .filter(function (x) { return x.drawn; });
     },
-    positions: function () { return network.getPositions(); }
+    positions: function () { return network.getPositions(); },
+    placeLabels: placeLabels
   };
   refresh();
   sizeLabels();
