@@ -23,7 +23,8 @@ SPACING = 60.0  # ideal edge length, in vis-network canvas units
 
 
 def _iterations(n: int) -> int:
-    return 250 if n <= 100 else 120 if n <= EXACT_UP_TO else 60
+    # small components settle in few steps; many of them (people quoted once) would otherwise cost the most
+    return 40 if n <= 10 else 100 if n <= 100 else 120 if n <= EXACT_UP_TO else 60
 
 
 def _scatter(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -39,9 +40,12 @@ def _repulsion_exact(pos: np.ndarray, k: float, mass: np.ndarray) -> np.ndarray:
 
 def _repulsion_grid(pos: np.ndarray, k: float, weight: np.ndarray) -> np.ndarray:
     """Repulsion, exact from the nodes of the 3x3 cells around a node and from the centre of mass of every
-    farther cell (a one-level Barnes-Hut): about n^2/9 pairs instead of n^2, and no far field is lost."""
+    farther cell (a one-level Barnes-Hut). With G cells a side, G = (9n)^(1/4) balances the two parts at
+    about 2 n^1.5 pairs instead of n^2 (5,000 nodes: 2 M pairs, not 25 M)."""
     n = len(pos)
-    cell = 3.0 * k
+    side = max(2.0, round((9 * n) ** 0.25))
+    extent = float((pos.max(0) - pos.min(0)).max())
+    cell = max(2.0 * k, extent / side)
     ij = np.floor(pos / cell).astype(np.int64)
     ij -= ij.min(0)
     width = int(ij[:, 1].max()) + 3
@@ -79,7 +83,8 @@ def _repulsion_grid(pos: np.ndarray, k: float, weight: np.ndarray) -> np.ndarray
     return disp
 
 
-def _relax(pos: np.ndarray, edges: np.ndarray, fixed: np.ndarray | None, iterations: int, k: float) -> np.ndarray:
+def _relax(pos: np.ndarray, edges: np.ndarray, fixed: np.ndarray | None, iterations: int, k: float,
+           mass: np.ndarray | None = None) -> np.ndarray:
     """Fruchterman-Reingold steps with linear cooling and a weak pull to the centre (keeps leaves close)."""
     n = len(pos)
     if n < 2:
@@ -91,7 +96,8 @@ def _relax(pos: np.ndarray, edges: np.ndarray, fixed: np.ndarray | None, iterati
     src, dst = (edges[:, 0], edges[:, 1]) if len(edges) else (np.zeros(0, int), np.zeros(0, int))
     # ForceAtlas2's idea: a node repels in proportion to its degree + 1, so hubs push each other (and
     # their leaves) apart instead of piling up in the middle
-    mass = 1.0 + np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)
+    if mass is None:
+        mass = 1.0 + np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)
     for _ in range(iterations):
         disp = _repulsion_exact(pos, k, mass) if exact else _repulsion_grid(pos, k, mass)
         if len(src):
@@ -109,13 +115,40 @@ def _relax(pos: np.ndarray, edges: np.ndarray, fixed: np.ndarray | None, iterati
 
 
 def _component_layout(g: nx.Graph, nodes: list, rng: np.random.Generator) -> np.ndarray:
+    """One connected component. Nodes with one neighbour (a place attacked once, a quote's statement) are
+    left out of the simulation and set around their neighbour afterwards, in a fan turned away from the
+    rest of the graph: fewer nodes to relax (a quarter fewer at 5,000 nodes) and tidier hubs."""
     n = len(nodes)
-    if n == 1:
-        return np.zeros((1, 2))
-    index = {v: i for i, v in enumerate(nodes)}
-    edges = np.array([(index[u], index[v]) for u, v in g.subgraph(nodes).edges() if u != v], dtype=np.int64).reshape(-1, 2)
-    pos = (rng.random((n, 2)) - 0.5) * math.sqrt(n) * SPACING
-    return _relax(pos, edges, None, _iterations(n), SPACING)
+    if n <= 2:  # one node, or a pair one edge apart
+        return np.array([[0.0, 0.0], [SPACING, 0.0]])[:n]
+    leaves = {v: next(iter(g[v])) for v in nodes if g.degree(v) == 1} if n > 10 else {}
+    core = [v for v in nodes if v not in leaves]
+    index = {v: i for i, v in enumerate(core)}
+    edges = np.array([(index[u], index[v]) for u, v in g.subgraph(core).edges() if u != v],
+                     dtype=np.int64).reshape(-1, 2)
+    mass = np.array([1.0 + g.degree(v) for v in core])  # a hub keeps the weight of its leaves
+    pos = (rng.random((len(core), 2)) - 0.5) * math.sqrt(n) * SPACING
+    pos = _relax(pos, edges, None, _iterations(len(core)), SPACING, mass)
+    if not leaves:
+        return pos
+    out = np.zeros((n, 2))
+    where = {v: i for i, v in enumerate(nodes)}
+    for v, i in index.items():
+        out[where[v]] = pos[i]
+    fans: dict = {}
+    for leaf, parent in leaves.items():
+        fans.setdefault(parent, []).append(leaf)
+    for parent, fan in fans.items():
+        centre = pos[index[parent]]
+        others = [pos[index[u]] for u in g[parent] if u in index]
+        away = centre - np.mean(others, axis=0) if others else np.array([1.0, 0.0])
+        heading = math.atan2(away[1], away[0])
+        span = 2 * math.pi * (1 - 1 / len(fan)) if not others else min(1.5 * math.pi, 0.6 * len(fan))
+        radius = max(0.8 * SPACING, 0.5 * SPACING * len(fan) / max(span, 1e-9))
+        for j, leaf in enumerate(fan):
+            angle = heading + (span * (j / (len(fan) - 1) - 0.5) if len(fan) > 1 else 0.0)
+            out[where[leaf]] = centre + radius * np.array([math.cos(angle), math.sin(angle)])
+    return out
 
 
 def _pack(blocks: list[np.ndarray]) -> list[np.ndarray]:
@@ -194,7 +227,7 @@ def geo_layout(g: nx.Graph, coords: Mapping[Hashable, tuple[float, float]], seed
     fixed = np.array([v in anchor for v in nodes])
     edges = np.array([(index[u], index[v]) for u, v in simple.subgraph(nodes).edges() if u != v],
                      dtype=np.int64).reshape(-1, 2)
-    pos = _relax(pos, edges, fixed, 60, SPACING * 0.6)
+    pos = _relax(pos, edges, fixed, 40, SPACING * 0.6)
     out = {v: (round(float(p[0]), 1), round(float(p[1]), 1)) for v, p in zip(nodes, pos)}
     rest = [v for v in simple if v not in reach]
     if rest:
