@@ -3,9 +3,11 @@ Chromium at 1k and 5k nodes: time to a settled layout and frames per second whil
 
     python bench/bench_viz.py [--articles 1000] [--sizes 1000 5000] [--repeats 2] [--physics-timeout 120]
 
-In the browser, two pages of the same graph are compared, run alternately (the machine is shared):
-- "seeded": what `kg viz` writes, positions computed in Python, physics off;
-- "physics": the previous design, no positions, vis-network's barnesHut physics run until it stabilises.
+In the browser, pages of the same graph are compared, run alternately (the machine is shared):
+- "seeded, as opened": what `kg viz` writes, positions computed in Python, physics off; a graph of more
+  than OVERVIEW nodes opens on its OVERVIEW most connected ones;
+- "seeded, all drawn": the same page after "show everything";
+- "physics (before)": the previous design, no positions, vis-network's barnesHut physics until stable.
 Timings come from the page's own clock (performance.now(), from navigation start) read back over the
 DevTools protocol (--remote-debugging-pipe), so Chromium's start-up is not counted.
 """
@@ -32,7 +34,7 @@ from kg.build import build  # noqa: E402
 from kg.layout import force_layout  # noqa: E402
 from kg.network import export, most_connected, project  # noqa: E402
 from kg.query import load_graph  # noqa: E402
-from kg.viz import render_html, write_html  # noqa: E402
+from kg.viz import OVERVIEW, render_html, write_html  # noqa: E402
 
 # the options of the page before this round: physics in the browser until stable
 PHYSICS = {"enabled": True, "solver": "barnesHut",
@@ -42,7 +44,9 @@ PHYSICS = {"enabled": True, "solver": "barnesHut",
 # injected at the end of the page: note when the layout is settled, then move the view for 3 s and count frames
 MEASURE = """<script>
 (function () {
-  var n = window.network, physics = %s, out = {};
+  var n = window.network, config = %s, physics = config.physics, out = {};
+  if (config.all && window.kgView) kgView.unfocus();  // every node drawn, not the overview of a large graph
+  out.drawn = n.body.nodeIndices.length;
   function frames() {
     var count = 0, drawMs = [], t0 = performance.now(), start = null, s = n.getScale(), centre = n.getViewPosition();
     n.on("beforeDrawing", function () { start = performance.now(); });
@@ -177,8 +181,8 @@ def browser(pages: dict[str, Path], repeats: int, timeout: float) -> None:
         fps = _median([r["fps"] for r in done])
         draw = _median([r["drawMsMedian"] for r in done if r["drawMsMedian"]])
         p90 = _median([r["drawMsP90"] for r in done if r["drawMsP90"]])
-        print(f"  {name:18s} settled {settled:6.2f} s   {fps:5.1f} frames/s while moving   draw {draw:.0f} ms "
-              f"(p90 {p90:.0f} ms)   [{len(done)}/{len(runs)} runs]")
+        print(f"  {name:18s} {done[0]['drawn']:5d} nodes drawn: settled {settled:6.2f} s   {fps:5.1f} frames/s while "
+              f"moving   draw {draw:.0f} ms (p90 {p90:.0f} ms)   [{len(done)}/{len(runs)} runs]")
 
 
 def main() -> int:
@@ -205,13 +209,19 @@ def main() -> int:
             t0 = time.perf_counter()
             html = render_html(sub, left_out=left)
             dt = time.perf_counter() - t0
-            seeded = Path(tmp) / f"seeded-{limit}.html"
-            seeded.write_text(html.replace("</body>", MEASURE % "false" + "</body>"), encoding="utf-8")
-            physics = Path(tmp) / f"physics-{limit}.html"
-            physics.write_text(physics_page(html).replace("</body>", MEASURE % "true" + "</body>"), encoding="utf-8")
+            variants = {"seeded, as opened": {"physics": False, "all": False},
+                        "seeded, all drawn": {"physics": False, "all": True},
+                        "physics (before)": {"physics": True, "all": True}}
+            pages[limit] = {}
+            for name, config in variants.items():
+                if name == "seeded, all drawn" and sub.number_of_nodes() <= OVERVIEW:
+                    continue  # opens with everything drawn anyway
+                path = Path(tmp) / f"{limit}-{len(pages[limit])}.html"
+                base = physics_page(html) if config["physics"] else html
+                path.write_text(base.replace("</body>", MEASURE % json.dumps(config) + "</body>"), encoding="utf-8")
+                pages[limit][name] = path
             print(f"page of {sub.number_of_nodes()} nodes, {sub.number_of_edges()} edges: layout {lay:.2f} s, "
-                  f"whole page {dt:.2f} s ({seeded.stat().st_size / 2**20:.1f} MiB)")
-            pages[limit] = {"seeded": seeded, "physics": physics}
+                  f"whole page {dt:.2f} s ({len(html.encode()) / 2**20:.1f} MiB)")
         t0 = time.perf_counter()
         write_html(g, Path(tmp) / "all.html")
         print(f"whole graph page ({g.number_of_nodes()} nodes): {time.perf_counter() - t0:.2f} s")

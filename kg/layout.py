@@ -5,7 +5,7 @@ Two layouts:
   largest first). Repulsion is exact for small components and limited to a grid neighbourhood (the
   grid variant of the FR paper) for large ones, so 5,000 nodes take seconds rather than minutes.
 - `geo_layout`: places at their longitude/latitude (equirectangular, scaled to the force layout's size);
-  everything else relaxed by the same forces with the places pinned, so an attack sits by its place.
+  every other node beside what it links to, so an attack sits by its place.
 
 Both are pure functions of the graph and the seed: same input, same positions.
 """
@@ -20,6 +20,7 @@ import numpy as np
 
 EXACT_UP_TO = 700  # components up to this size get exact all-pairs repulsion (700^2 pairs is a few ms)
 SPACING = 60.0  # ideal edge length, in vis-network canvas units
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))  # successive points of a sunflower spiral never line up
 
 
 def _iterations(n: int) -> int:
@@ -189,11 +190,14 @@ class GeoLayout:
 
 
 def geo_layout(g: nx.Graph, coords: Mapping[Hashable, tuple[float, float]], seed: int = 7,
-               width: float | None = None) -> GeoLayout:
-    """Places with (lat, long) pinned where they are on a map, the other nodes pulled next to them.
+               width: float | None = None, base: Mapping[Hashable, tuple[float, float]] | None = None) -> GeoLayout:
+    """Places with (lat, long) where they are on a map; each other node beside the placed nodes it links to
+    (breadth-first from the places), the nodes that share a spot on a spiral around it. No simulation: the
+    map is the layout, and it costs one pass over the graph.
 
     `coords` maps a node to (latitude, longitude). Screen y grows downwards, so north is up. Components
-    with no located node are laid out by force below the map. Empty when nothing has coordinates.
+    with no located node go below the map, as `base` (the network layout, if given) has them, or laid out
+    anew. Empty when nothing has coordinates.
     """
     simple = nx.Graph(g)
     located = [v for v in sorted(simple, key=str) if v in coords]
@@ -212,29 +216,29 @@ def geo_layout(g: nx.Graph, coords: Mapping[Hashable, tuple[float, float]], seed
         return (lo * mid - x0) * scale, (-la - y0) * scale
 
     anchor = {v: project(*coords[v]) for v in located}
-    rng = np.random.default_rng(seed)
     reach = set().union(*(nx.node_connected_component(simple, v) for v in located))
+    placed = dict(anchor)
+    layer = list(located)
+    while layer:  # breadth-first from the places: a node goes beside the placed nodes it links to
+        homes: dict[tuple[float, float], list] = {}
+        for u in sorted({u for v in layer for u in simple[v] if u not in placed}, key=str):
+            near = np.mean([placed[w] for w in simple[u] if w in placed], axis=0)
+            homes.setdefault((round(float(near[0]), 1), round(float(near[1]), 1)), []).append(u)
+        for home, group in homes.items():  # the nodes sharing a home on a sunflower spiral around it
+            for i, u in enumerate(group, 1):
+                r, angle = 0.5 * SPACING * math.sqrt(i + 1), i * _GOLDEN_ANGLE
+                placed[u] = (home[0] + r * math.cos(angle), home[1] + r * math.sin(angle))
+        layer = [u for group in homes.values() for u in group]
     nodes = sorted(reach, key=str)
-    index = {v: i for i, v in enumerate(nodes)}
-    pos = np.empty((len(nodes), 2))
-    for v, i in index.items():
-        if v in anchor:
-            pos[i] = anchor[v]
-        else:  # start beside a located neighbour when there is one, so relaxing has little to undo
-            near = [anchor[u] for u in simple[v] if u in anchor]
-            base = np.mean(near, axis=0) if near else np.array([width / 2, width / 2])
-            pos[i] = base + (rng.random(2) - 0.5) * SPACING
-    fixed = np.array([v in anchor for v in nodes])
-    edges = np.array([(index[u], index[v]) for u, v in simple.subgraph(nodes).edges() if u != v],
-                     dtype=np.int64).reshape(-1, 2)
-    pos = _relax(pos, edges, fixed, 40, SPACING * 0.6)
+    pos = np.array([placed[v] for v in nodes])
     out = {v: (round(float(p[0]), 1), round(float(p[1]), 1)) for v, p in zip(nodes, pos)}
     rest = [v for v in simple if v not in reach]
-    if rest:
-        side = force_layout(simple.subgraph(rest), seed)
+    if rest:  # whole components without a located node: their network layout, moved below the map
+        side = {v: base[v] for v in rest} if base else force_layout(simple.subgraph(rest), seed)
         top = max(p[1] for p in out.values()) + 4 * SPACING
         low = min(p[1] for p in side.values())
-        out.update({v: (p[0] + width / 2, p[1] - low + top) for v, p in side.items()})
+        left = min(p[0] for p in side.values())
+        out.update({v: (round(p[0] - left, 1), round(p[1] - low + top, 1)) for v, p in side.items()})
     return GeoLayout(out, _graticule(project, float(lat.min()), float(lat.max()), float(lon.min()), float(lon.max())))
 
 

@@ -28,7 +28,8 @@ STYLE = {
     "statement": ("#7f7f7f", "dot"), "target": ("#bcbd22", "triangleDown"),
 }
 EVENT_CATEGORIES = ("attack", "interception", "communication", "statement")
-BIG = 1500  # above this many nodes: straight edges, edges hidden while dragging or zooming
+BIG = 1500  # above this many nodes or edges: edges hidden while dragging or zooming
+OVERVIEW = 1000  # a larger graph opens on its OVERVIEW most connected nodes (bench_viz: ~3 frames/s at 5,000)
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -47,7 +48,7 @@ def to_pyvis(g: nx.MultiDiGraph) -> tuple[Network, list]:
     Nodes and edges are set in bulk (pyvis's add_node is O(n) per call)."""
     net = Network(directed=True, cdn_resources="remote")
     pos = force_layout(g)
-    geo = geo_layout(g, {n: (a["lat"], a["lon"]) for n, a in g.nodes(data=True) if a.get("lat") is not None})
+    geo = geo_layout(g, {n: (a["lat"], a["lon"]) for n, a in g.nodes(data=True) if a.get("lat") is not None}, base=pos)
     rank = ranks(g, {n: a["mentions"] for n, a in g.nodes(data=True)})
     simple = nx.Graph(g)
     nodes, edges = [], []
@@ -71,7 +72,7 @@ def to_pyvis(g: nx.MultiDiGraph) -> tuple[Network, list]:
         edges.append(edge)
     net.nodes, net.edges = nodes, edges
     net.node_ids = [n["id"] for n in nodes]
-    big = len(nodes) > BIG
+    big = len(nodes) > BIG or len(edges) > 2 * BIG
     net.set_options(json.dumps({
         "physics": {"enabled": False},  # positions are computed in Python, seeded: the same on every load
         "layout": {"improvedLayout": False},
@@ -91,6 +92,7 @@ def render_html(g: nx.MultiDiGraph, title: str = "conflict-kg network", left_out
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options,
             "title": title, "leftOut": left_out, "style": {k: v[0] for k, v in STYLE.items()},
             "shapes": {k: v[1] for k, v in STYLE.items()}, "events": list(EVENT_CATEGORIES),
+            "overview": OVERVIEW if len(nodes) > OVERVIEW else 0,
             "graticule": graticule}
     fill = {"/*VIS_CSS*/": css, "/*VIS_JS*/": js.replace("</script", "<\\/script"), "/*DATA*/": _safe_json(data),
             "/*PAGE_JS*/": _PAGE_JS}
@@ -312,9 +314,17 @@ _PAGE_JS = r"""
   search.addEventListener("input", function () {
     var q = search.value.trim().toLowerCase(); matches.textContent = "";
     if (q.length < 2) { network.unselectAll(); return; }
-    var found = nodeView.get({ filter: function (n) { return n.label.toLowerCase().indexOf(q) >= 0; } }).slice(0, 50);
-    network.selectNodes(found.map(function (n) { return n.id; }));
-    found.forEach(function (n) { var d = el("div", n.label + " (" + n.category + ")"); d.addEventListener("click", function () { network.focus(n.id, { scale: Math.max(1, network.getScale()), animation: true }); network.selectNodes([n.id]); select(n.id); }); matches.appendChild(d); });
+    // search every node, shown or not: a node outside the view is brought in by focusing on it
+    var found = data.nodes.filter(function (n) { return n.label.toLowerCase().indexOf(q) >= 0; }).slice(0, 50);
+    network.selectNodes(found.filter(function (n) { return nodeView.get(n.id); }).map(function (n) { return n.id; }));
+    found.forEach(function (n) {
+      var d = el("div", n.label + " (" + n.category + ")");
+      d.addEventListener("click", function () {
+        if (!nodeView.get(n.id)) focusOn(n.id);
+        network.focus(n.id, { scale: Math.max(1, network.getScale()), animation: false }); network.selectNodes([n.id]); select(n.id); placeLabelsSoon();
+      });
+      matches.appendChild(d);
+    });
   });
 
   // --- focus on a node's neighbourhood; in focus, a click on a node adds its neighbours
@@ -331,7 +341,14 @@ _PAGE_JS = r"""
     focusInfo.textContent = "Focus: " + byId[id].label + ". Click a node to add its neighbours.";
   }
   function expand(id) { neighbours[id].forEach(function (m) { focus[m] = true; }); refresh(); }
-  function unfocus() { focus = null; showAll.disabled = true; refresh(); network.fit({ animation: false }); focusInfo.textContent = "Double-click a node to see only it and its neighbours; then click a node to expand it."; }
+  var HELP = "Double-click a node to see only it and its neighbours; then click a node to expand it.";
+  function unfocus() { focus = null; showAll.disabled = true; refresh(); network.fit({ animation: false }); focusInfo.textContent = HELP; }
+  function overview() {  // a large graph opens on its most connected nodes; search and focus reach the rest
+    focus = {}; byRank.slice(0, data.overview).forEach(function (n) { focus[n.id] = true; });
+    showAll.disabled = false;
+    focusInfo.textContent = "Overview: the " + data.overview + " most connected of " + data.nodes.length + " nodes. Search finds any node; " +
+      "double-click one to focus on its neighbourhood, click to expand. \u201cShow everything\u201d draws all of them (slower to move).";
+  }
   network.on("click", function (p) { var id = p.nodes.length ? p.nodes[0] : null; select(id); if (id && focus) expand(id); });
   network.on("doubleClick", function (p) { if (p.nodes.length) focusOn(p.nodes[0]); });
   focusBtn.addEventListener("click", function () { if (selected) focusOn(selected); });
@@ -342,6 +359,7 @@ _PAGE_JS = r"""
     focusOn: focusOn, expand: expand, unfocus: unfocus, setLayout: setLayout,
     setDates: function (a, b, withUndated) { from.value = a || ""; to.value = b || ""; undated.checked = withUndated !== false; onDates(); },
     shown: function () { return nodeView.getIds(); },
+    overview: overview,
     find: function (label) { var n = data.nodes.filter(function (m) { return m.label === label; })[0]; return n ? n.id : null; },
     tooltip: function (id) { return byId[id].title.textContent; },
     labelled: function () {  // labels vis-network draws at the present zoom, and their size on screen
@@ -352,6 +370,7 @@ _PAGE_JS = r"""
     positions: function () { return network.getPositions(); },
     placeLabels: placeLabels
   };
+  if (data.overview) overview();
   refresh();
   sizeLabels();
   clearTimeout(labelTimer);
