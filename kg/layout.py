@@ -232,14 +232,15 @@ def geo_layout(g: nx.Graph, coords: Mapping[Hashable, tuple[float, float]], seed
     nodes = sorted(reach, key=str)
     pos = np.array([placed[v] for v in nodes])
     out = {v: (round(float(p[0]), 1), round(float(p[1]), 1)) for v, p in zip(nodes, pos)}
+    lines = _graticule(project, float(lat.min()), float(lat.max()), float(lon.min()), float(lon.max()))
     rest = [v for v in simple if v not in reach]
     if rest:  # whole components without a located node: their network layout, moved below the map
         side = {v: base[v] for v in rest} if base else force_layout(simple.subgraph(rest), seed)
-        top = max(p[1] for p in out.values()) + 4 * SPACING
+        top = max(max(p[1] for p in out.values()), max(max(y1, y2) for _l, _x1, y1, _x2, y2 in lines)) + 2 * SPACING
         low = min(p[1] for p in side.values())
         left = min(p[0] for p in side.values())
         out.update({v: (round(p[0] - left, 1), round(p[1] - low + top, 1)) for v, p in side.items()})
-    return GeoLayout(out, _graticule(project, float(lat.min()), float(lat.max()), float(lon.min()), float(lon.max())))
+    return GeoLayout(out, lines)
 
 
 def _graticule(project, lat_lo: float, lat_hi: float, lon_lo: float, lon_hi: float):
