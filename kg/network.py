@@ -1,9 +1,12 @@
 """Project the RDF graph onto a networkx graph of the things an analyst reasons about.
 
-Nodes are actors, places, weapons, events (attacks, communications, statements) and attack targets; the
-plumbing (mentions, sentences, quantity nodes, ontology terms) is folded into node and edge attributes.
-Edges carry their role as label: attacker, place, weapon, target, participant, speaker, located in.
-Counts appear on the attack nodes they belong to ("launched 550 / intercepted 478 / killed 1").
+Nodes are actors, places, weapons, events (attacks, interceptions, communications, statements) and attack
+targets; the plumbing (mentions, sentences, quantity nodes, ontology terms) is folded into node and edge
+attributes. Edges carry their role as label: attacker, place, weapon, target, participant, speaker,
+interceptor, part of, located in, owned by; "said" from a claimant to the event it gives figures for; "kind
+of" from a weapon type to the nearest broader type drawn; and, marked with a `basis`, links inferred from
+the text: a specific weapon to its attack, a node no role links to what its sentences also name. Counts
+appear on the events they belong to, per thing counted ("launched 539 drones, 11 missiles").
 """
 from __future__ import annotations
 
@@ -382,8 +385,10 @@ def export(g: nx.MultiDiGraph, path: str | Path) -> None:
         flat.add_node(n, label=a["label"], category=a["category"], iri=a["iri"], wikidata=a.get("wikidata") or "",
                       geonames=a.get("geonames") or "", mentions=int(a["mentions"]), articles=" ".join(a["articles"]),
                       counts=a.get("counts") or "", date=a.get("date") or "")
+        if a.get("lat") is not None:  # only where known (unknown is not 0): Gephi's GeoLayout reads these
+            flat.nodes[n].update(latitude=a["lat"], longitude=a["lon"])
     for u, v, k, a in g.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=k, label=a["label"])
+        flat.add_edge(u, v, key=k, label=a["label"], basis=a.get("basis") or "")
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ValueError(f"{path}: folder {directory} does not exist")

@@ -153,6 +153,8 @@ def test_export_graphml_and_gexf(seed_graph, tmp_path):
         g = nx.read_graphml(out) if ext == "graphml" else nx.read_gexf(out)
         labels = {a.get("label") for _, a in g.nodes(data=True)}
         assert {"Kyiv", "Donald Trump", "Shahed"} <= labels
+        by_label = {a["label"]: a for _, a in g.nodes(data=True)}
+        assert float(by_label["Kyiv"]["latitude"]) > 50 and "latitude" not in by_label["Donald Trump"]
     bad = run_kg("export", str(seed_graph), "-o", str(tmp_path / "g.png"))
     assert bad.returncode == 2 and "graphml" in bad.stderr
 
