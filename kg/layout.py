@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 
 EXACT_UP_TO = 700  # components up to this size get exact all-pairs repulsion (700^2 pairs is a few ms)
-SPACING = 60.0  # ideal edge length, in vis-network canvas units
+SPACING = 100.0  # ideal edge length, in vis-network canvas units (nodes are drawn 7 to 30 across)
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))  # successive points of a sunflower spiral never line up
 
 
@@ -145,7 +145,7 @@ def _component_layout(g: nx.Graph, nodes: list, rng: np.random.Generator) -> np.
         away = centre - np.mean(others, axis=0) if others else np.array([1.0, 0.0])
         heading = math.atan2(away[1], away[0])
         span = 2 * math.pi * (1 - 1 / len(fan)) if not others else min(1.5 * math.pi, 0.6 * len(fan))
-        radius = max(0.8 * SPACING, 0.5 * SPACING * len(fan) / max(span, 1e-9))
+        radius = max(SPACING, 0.9 * SPACING * len(fan) / max(span, 1e-9))
         for j, leaf in enumerate(fan):
             angle = heading + (span * (j / (len(fan) - 1) - 0.5) if len(fan) > 1 else 0.0)
             out[where[leaf]] = centre + radius * np.array([math.cos(angle), math.sin(angle)])
