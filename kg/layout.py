@@ -33,10 +33,13 @@ def _scatter(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return np.stack([np.bincount(index, values[:, 0], n), np.bincount(index, values[:, 1], n)], axis=1)
 
 
+# x and y are handled as separate arrays below: numpy reduces a length-2 last axis slowly
+
 def _repulsion_exact(pos: np.ndarray, k: float, mass: np.ndarray) -> np.ndarray:
-    d = pos[:, None, :] - pos[None, :, :]
-    d2 = np.maximum((d * d).sum(-1), 1e-4 * k * k)
-    return (d * (mass[None, :] * k * k / d2)[..., None]).sum(1)
+    dx = pos[:, 0, None] - pos[None, :, 0]
+    dy = pos[:, 1, None] - pos[None, :, 1]
+    f = mass[None, :] * (k * k) / np.maximum(dx * dx + dy * dy, 1e-4 * k * k)
+    return np.stack([(f * dx).sum(1), (f * dy).sum(1)], axis=1)
 
 
 def _repulsion_grid(pos: np.ndarray, k: float, weight: np.ndarray) -> np.ndarray:
@@ -68,19 +71,22 @@ def _repulsion_grid(pos: np.ndarray, k: float, weight: np.ndarray) -> np.ndarray
             j = order[np.repeat(start, counts) + offsets]
             keep = i != j
             i, j = i[keep], j[keep]
-            d = pos[i] - pos[j]
-            d2 = np.maximum((d * d).sum(-1), 1e-4 * k * k)
-            disp += _scatter(i, d * (weight[j] * k * k / d2)[:, None], n)
+            dx_, dy_ = pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1]
+            f = weight[j] * (k * k) / np.maximum(dx_ * dx_ + dy_ * dy_, 1e-4 * k * k)
+            disp[:, 0] += np.bincount(i, f * dx_, n)
+            disp[:, 1] += np.bincount(i, f * dy_, n)
     cells, inverse = np.unique(key, return_inverse=True)
     mass = np.bincount(inverse, weight, minlength=len(cells))
     centre = _scatter(inverse, pos * weight[:, None], len(cells)) / mass[:, None]
     cx, cy = cells // width, cells % width
     kx, ky = key // width, key % width
     for s in range(0, n, 512):  # far cells, in slices of nodes to bound memory
-        d = pos[s:s + 512, None, :] - centre[None, :, :]
-        d2 = np.maximum((d * d).sum(-1), 1e-4 * k * k)
+        dx_ = pos[s:s + 512, 0, None] - centre[None, :, 0]
+        dy_ = pos[s:s + 512, 1, None] - centre[None, :, 1]
         far = (np.abs(kx[s:s + 512, None] - cx[None, :]) > 1) | (np.abs(ky[s:s + 512, None] - cy[None, :]) > 1)
-        disp[s:s + 512] += (d * (far * mass[None, :] * k * k / d2)[..., None]).sum(1)
+        f = far * mass[None, :] * (k * k) / np.maximum(dx_ * dx_ + dy_ * dy_, 1e-4 * k * k)
+        disp[s:s + 512, 0] += (f * dx_).sum(1)
+        disp[s:s + 512, 1] += (f * dy_).sum(1)
     return disp
 
 
@@ -103,13 +109,13 @@ def _relax(pos: np.ndarray, edges: np.ndarray, fixed: np.ndarray | None, iterati
         disp = _repulsion_exact(pos, k, mass) if exact else _repulsion_grid(pos, k, mass)
         if len(src):
             dv = pos[src] - pos[dst]
-            dist = np.sqrt((dv * dv).sum(-1)) + 1e-9
+            dist = np.sqrt(dv[:, 0] * dv[:, 0] + dv[:, 1] * dv[:, 1]) + 1e-9
             f = dv * (dist / k)[:, None]
             disp += _scatter(dst, f, n) - _scatter(src, f, n)
         disp -= (pos - pos.mean(0)) * (0.02 * k / side)
         if fixed is not None:
             disp[fixed] = 0.0
-        length = np.sqrt((disp * disp).sum(-1)) + 1e-12
+        length = np.sqrt(disp[:, 0] * disp[:, 0] + disp[:, 1] * disp[:, 1]) + 1e-12
         pos = pos + disp * (np.minimum(length, temperature) / length)[:, None]
         temperature -= cool
     return pos

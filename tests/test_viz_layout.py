@@ -13,6 +13,7 @@ from kg.layout import EXACT_UP_TO, force_layout, geo_layout, ranks
 from kg.network import CATEGORIES, project
 from kg.query import load_graph
 from kg.viz import STYLE, render_html
+from tests.test_network import invented_graph  # noqa: F401  (fixture: the invented reports of test_network)
 
 
 def _page_data(page: str) -> dict:
@@ -93,6 +94,3 @@ def test_page_has_stable_positions_and_one_colour_per_kind(invented_graph):
     assert by_label["attack on Ternopil, 2025-03-11"]["countLines"][0] == "launched 40 drones, 3 missiles"
     assert any(e.get("dashes") and "only attack" in e["basis"] for e in one["edges"])
 
-
-# the invented reports of test_network
-from tests.test_network import invented_graph  # noqa: E402,F401
