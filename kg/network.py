@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import networkx as nx
 import pyoxigraph as ox
@@ -44,6 +44,7 @@ ROLE_LABEL = {"attacker": "attacker", "place": "place", "weapon": "weapon", "tar
 FROM_ACTOR = ("attacker", "participant", "speaker", "weapon", "interceptor")  # these arrows point into the event
 SUMMED = ("launched", "intercepted", "damaged")  # parts add up; tolls are updated, so the highest counts
 MAX_SENTENCES = 4
+Link = Callable[..., None]  # link(src, dst, key, label, **attributes): adds the edge once, between drawn nodes
 
 
 def _values(iris: Iterable[str]) -> str:
@@ -276,7 +277,7 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
 
 
 def _link_loners(g: nx.MultiDiGraph, sentences_of: dict[str, set[tuple[str, str]]],
-                 count_sentences: dict[str, set[tuple[str, str]]], link, most: int = 3) -> None:
+                 count_sentences: dict[str, set[tuple[str, str]]], link: Link, most: int = 3) -> None:
     """A node no role links ('Facebook', a minister named in passing) goes to what its sentences also name:
     up to `most` partners, events before entities, then the best connected. Only what shares no sentence
     with anything stays alone."""
@@ -295,7 +296,7 @@ def _link_loners(g: nx.MultiDiGraph, sentences_of: dict[str, set[tuple[str, str]
 
 
 def _link_specific_weapons(g: nx.MultiDiGraph, store: ox.Store, sentences_of: dict[str, set[tuple[str, str]]],
-                           count_sentences: dict[str, set[tuple[str, str]]], link) -> None:
+                           count_sentences: dict[str, set[tuple[str, str]]], link: Link) -> None:
     """Weapon types an article names but no event links (a 'Shahed' beside an attack 'with drones').
 
     A weapon goes to an attack or interception of its article when it is named in a sentence that states

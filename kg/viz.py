@@ -18,6 +18,7 @@ from pyvis.network import Network
 
 from .atomic import atomic_write
 from .layout import force_layout, geo_layout, ranks
+from .network import EVENT_CATEGORY
 
 # category: (colour, vis shape). Ten categories, ten different colours (the d3 "category10" set, chosen to be
 # told apart), and the shape says it again for readers who do not see the colours apart.
@@ -27,7 +28,7 @@ STYLE = {
     "interception": ("#17becf", "hexagon"), "communication": ("#e377c2", "hexagon"),
     "statement": ("#7f7f7f", "dot"), "target": ("#bcbd22", "triangleDown"),
 }
-EVENT_CATEGORIES = ("attack", "interception", "communication", "statement")
+EVENT_CATEGORIES = tuple(dict.fromkeys(EVENT_CATEGORY.values()))  # filtered by date, count as events
 BIG = 1500  # above this many nodes or edges: edges hidden while dragging or zooming
 OVERVIEW = 1000  # a larger graph opens on its OVERVIEW most connected nodes (bench_viz: ~3 frames/s at 5,000)
 
