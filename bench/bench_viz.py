@@ -5,7 +5,7 @@ Chromium at 1k and 5k nodes: time to a settled layout and frames per second whil
 
 In the browser, pages of the same graph are compared, run alternately (the machine is shared):
 - "seeded, as opened": what `kg viz` writes, positions computed in Python, physics off; a graph of more
-  than OVERVIEW nodes opens on its OVERVIEW most connected ones;
+  than OVERVIEW_ABOVE nodes opens on its OVERVIEW most connected ones;
 - "seeded, all drawn": the same page after "show everything";
 - "physics (before)": the previous design, no positions, vis-network's barnesHut physics until stable.
 Timings come from the page's own clock (performance.now(), from navigation start) read back over the
@@ -35,7 +35,7 @@ from kg.build import build  # noqa: E402
 from kg.layout import force_layout  # noqa: E402
 from kg.network import export, most_connected, project  # noqa: E402
 from kg.query import load_graph  # noqa: E402
-from kg.viz import OVERVIEW, render_html, write_html  # noqa: E402
+from kg.viz import OVERVIEW_ABOVE, render_html, write_html  # noqa: E402
 
 # the options of the page before this round: physics in the browser until stable
 PHYSICS = {"enabled": True, "solver": "barnesHut",
@@ -241,7 +241,7 @@ def main() -> int:
                         "physics (before)": {"physics": True, "all": True}}
             pages[limit] = {}
             for name, config in variants.items():
-                if name == "seeded, all drawn" and sub.number_of_nodes() <= OVERVIEW:
+                if name == "seeded, all drawn" and sub.number_of_nodes() <= OVERVIEW_ABOVE:
                     continue  # opens with everything drawn anyway
                 path = Path(tmp) / f"{limit}-{len(pages[limit])}.html"
                 base = physics_page(html) if config["physics"] else html

@@ -30,7 +30,8 @@ STYLE = {
 }
 EVENT_CATEGORIES = tuple(dict.fromkeys(EVENT_CATEGORY.values()))  # filtered by date, count as events
 BIG = 1500  # above this many nodes or edges: edges hidden while dragging or zooming
-OVERVIEW = 1000  # a larger graph opens on its OVERVIEW most connected nodes (bench_viz: ~3 frames/s at 5,000)
+OVERVIEW_ABOVE = 1500  # a graph larger than this opens on an overview of its OVERVIEW most connected nodes:
+OVERVIEW = 1000  # bench_viz measured ~30 frames/s dragging 1,000 drawn nodes, ~3-11 with 5,000
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -93,7 +94,7 @@ def render_html(g: nx.MultiDiGraph, title: str = "conflict-kg network", left_out
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options,
             "title": title, "leftOut": left_out, "style": {k: v[0] for k, v in STYLE.items()},
             "shapes": {k: v[1] for k, v in STYLE.items()}, "events": list(EVENT_CATEGORIES),
-            "overview": OVERVIEW if len(nodes) > OVERVIEW else 0,
+            "overview": OVERVIEW if len(nodes) > OVERVIEW_ABOVE else 0,
             "graticule": graticule}
     fill = {"/*VIS_CSS*/": css, "/*VIS_JS*/": js.replace("</script", "<\\/script"), "/*DATA*/": _safe_json(data),
             "/*PAGE_JS*/": _PAGE_JS}

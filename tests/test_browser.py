@@ -150,3 +150,55 @@ def test_screenshot(seed_graph, tmp_path):
         subprocess.run([CHROMIUM, *OFFLINE, f"--user-data-dir={profile}",
                         f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20000
+
+
+def _synthetic(attacks: int) -> "nx.MultiDiGraph":
+    """A projected graph of `attacks` attacks on 300 places with 40 weapons and 20 attackers (made in code,
+    no extraction), shaped as kg.network.project makes it."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+
+    def node(iri: str, label: str, category: str, **extra) -> None:
+        attrs = dict(label=label, category=category, iri=iri, wikidata="", geonames="", country_code="",
+                     articles=["synthetic"], sentences=[], more_sentences=0, counts="", count_lines=[], date="",
+                     lat=None, lon=None, mentions=1)
+        g.add_node(iri, **{**attrs, **extra})
+
+    for i in range(300):
+        node(f"p{i}", f"Place {i}", "place")
+    for i in range(40):
+        node(f"w{i}", f"Weapon {i}", "weapon")
+    for i in range(20):
+        node(f"a{i}", f"Actor {i}", "organization")
+    for i in range(attacks):
+        node(f"e{i}", f"attack {i}", "attack", date=f"2025-01-{1 + i % 28:02d}")
+        g.add_edge(f"e{i}", f"p{i % 300}", key="place", label="place")
+        g.add_edge(f"w{i % 40}", f"e{i}", key="weapon", label="weapon")
+        g.add_edge(f"a{i % 20}", f"e{i}", key="attacker", label="attacker")
+    return g
+
+
+def test_large_graph_opens_on_an_overview_and_search_reaches_the_rest(tmp_path):
+    from kg.viz import OVERVIEW, OVERVIEW_ABOVE, write_html
+
+    g = _synthetic(1300)
+    assert g.number_of_nodes() > OVERVIEW_ABOVE
+    page = tmp_path / "big.html"
+    write_html(g, page)
+    result = probe(page, """
+      var opened = kgView.shown().length, wasShown = kgView.shown().indexOf("e999") >= 0, note = document.getElementById("focusinfo").textContent;
+      var search = document.getElementById("search"); search.value = "attack 999";
+      search.dispatchEvent(new Event("input"));
+      var hit = document.querySelector("#matches div"), hitText = hit ? hit.textContent : "";
+      if (hit) hit.click();
+      var afterSearch = kgView.shown();
+      kgView.expand(kgView.find("Place 99")); var expanded = kgView.shown().length;
+      document.getElementById("showall").click();
+      return {opened: opened, wasShown: wasShown, note: note, hitText: hitText, afterSearch: afterSearch, expanded: expanded, all: kgView.shown().length};""")
+    assert result["errors"] == []
+    assert result["opened"] == OVERVIEW and "most connected" in result["note"] and not result["wasShown"]
+    assert result["hitText"].startswith("attack 999")
+    # the attack found was outside the overview; now it is shown with its neighbourhood, which expands on demand
+    assert set(result["afterSearch"]) == {"e999", "p99", "w39", "a19"}
+    assert result["expanded"] > 4 and result["all"] == g.number_of_nodes()
