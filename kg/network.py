@@ -10,6 +10,7 @@ appear on the events they belong to, per thing counted ("launched 539 drones, 11
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,11 +155,15 @@ def _rows(store: ox.Store, sparql: str) -> Iterable[dict[str, str]]:
         yield {n: (sol[n].value if sol[n] is not None else "") for n in names}
 
 
-def _pick_sentences(by_article: dict[str, list[str]]) -> tuple[list[tuple[str, str]], int]:
+_SENTENCE_NUMBER = re.compile(r"sentence-(\d+)$")  # sentence IRIs end in their position: <article#sentence-12>
+
+
+def _pick_sentences(by_article: dict[str, dict[str, int]]) -> tuple[list[tuple[str, str]], int]:
     """Up to MAX_SENTENCES evidence sentences, one per article in turn (so one article cannot fill the
-    tooltip), and how many more there are."""
+    tooltip), each article's in text order, and how many more there are. `by_article` maps an article to
+    its sentences and their positions."""
     total = sum(len(v) for v in by_article.values())
-    queues = [[(a, s) for s in by_article[a]] for a in sorted(by_article)]
+    queues = [[(a, s) for s in sorted(by_article[a], key=lambda s: (by_article[a][s], s))] for a in sorted(by_article)]
     shown: list[tuple[str, str]] = []
     depth = 0
     while len(shown) < MAX_SENTENCES and any(depth < len(q) for q in queues):
@@ -210,7 +215,7 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
     for r in _rows(store, _TARGETS):
         nodes.setdefault(r["t"], blank(r["t"], r["label"], "target", {r["source"]}, owner=r["owner"]))
     text = {r["s"]: r["text"] for r in _rows(store, _SENTENCES)}
-    said: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # node -> article -> sentences
+    said: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))  # node -> article -> sentence -> position
     sentences_of: dict[str, set[tuple[str, str]]] = defaultdict(set)  # any subject (counts too) -> (article, sentence)
     for r in _rows(store, _EVIDENCE):
         sentences_of[r["e"]].add((r["source"], r["s"]))
@@ -220,8 +225,9 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
         a["articles"].add(r["source"])
         mentions[r["e"]].add(r["m"])
         sentence = text.get(r["s"], "")
-        if sentence and sentence not in said[r["e"]][r["source"]]:
-            said[r["e"]][r["source"]].append(sentence)
+        if sentence:
+            where = _SENTENCE_NUMBER.search(r["s"])
+            said[r["e"]][r["source"]].setdefault(sentence, int(where.group(1)) if where else 0)
     roles = list(_rows(store, _ROLES))
     for r in roles:  # an actor known only by a demonym ("Russian drones") is drawn through its events
         a, ev = nodes.get(r["x"]), nodes.get(r["ev"])

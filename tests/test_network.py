@@ -202,6 +202,10 @@ def test_invented_reports_link_weapons_claimants_and_dates(invented_graph):
     assert g.has_edge(_node(g, "Iryna Solonenko"), _node(g, "attack on Uzhhorod, 2025-03-14"), key="said")
     # only what shares no sentence with anything stays alone
     assert [g.nodes[n]["label"] for n in g if g.degree(n) == 0] == ["State Emergency Service of Ukraine"]
+    # evidence in the order of the text
+    said = [text for src, text in g.nodes[_node(g, "Ternopil")]["sentences"]]
+    body = ARTICLES["ternopil_2025_03_11.txt"]
+    assert len(said) >= 2 and [body.index(t) for t in said] == sorted(body.index(t) for t in said)
     assert g.nodes[_node(g, "Uzhhorod")]["lat"] == pytest.approx(48.6, abs=0.1)
     assert g.nodes[_node(g, "Russia")]["lat"] is None  # unknown stays unknown
 
