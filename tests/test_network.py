@@ -7,9 +7,57 @@ from html.parser import HTMLParser
 
 import networkx as nx
 
-from kg.network import filter_graph, most_connected, project
+import pytest
+
+from kg.network import Count, count_lines, filter_graph, most_connected, plural, project
 from kg.query import load_graph
 from tests.conftest import run_kg
+
+# Two invented reports (places and people made up for the tests or not in any development article): three
+# attacks on three days, counts of two weapon kinds, claimants, specific weapon types named in a sentence
+# of their own, and a body named in a sentence that names nothing else.
+ARTICLES = {
+    "ternopil_2025_03_11.txt": """---
+title: Drones and missiles strike Ternopil overnight
+date: 2025-03-11
+---
+Russia attacked Ternopil overnight with 40 drones and 3 missiles, the Ukrainian Air Force said on Tuesday.
+
+Most of the drones were Shahed attack drones, and the missiles were Kh-101 cruise missiles, the Air Force said.
+
+Air defences shot down 31 drones over the region. Two people were killed and seven were injured in Ternopil, said regional governor Marko Derevianko.
+
+Fire crews worked through the night, the State Emergency Service said.
+""",
+    "uzhhorod_2025_03_14.txt": """---
+title: Missile hits Uzhhorod
+date: 2025-03-14
+---
+A Russian missile struck Uzhhorod on Friday morning, killing four people, the city's mayor Iryna Solonenko said.
+
+Separately, Russia shelled Chernivtsi on Thursday, injuring one person, officials said.
+""",
+}
+
+
+def write_articles(folder):
+    """The invented reports as files in `folder`; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def invented_graph(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("invented")
+    out = tmp / "g.trig"
+    run_kg("build", str(write_articles(tmp / "in")), "-o", str(out), check=True)
+    return out
+
+
+def _node(g, label, category=None):
+    return next(n for n, a in g.nodes(data=True) if a["label"] == label and (category is None or a["category"] == category))
 
 
 def test_projection_keeps_reasoning_nodes_and_roles(seed_graph):
@@ -19,9 +67,13 @@ def test_projection_keeps_reasoning_nodes_and_roles(seed_graph):
     assert not any("#m" in n or "#q-" in n or "#sentence" in n for n in g)  # no plumbing
     kyiv_attack = next(n for n, a in g.nodes(data=True) if a["category"] == "attack" and a["label"].startswith("attack on Kyiv"))
     a = g.nodes[kyiv_attack]
-    assert "launched 550" in a["counts"] and "intercepted 478" in a["counts"] and "killed 1" in a["counts"]
+    # per weapon, never 539 drones + 11 missiles summed into "launched 550"
+    assert "launched 539 drones, 11 missiles" in a["count_lines"] and "launched 550" not in a["counts"]
+    assert "intercepted 478" in a["count_lines"] and "killed at least 1" in a["count_lines"]
     roles = {(g.nodes[u]["label"], k) for u, _v, k in g.in_edges(kyiv_attack, keys=True)}
     assert ("Russia", "attacker") in roles and ("drone", "weapon") in roles
+    assert ("Shahed", "weapon") in roles and ("Ukrainian Air Force", "said") in roles
+    assert [g.nodes[n]["label"] for n in g if g.degree(n) == 0] == []  # no ring of unlinked nodes
     places = {g.nodes[v]["label"] for _u, v, k in g.out_edges(kyiv_attack, keys=True) if k == "place"}
     assert places == {"Kyiv"}
     kyiv = next(n for n, a in g.nodes(data=True) if a["label"] == "Kyiv" and a["category"] == "place")
@@ -101,6 +153,8 @@ def test_export_graphml_and_gexf(seed_graph, tmp_path):
         g = nx.read_graphml(out) if ext == "graphml" else nx.read_gexf(out)
         labels = {a.get("label") for _, a in g.nodes(data=True)}
         assert {"Kyiv", "Donald Trump", "Shahed"} <= labels
+        by_label = {a["label"]: a for _, a in g.nodes(data=True)}
+        assert float(by_label["Kyiv"]["latitude"]) > 50 and "latitude" not in by_label["Donald Trump"]
     bad = run_kg("export", str(seed_graph), "-o", str(tmp_path / "g.png"))
     assert bad.returncode == 2 and "graphml" in bad.stderr
 
@@ -113,3 +167,55 @@ def test_viz_query_shows_only_its_result(seed_graph, tmp_path):
     run_kg("export", str(seed_graph), "-o", str(out), "--query", str(rq), check=True)
     g = nx.read_graphml(out)
     assert g.number_of_nodes() >= 3 and {a["category"] for _, a in g.nodes(data=True)} == {"place"}
+
+
+def test_counts_are_per_thing_and_never_add_unlike_things():
+    lines = count_lines([Count("launched", 40, thing="drone"), Count("launched", 3, thing="missile"),
+                         Count("damaged", 12, "more than", "house"), Count("damaged", 1, thing="school"),
+                         Count("killed", 2), Count("killed", 5), Count("injured", 1)])
+    assert lines == ["launched 40 drones, 3 missiles", "killed 5", "injured 1", "damaged more than 12 houses, 1 school"]
+    # launches of the same thing reported in parts add up; a toll that rises keeps its highest figure
+    assert count_lines([Count("launched", 10, thing="drone"), Count("launched", 5, thing="drone")]) == ["launched 15 drones"]
+    # two claimants disagreeing on one figure: both shown, each with its claimant, not added up
+    disputed = count_lines([Count("intercepted", 20, thing="drone", claimant="Air Force"),
+                            Count("intercepted", 26, thing="drone", claimant="Defence Ministry")])
+    assert disputed == ["intercepted 20 drones (according to Air Force), 26 drones (according to Defence Ministry)"]
+    assert count_lines([]) == []  # nothing known: no line at all, never a 0
+    assert [plural(w, 2) for w in ("drone", "battery", "bus", "day", "Kh-101")] == ["drones", "batteries", "buses", "days", "Kh-101"]
+    assert plural("drone", 1) == "drone"
+
+
+def test_invented_reports_link_weapons_claimants_and_dates(invented_graph):
+    g = project(load_graph(invented_graph))
+    attack = _node(g, "attack on Ternopil, 2025-03-11")
+    a = g.nodes[attack]
+    assert a["count_lines"][:2] == ["launched 40 drones, 3 missiles", "intercepted 31 drones"]
+    assert "killed 2" in a["count_lines"] and "injured 7" in a["count_lines"] and a["date"] == "2025-03-11"
+    into = {(g.nodes[u]["label"], k) for u, _v, k in g.in_edges(attack, keys=True)}
+    # the specific types named in a sentence of their own reach the attack, dashed (inferred), with a reason
+    assert {("Shahed", "weapon"), ("Kh-101", "weapon"), ("drone", "weapon"), ("missile", "weapon")} <= into
+    shahed = _node(g, "Shahed")
+    assert "only attack" in g.edges[shahed, attack, "weapon"]["basis"]
+    assert g.has_edge(shahed, _node(g, "drone"), key="kind of") and g.has_edge(_node(g, "Kh-101"), _node(g, "missile"), key="kind of")
+    # claimants: the Air Force and the governor said so; the mayor's figure goes to her city's attack
+    assert {("Ukrainian Air Force", "said"), ("Marko Derevianko", "said")} <= into
+    assert g.has_edge(_node(g, "Iryna Solonenko"), _node(g, "attack on Uzhhorod, 2025-03-14"), key="said")
+    # only what shares no sentence with anything stays alone
+    assert [g.nodes[n]["label"] for n in g if g.degree(n) == 0] == ["State Emergency Service of Ukraine"]
+    # evidence in the order of the text
+    said = [text for src, text in g.nodes[_node(g, "Ternopil")]["sentences"]]
+    body = ARTICLES["ternopil_2025_03_11.txt"]
+    assert len(said) >= 2 and [body.index(t) for t in said] == sorted(body.index(t) for t in said)
+    assert g.nodes[_node(g, "Uzhhorod")]["lat"] == pytest.approx(48.6, abs=0.1)
+    assert g.nodes[_node(g, "Russia")]["lat"] is None  # unknown stays unknown
+
+
+def test_evidence_is_capped_and_says_how_much_more(sample_graph):
+    g = project(load_graph(sample_graph))
+    capped = [a for _n, a in g.nodes(data=True) if a["more_sentences"] > 0]
+    assert capped, "some node of the sample is named in more than four sentences"
+    for a in capped:
+        assert len(a["sentences"]) == 4
+    # a node named in several articles shows sentences from more than one of them
+    multi = max(capped, key=lambda a: len(a["articles"]))
+    assert len(multi["articles"]) > 1 and len({src for src, _s in multi["sentences"]}) > 1
