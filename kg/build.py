@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .articles import ArticleError, read_inputs
+from .articles import ArticleError, ArticleWarning, read_inputs
 from .extract import default_resources, extract
 from .lexicon import ontology_dir
 from .model import Article
@@ -151,7 +151,7 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, include_vocabulary: bool = True,
-          on_error: Callable[[ArticleError], None] | None = None, progress: bool | None = None) -> BuildReport:
+          on_error: Callable[[ArticleError | ArticleWarning], None] | None = None, progress: bool | None = None) -> BuildReport:
     """Build the graph of every readable article in `inputs` and write it to `output`.
 
     Articles are read, extracted and written as a stream, so memory does not grow with the corpus.
@@ -172,7 +172,10 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
 
     def readable() -> Iterator[Article]:
         for item in read_inputs(inputs):
-            if isinstance(item, ArticleError):
+            if isinstance(item, ArticleWarning):
+                if on_error:  # read with a guess: said once, the article is still built
+                    on_error(item)
+            elif isinstance(item, ArticleError):
                 failed(item)
             else:
                 report.articles += 1
