@@ -138,7 +138,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         sparql = resolve_query(args.query)
         store = load_graph(args.graph)
         result = run_query(store, sparql)
-        data = format_results(result, args.format)
+        data = format_results(result, args.format, store=store, iris=args.iris)
     except QueryError as err:
         _err(str(err))
         return 2
@@ -348,6 +348,7 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("query", metavar="QUERY", help="bundled question name, .rq file, or SPARQL text")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table",
                    help="result format (default: table)")
+    q.add_argument("--iris", action="store_true", help="table: show IRIs as they are instead of their labels")
 
     v = _command(sub, 'viz', 'draw the graph as an interactive network (one offline HTML file)',
                  "Project the graph onto actors, places, weapons and events and write an interactive network "

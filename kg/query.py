@@ -111,16 +111,11 @@ def run_query(store: ox.Store, sparql: str):
         raise QueryError(f"query failed: {err}") from None
 
 
-def _cell(term) -> str:
-    if term is None:
-        return ""
-    from .safeprint import printable
+def format_results(result, fmt: str, store: ox.Store | None = None, iris: bool = False) -> bytes:
+    """SELECT as table/csv/tsv/json (W3C formats), ASK as true/false, CONSTRUCT/DESCRIBE as N-Triples or Turtle.
 
-    return printable(term.value)  # untrusted text: no terminal escapes or line breaks reach the terminal
-
-
-def format_results(result, fmt: str) -> bytes:
-    """SELECT as table/csv/tsv/json (W3C formats), ASK as true/false, CONSTRUCT/DESCRIBE as N-Triples or Turtle."""
+    A table shows each IRI as its node's label, looked up in `store` (the store the query ran on; None:
+    prefixed names only), or the IRIs themselves with `iris`; see kg/table.py."""
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
             return (json.dumps({"head": {}, "boolean": bool(result)}) + "\n").encode()
@@ -133,11 +128,9 @@ def format_results(result, fmt: str) -> bytes:
         target = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON,
                   "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}[fmt]
         return result.serialize(format=target)
-    variables = [v.value for v in result.variables]
-    rows = [[_cell(sol[v]) for v in variables] for sol in result]
-    widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)]
-    def line(cells):
-        return "  ".join((c if len(c) <= 60 else c[:57] + "...").ljust(widths[i]) for i, c in enumerate(cells)).rstrip()
-    text = [line(variables), line(["-" * w for w in widths])] + [line(r) for r in rows]
-    text.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return ("\n".join(text) + "\n").encode("utf-8")
+    from .table import table_of
+
+    try:
+        return table_of(result, store, iris).encode("utf-8")
+    except (OSError, RuntimeError) as err:  # reading the store for labels failed (e.g. a store folder gone)
+        raise QueryError(f"query failed while looking up labels: {err}") from None
