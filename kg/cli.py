@@ -229,14 +229,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     token = args.write_token or os.environ.get("KG_WRITE_TOKEN") or None
     try:
         server = make_server(Settings(store=str(args.store), write_token=token, timeout=args.timeout,
-                                      max_rows=args.max_rows, max_memory=args.max_memory), args.host, args.port, max_parallel=args.parallel)
+                                      max_rows=args.max_rows, max_memory=args.max_memory, cors=args.cors),
+                             args.host, args.port, max_parallel=args.parallel,
+                             log=None if args.quiet else _say)
     except (FileNotFoundError, OSError) as err:
         _err(str(err))
         return 2
-    server.verbose = args.verbose
     host, port = server.server_address[:2]
-    _say(f"kg: serving {args.store} at http://{host}:{port}/ (SPARQL at /query"
-          + ("; updates need the write token" if token else "; read-only") + ")", file=sys.stderr, flush=True)
+    _say(f"kg: serving {args.store} at http://{host}:{port}/ (SPARQL at /query, Graph Store at /store"
+          + ("; writes need the write token" if token else "; read-only") + ")", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -344,7 +345,9 @@ def make_parser() -> argparse.ArgumentParser:
     sv.add_argument("--parallel", type=int, default=4, metavar="N", help="queries started at once (default 4); as many more may run aside, at low priority, once past 1 s")
     sv.add_argument("--max-memory", type=int, default=1024, metavar="MB",
                     help="memory cap of each query or update process, in MB (default 1024; 0: no cap)")
-    sv.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    sv.add_argument("--cors", action="store_true",
+                    help="let web pages from any origin query this endpoint (Access-Control-Allow-Origin: *)")
+    sv.add_argument("-q", "--quiet", action="store_true", help="no log line per request on stderr")
 
     pu = _command(sub, 'push', 'load a graph or store into any SPARQL 1.1 store (Graph Store Protocol)',
                  "PUT every named graph (one per article) to a Graph Store Protocol endpoint, replacing graphs "
