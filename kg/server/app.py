@@ -110,8 +110,8 @@ class App:
                 return text(405, "an update must be sent with POST", ("Allow", "POST"))
             queries = params.get("query", [])
             if not queries:
-                accept = req.header("accept")
-                if path == "/index.html" or (path == "/" and "text/html" in accept):
+                default = "text/html" if path in ("/", "/index.html") else "text/turtle"
+                if negotiate(req.header("accept"), "", {**GRAPH_TYPES, "text/html": None}, default) == "text/html":
                     return Answer(200, "text/html", QUERY_PAGE.encode())
                 return self._service_description(req, path)
             return await self._query(req, path, params, queries)
