@@ -107,7 +107,7 @@ def _top_words(sparql: str) -> set[str]:
 
 def has_from(query: str) -> bool:
     """Whether a query names its own dataset (FROM or FROM NAMED)."""
-    return "FROM" in _top_words(query)
+    return "from" in query.casefold() and "FROM" in _top_words(query)
 
 
 def has_using_or_with(update: str) -> bool:

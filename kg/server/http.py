@@ -284,6 +284,8 @@ class HttpConnection(asyncio.Protocol):
         tokens = {t.strip().lower() for v in req.headers.get("connection", []) for t in v.split(",")}
         close = "close" in tokens or (req.version == "HTTP/1.0" and "keep-alive" not in tokens)
         extra = self.extra
+        if req.version == "HTTP/1.0" and not close:  # an HTTP/1.0 client keeps the connection only if told so
+            extra = (*extra, ("Connection", "keep-alive"))
         if answer.truncated:
             extra = (*extra, ("X-Result-Truncated", self.truncated_note))
         self.transport.write(response_bytes(answer.status, answer, req.method == "HEAD", close, extra))
