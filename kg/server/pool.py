@@ -13,6 +13,7 @@ down, not everyone else.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import multiprocessing as mp
 import os
@@ -38,20 +39,16 @@ def encode(meta: dict, payload: bytes = b"") -> bytes:
     return _HEAD.pack(len(raw), len(payload)) + raw + payload
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = sock.recv(min(n - len(buf), 1 << 20))
-        if not chunk:
-            raise EOFError
-        buf += chunk
-    return bytes(buf)
-
-
-def recv_frame(sock: socket.socket) -> tuple[dict, bytes]:
-    meta_len, payload_len = _HEAD.unpack(_recv_exact(sock, _HEAD.size))
-    meta = json.loads(_recv_exact(sock, meta_len))
-    return meta, _recv_exact(sock, payload_len) if payload_len else b""
+def recv_frame(rfile) -> tuple[dict, bytes]:
+    """One frame from a buffered reader (one read system call for a small frame, not three)."""
+    head = rfile.read(_HEAD.size)
+    if len(head) < _HEAD.size:
+        raise EOFError
+    meta_len, payload_len = _HEAD.unpack(head)
+    body = rfile.read(meta_len + payload_len)
+    if len(body) < meta_len + payload_len:
+        raise EOFError
+    return json.loads(body[:meta_len]), body[meta_len:]
 
 
 def answer_frame(answer: Answer) -> bytes:
@@ -81,9 +78,10 @@ def _query_process(sock: socket.socket, settings: Settings) -> None:
         sock.sendall(encode({"ready": False, "error": str(err)}))
         return
     sock.sendall(encode({"ready": True}))
+    rfile = sock.makefile("rb", buffering=65536)
     while True:
         try:
-            req, _ = recv_frame(sock)
+            req, _ = recv_frame(rfile)
         except (EOFError, OSError):
             return
         try:
@@ -133,6 +131,7 @@ class _Link(asyncio.Protocol):
     def __init__(self) -> None:
         self.buf = bytearray()
         self.waiting: asyncio.Future | None = None
+        self.pending: deque = deque()  # frames that came while nobody waited (kept for the next expect)
         self.closed = asyncio.get_running_loop().create_future()
         self.transport = None
 
@@ -151,6 +150,8 @@ class _Link(asyncio.Protocol):
             del self.buf[:end]
             if self.waiting is not None and not self.waiting.done():
                 self.waiting.set_result((meta, payload))
+            else:
+                self.pending.append((meta, payload))
             self.waiting = None
 
     def connection_lost(self, exc) -> None:
@@ -160,10 +161,15 @@ class _Link(asyncio.Protocol):
             self.waiting.set_exception(EOFError())
 
     def expect(self) -> asyncio.Future:
-        self.waiting = asyncio.get_running_loop().create_future()
-        if self.closed.done():
-            self.waiting.set_exception(EOFError())
-        return self.waiting
+        """A future for the next frame."""
+        fut = asyncio.get_running_loop().create_future()
+        if self.pending:
+            fut.set_result(self.pending.popleft())
+        elif self.closed.done():
+            fut.set_exception(EOFError())
+        else:
+            self.waiting = fut
+        return fut
 
     def send(self, data: bytes) -> None:
         self.transport.write(data)
@@ -216,6 +222,19 @@ def _store_signature(path: str) -> tuple:
     except OSError:
         pass
     return tuple(sorted(out))
+
+
+class _Late(Exception):
+    """A timer went off before the answer came."""
+
+
+def _expire(fut: asyncio.Future, exc: type) -> None:
+    if not fut.done():
+        fut.set_exception(exc())
+
+
+def _on_gone(fut: asyncio.Future, _gone: asyncio.Future) -> None:
+    _expire(fut, Gone)
 
 
 class Busy(Exception):
@@ -449,37 +468,45 @@ class Pool:
     async def _ask(self, p: Process, req: dict, deadline: float, gone) -> tuple[Answer | None, bool]:
         """Send one request to a process and wait for its answer; past the grace period the query moves
         aside (if there is room there). Returns the answer (None if the client went) and whether it moved."""
-        fut = p.link.expect()
+        loop = asyncio.get_running_loop()
         p.link.send(encode(req))
-        grace_end = time.monotonic() + self.grace
-        waits = {fut} if gone is None else {fut, gone}
-        aside = past_grace = False
+        aside = False
+        limit = min(deadline, time.monotonic() + self.grace)
         while True:
-            step = (deadline if past_grace else min(deadline, grace_end)) - time.monotonic()
-            done, _ = await asyncio.wait(waits, timeout=max(0.0, step), return_when=asyncio.FIRST_COMPLETED)
-            if fut in done:
-                try:
-                    meta, payload = fut.result()
-                except EOFError:
-                    self._retire(p, killed=True)
-                    return await self._died(p), aside
-                self._retire(p)
-                return frame_answer(meta, payload), aside
-            if gone is not None and gone.done():
+            fut = p.link.expect()
+            # Timers and a callback on the client instead of asyncio.wait: this is the path of every query.
+            timer = loop.call_at(loop.time() + max(0.0, limit - time.monotonic()), _expire, fut, _Late)
+            on_gone = None
+            if gone is not None:
+                on_gone = functools.partial(_on_gone, fut)
+                gone.add_done_callback(on_gone)
+            try:
+                meta, payload = await fut
+            except EOFError:
+                self._retire(p, killed=True)
+                return await self._died(p), aside
+            except Gone:
                 self._retire(p, killed=True)
                 return None, aside
-            if time.monotonic() >= deadline:
-                self.stats["timeouts"] += 1
-                self._retire(p, killed=True)
-                return text(503, f"query timed out after {self.settings.timeout:g} s"), aside
-            if not past_grace:
-                past_grace = True
-                if self.slow_free > 0:
+            except _Late:
+                if time.monotonic() >= deadline:
+                    self.stats["timeouts"] += 1
+                    self._retire(p, killed=True)
+                    return text(503, f"query timed out after {self.settings.timeout:g} s"), aside
+                limit = deadline
+                if not aside and self.slow_free > 0:  # past the grace period: aside, if there is room there
                     self.slow_free -= 1
                     aside = p.slow = True
                     deprioritize(p.pid)
                     self._release_slot(False)
                     self._top_up()
+                continue
+            finally:
+                timer.cancel()
+                if on_gone is not None:
+                    gone.remove_done_callback(on_gone)
+            self._retire(p)
+            return frame_answer(meta, payload), aside
 
     async def _died(self, p: Process) -> Answer:
         loop = asyncio.get_running_loop()
