@@ -61,13 +61,18 @@ def run_query(store: ox.Store, req: dict, max_rows: int, sandboxed: bool) -> Ans
         media = SELECT_TYPES[media]
         if isinstance(result, ox.QueryBoolean):
             return Answer(200, media, serialize_boolean(bool(result), media))
-        variables = [v.value for v in result.variables]
+        native = _native_solutions(result, media, max_rows)
+        if native is not None:
+            return Answer(200, media, native)
+        result = store.query(sparql, **options)  # more rows than the cap: again, keeping the first max_rows
+        variables = result.variables
         rows, truncated = [], False
         for solution in result:
             if len(rows) >= max_rows:
                 truncated = True
                 break
-            rows.append([solution[i] for i in range(len(variables))])
+            rows.append([solution[v] for v in variables])  # by variable: a solution may hold more than those
+        variables = [v.value for v in variables]
         return Answer(200, media, serialize_solutions(variables, rows, media), truncated)
     except SyntaxError as err:
         return text(400, f"malformed SPARQL: {err}")
@@ -75,6 +80,53 @@ def run_query(store: ox.Store, req: dict, max_rows: int, sandboxed: bool) -> Ans
         raise
     except Exception as err:  # noqa: BLE001 - report any engine error to the client, never crash the server
         return text(500, f"query failed: {err}")
+
+
+class _TooMany(Exception):
+    pass
+
+
+# For each results format, a byte string that occurs once for each row (and maybe inside a value too, which
+# only makes the count too high, never too low), and how many more (or fewer) times it occurs than rows:
+# JSON has one separator fewer than rows, TSV and CSV a header line more.
+_ROW_MARKS = {SPARQL_JSON: (b"},{", -1), "application/sparql-results+xml": (b"<result>", 0),
+              "text/tab-separated-values": (b"\n", 1), "text/csv": (b"\r\n", 1)}
+_NATIVE = {SPARQL_JSON: ox.QueryResultsFormat.JSON, "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+           "text/tab-separated-values": ox.QueryResultsFormat.TSV, "text/csv": ox.QueryResultsFormat.CSV}
+
+
+class _RowCounter:
+    """A file for oxigraph's serializer that counts rows as they are written and stops past the cap."""
+
+    def __init__(self, media: str, max_rows: int) -> None:
+        self.mark, extra = _ROW_MARKS[media]
+        self.limit = max_rows + extra
+        self.parts: list[bytes] = []
+        self.count, self.tail = 0, b""
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        joined = self.tail + data
+        self.count += joined.count(self.mark)
+        self.tail = joined[-(len(self.mark) - 1):] if len(self.mark) > 1 else b""
+        self.parts.append(data)
+        if self.count > self.limit:
+            raise _TooMany
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _native_solutions(result, media: str, max_rows: int) -> bytes | None:
+    """The solutions written by oxigraph (three times faster than here), or None when there may be more than
+    max_rows of them."""
+    counter = _RowCounter(media, max_rows)
+    try:
+        result.serialize(counter, format=_NATIVE[media])
+    except _TooMany:
+        return None
+    return b"".join(counter.parts)
 
 
 def read_graph(store: ox.Store, req: dict, max_rows: int) -> Answer:
