@@ -331,10 +331,12 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf file to write")
 
     sv = _command(sub, 'serve', 'serve a store as a SPARQL 1.1 endpoint',
-                 "A SPARQL 1.1 Protocol endpoint with a query page. Read-only unless started with a write "
-                    "token (then updates need 'Authorization: Bearer TOKEN'). SERVICE and LOAD are refused and the "
-                    "server never fetches a URL; a timeout (updates too), a memory cap and a result cap protect it.",
-                 ['kg serve --store store/', 'KG_WRITE_TOKEN=s3cret kg serve --store store/ --port 8000', "curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query"], cmd_serve)
+                 "A SPARQL 1.1 Protocol endpoint (/query), a Graph Store Protocol endpoint (/store), a service "
+                    "description, /health and a query page. Read-only unless started with a write token (then "
+                    "updates and graph writes need 'Authorization: Bearer TOKEN'). SERVICE and LOAD are refused and "
+                    "the server never fetches a URL; a timeout (updates too), a memory cap and a result cap protect "
+                    "it. One log line per request on stderr.",
+                 ['kg serve --store store/', 'KG_WRITE_TOKEN=s3cret kg serve --store store/ --port 8000 --cors', 'kg push out/graph.trig --endpoint http://127.0.0.1:8000/store --token s3cret', "curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query"], cmd_serve)
     sv.add_argument("--store", required=True, metavar="DIR", help="store folder (made by kg add)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
