@@ -216,6 +216,8 @@ class App:
             graph = None
         elif path.startswith("/store/"):  # direct graph identification: the graph is named by this URL
             graph = self._origin(req) + path
+            if not _IRI.fullmatch(graph):
+                return text(400, "this path cannot name a graph")
         else:
             graph, dataset = None, True
         if req.method in ("GET", "HEAD"):

@@ -16,6 +16,7 @@ MAX_BODY = 10 * 2**20
 MAX_HEAD = 64 * 1024
 MAX_HEADERS = 200
 MAX_CHUNKS = 10_000
+IDLE_TIMEOUT = 60.0  # seconds a connection may sit between requests, or take to send one
 REASONS = {100: "Continue", 200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 403: "Forbidden",
            404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable", 411: "Length Required",
            413: "Content Too Large", 415: "Unsupported Media Type", 431: "Request Header Fields Too Large",
@@ -96,6 +97,7 @@ class HttpConnection(asyncio.Protocol):
         self.sent_continue = False
         self.gone: asyncio.Future | None = None
         self.peer = "-"
+        self.idle = None  # the timer that closes a connection with no complete request in IDLE_TIMEOUT
 
     # ------------------------------------------------------------ asyncio callbacks
 
@@ -104,8 +106,21 @@ class HttpConnection(asyncio.Protocol):
         self.gone = asyncio.get_running_loop().create_future()
         peer = transport.get_extra_info("peername")
         self.peer = peer[0] if isinstance(peer, tuple) else "-"
+        self._arm()
+
+    def _arm(self) -> None:
+        """(Re)start the idle timer: a client that sends nothing, or trickles a request, is let go."""
+        if self.idle is not None:
+            self.idle.cancel()
+        self.idle = asyncio.get_running_loop().call_later(IDLE_TIMEOUT, self._idle_out)
+
+    def _idle_out(self) -> None:
+        if not self.busy:
+            self.transport.close()
 
     def connection_lost(self, exc) -> None:
+        if self.idle is not None:
+            self.idle.cancel()
         if not self.gone.done():
             self.gone.set_result(None)
 
@@ -294,6 +309,7 @@ class HttpConnection(asyncio.Protocol):
             self.transport.close()
             return
         self.busy = False
+        self._arm()
         self.transport.resume_reading()
         if self.buf:
             self._next()
