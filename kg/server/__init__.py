@@ -106,7 +106,7 @@ def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 7878, m
         sock.bind((host, port))
         sock.listen(1024)
         sock.setblocking(False)
-    except OSError:
+    except OSError as err:
         sock.close()
-        raise
+        raise OSError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
     return SparqlServer(settings, sock, max_parallel, log)
