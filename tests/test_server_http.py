@@ -215,16 +215,19 @@ def test_an_idle_or_trickling_connection_is_let_go(tmp_path, monkeypatch):
     thread.start()
     try:
         address = ("127.0.0.1", srv.server_address[1])
-        idle, trickle, busy = Conn(address), Conn(address), Conn(address)
+        busy = Conn(address)
         busy.send(f"GET /query?query={quote('ASK {}')} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-        assert busy.response()[0] == 200
+        assert busy.response()[0] == 200  # (the first answer may wait for the query processes to start)
+        idle, trickle = Conn(address), Conn(address)
         t0 = time.monotonic()
-        for part in (b"GET /query?query=", b"ASK", b"%20%7B"):  # never finished
-            trickle.send(part)
-            time.sleep(0.3)
-        assert idle.closed_by_server() and trickle.closed_by_server()
+        try:
+            for part in (b"GET /query?query=", b"ASK", b"%20%7B"):  # never finished
+                trickle.send(part)
+                time.sleep(0.2)
+        except OSError:  # already let go: fine too
+            pass
+        assert idle.closed_by_server() and trickle.closed_by_server() and busy.closed_by_server()
         assert time.monotonic() - t0 < 5
-        assert busy.closed_by_server()  # idle after its answer, too
     finally:
         srv.shutdown()
         srv.server_close()

@@ -322,6 +322,7 @@ class Pool:
             asyncio.create_task(self._spawn(self.generation))
 
     async def _spawn(self, generation: int) -> None:
+        p = None
         try:
             proc, link = await _start(self.ctx, _query_process, (self.settings,))
             p = Process(proc, link, generation)
@@ -330,8 +331,8 @@ class Pool:
                 meta, _ = await asyncio.wait_for(link.expect(), 60)
             except (EOFError, asyncio.TimeoutError):
                 meta = {"ready": False, "error": "a query process died while starting"}
-        except OSError as err:
-            p, meta = None, {"ready": False, "error": f"cannot start a query process: {err}"}
+        except Exception as err:  # noqa: BLE001 - out of processes or memory, a fork server gone: say so
+            meta = {"ready": False, "error": f"cannot start a query process: {err}"}
         finally:
             self.spawning -= 1
         if not meta.get("ready"):
@@ -553,7 +554,7 @@ class Pool:
         s = self.settings
         try:
             proc, link = await _start(self.ctx, _one_off_process, (job, args, s.max_memory, s.sandbox))
-        except OSError as err:
+        except Exception as err:  # noqa: BLE001
             return text(503, f"cannot start an {what} process: {err}")
         p = Process(proc, link, self.generation)
         self.one_offs.add(p)
