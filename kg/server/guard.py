@@ -3,6 +3,7 @@ rdflib's parse tree (never on the text), and the dataset clauses (FROM, USING, W
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from .answer import Answer, text
 
@@ -87,7 +88,7 @@ _TOKEN = re.compile(r'''
     (?P<open>[{(\[]) | (?P<close>[})\]]) | (?P<other>.)''', re.S | re.X)
 
 
-def _tokens(sparql: str):
+def _tokens(sparql: str) -> Iterator[tuple[int, str, str, int]]:
     """(position, kind, upper-cased text, brace depth) for each token that is not space or a comment."""
     depth = 0
     for m in _TOKEN.finditer(sparql):

@@ -39,6 +39,7 @@ class Request:
     gone: asyncio.Future | None = field(default=None, repr=False)  # done when the client has gone
 
     def header(self, name: str, default: str = "") -> str:
+        """The first value of a header field (names in lower case)."""
         values = self.headers.get(name)
         return values[0] if values else default
 
@@ -63,6 +64,7 @@ class _Date:
 
     @classmethod
     def now(cls) -> str:
+        """Now, as an HTTP date."""
         t = int(time.time())
         if t != cls.second:
             cls.second, cls.value = t, formatdate(t, usegmt=True)
@@ -101,7 +103,8 @@ class HttpConnection(asyncio.Protocol):
 
     # ------------------------------------------------------------ asyncio callbacks
 
-    def connection_made(self, transport) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """A client connected: note who, start the idle timer."""
         self.transport = transport
         self.gone = asyncio.get_running_loop().create_future()
         peer = transport.get_extra_info("peername")
@@ -118,18 +121,21 @@ class HttpConnection(asyncio.Protocol):
         if not self.busy:
             self.transport.close()
 
-    def connection_lost(self, exc) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The connection is closed: a request still running learns that its client has gone."""
         if self.idle is not None:
             self.idle.cancel()
         if not self.gone.done():
             self.gone.set_result(None)
 
     def eof_received(self) -> bool:
+        """The client closed its side: taken as gone (as before), and the connection is closed."""
         if not self.gone.done():
             self.gone.set_result(None)
         return False
 
     def data_received(self, data: bytes) -> None:
+        """Bytes from the client: read the next request when none is being answered."""
         if self.closing:
             return  # after an error: read and drop what the client still sends
         self.buf += data

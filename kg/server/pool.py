@@ -23,6 +23,7 @@ import struct
 import time
 from collections import deque
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from .answer import Answer, text
 from .sandbox import confine, deprioritize
@@ -35,11 +36,12 @@ STORE_POLL = 1.0  # seconds between looks at the store's files for writes by oth
 # ---------------------------------------------------------------- frames: a JSON header and a payload
 
 def encode(meta: dict, payload: bytes = b"") -> bytes:
+    """A frame: lengths, the JSON header, the payload."""
     raw = json.dumps(meta).encode()
     return _HEAD.pack(len(raw), len(payload)) + raw + payload
 
 
-def recv_frame(rfile) -> tuple[dict, bytes]:
+def recv_frame(rfile: BinaryIO) -> tuple[dict, bytes]:
     """One frame from a buffered reader (one read system call for a small frame, not three)."""
     head = rfile.read(_HEAD.size)
     if len(head) < _HEAD.size:
@@ -52,16 +54,19 @@ def recv_frame(rfile) -> tuple[dict, bytes]:
 
 
 def answer_frame(answer: Answer) -> bytes:
+    """An answer as a frame (in a query or write process)."""
     return encode({"status": answer.status, "media": answer.media, "truncated": answer.truncated,
                    "headers": [list(h) for h in answer.headers]}, answer.body)
 
 
 def frame_answer(meta: dict, payload: bytes) -> Answer:
+    """A frame as an answer (in the server)."""
     return Answer(int(meta["status"]), str(meta["media"]), payload, bool(meta.get("truncated")),
                   tuple((str(k), str(v)) for k, v in meta.get("headers", ())))
 
 
 def memory_message(max_memory_mb: int) -> Answer:
+    """503 for a query or update that ran out of memory."""
     return text(503, f"query stopped: it ran out of memory (each query may use {max_memory_mb} MB, "
                      f"see kg serve --max-memory) or of stack")
 
@@ -98,7 +103,7 @@ def _query_process(sock: socket.socket, settings: Settings) -> None:
             return
 
 
-def _one_off_process(sock: socket.socket, job, args: tuple, max_memory_mb: int, sandbox: bool) -> None:
+def _one_off_process(sock: socket.socket, job: Callable[..., Answer], args: tuple, max_memory_mb: int, sandbox: bool) -> None:
     """A one-off process (a write): confine it, run job(*args, sandboxed=...), send its answer."""
     try:
         sandboxed = confine(max_memory_mb, sandbox, sock.fileno())
@@ -115,7 +120,7 @@ def _one_off_process(sock: socket.socket, job, args: tuple, max_memory_mb: int, 
 
 # ---------------------------------------------------------------- in the server
 
-def context():
+def context() -> mp.context.BaseContext:
     """Processes forked from a clean process that has imported this package (multiprocessing's fork server):
     forking the server itself would copy its event loop, connections and threads."""
     if "forkserver" not in mp.get_all_start_methods():
@@ -135,10 +140,12 @@ class _Link(asyncio.Protocol):
         self.closed = asyncio.get_running_loop().create_future()
         self.transport = None
 
-    def connection_made(self, transport) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """The link is up."""
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:
+        """Bytes from the process: complete frames go to the waiting future (or wait for the next one)."""
         self.buf += data
         while len(self.buf) >= _HEAD.size:
             meta_len, payload_len = _HEAD.unpack_from(self.buf)
@@ -154,7 +161,8 @@ class _Link(asyncio.Protocol):
                 self.pending.append((meta, payload))
             self.waiting = None
 
-    def connection_lost(self, exc) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The process closed its end (it ended): whoever waits gets EOFError."""
         if not self.closed.done():
             self.closed.set_result(None)
         if self.waiting is not None and not self.waiting.done():
@@ -172,21 +180,24 @@ class _Link(asyncio.Protocol):
         return fut
 
     def send(self, data: bytes) -> None:
+        """One frame to the process."""
         self.transport.write(data)
 
 
 class Process:
     """One child process and its link."""
 
-    def __init__(self, proc, link: _Link, generation: int) -> None:
+    def __init__(self, proc: mp.process.BaseProcess, link: _Link, generation: int) -> None:
         self.proc, self.link, self.generation = proc, link, generation
         self.slow = False
 
     @property
     def pid(self) -> int:
+        """The process id."""
         return self.proc.pid
 
     def kill(self) -> None:
+        """SIGKILL, and close the link."""
         try:
             self.proc.kill()
         except (OSError, ValueError, AttributeError):
@@ -195,7 +206,7 @@ class Process:
             self.link.transport.close()
 
 
-async def _start(ctx, target, args: tuple) -> tuple:
+async def _start(ctx: mp.context.BaseContext, target: Callable, args: tuple) -> tuple:
     """Start target(child_socket, *args) in a new process; (process, link)."""
     loop = asyncio.get_running_loop()
     ours, theirs = socket.socketpair()
@@ -293,6 +304,7 @@ class Pool:
                 w.set_exception(Busy())
 
     def pids(self) -> set[int]:
+        """The ids of every live process of the pool."""
         return {p.pid for p in [*self.idle, *self.busy, *self.one_offs] if p.pid}
 
     async def _watch_store(self) -> None:
@@ -372,7 +384,7 @@ class Pool:
     # ------------------------------------------------------------ waiting, with a deadline and a client
 
     @staticmethod
-    async def _wait(fut: asyncio.Future, deadline: float, gone: asyncio.Future | None):
+    async def _wait(fut: asyncio.Future, deadline: float, gone: asyncio.Future | None) -> object:
         """fut's result; Busy at the deadline, Gone when the client goes first."""
         left = deadline - time.monotonic()
         if left <= 0 and not fut.done():
@@ -387,7 +399,7 @@ class Pool:
             raise Gone
         raise Busy
 
-    async def _slot(self, deadline: float, gone) -> None:
+    async def _slot(self, deadline: float, gone: asyncio.Future | None) -> None:
         while self.fast_free <= 0:
             fut = asyncio.get_running_loop().create_future()
             self.slot_waiters.append(fut)
@@ -416,7 +428,7 @@ class Pool:
                 w.set_result(None)
         self._lock_waiters = []
 
-    async def _worker(self, deadline: float, gone) -> Process:
+    async def _worker(self, deadline: float, gone: asyncio.Future | None) -> Process:
         while True:
             if self.idle:
                 return self.idle.pop()
@@ -466,7 +478,8 @@ class Pool:
         finally:
             self._release_slot(slow)
 
-    async def _ask(self, p: Process, req: dict, deadline: float, gone) -> tuple[Answer | None, bool]:
+    async def _ask(self, p: Process, req: dict, deadline: float,
+                   gone: asyncio.Future | None) -> tuple[Answer | None, bool]:
         """Send one request to a process and wait for its answer; past the grace period the query moves
         aside (if there is room there). Returns the answer (None if the client went) and whether it moved."""
         loop = asyncio.get_running_loop()
@@ -516,7 +529,7 @@ class Pool:
 
     # ------------------------------------------------------------ writes
 
-    async def write(self, job, args: tuple, gone: asyncio.Future | None = None, what: str = "update") -> Answer | None:
+    async def write(self, job: Callable[..., Answer], args: tuple, gone: asyncio.Future | None = None, what: str = "update") -> Answer | None:
         """Run job(*args) alone in a one-off process, once no query runs (the query processes are closed
         meanwhile, and renewed after). Once running, a write is finished even if its client leaves."""
         if self.closed:
@@ -549,7 +562,7 @@ class Pool:
             self._lock_notify()
             self._top_up()
 
-    async def run_one_off(self, job, args: tuple, deadline: float, what: str = "update") -> Answer:
+    async def run_one_off(self, job: Callable[..., Answer], args: tuple, deadline: float, what: str = "update") -> Answer:
         """job(*args, sandboxed=...) in a confined process of its own, stopped at the deadline."""
         s = self.settings
         try:
@@ -588,4 +601,5 @@ def died_answer(code: int | None, max_memory_mb: int) -> Answer:
 
 
 def store_exists(path: str) -> bool:
+    """Whether the folder holds a store (RocksDB's CURRENT file)."""
     return (Path(path) / "CURRENT").exists()

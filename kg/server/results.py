@@ -3,9 +3,12 @@ cut at the row cap is still well-formed, and blank nodes stay blank nodes)."""
 from __future__ import annotations
 
 import json
+from typing import Mapping, Union
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 
 SPARQL_JSON, SPARQL_XML = "application/sparql-results+json", "application/sparql-results+xml"
 # Accepted media type -> the one we answer with (a client asking for application/json gets SPARQL JSON,
@@ -49,7 +52,7 @@ def _ranked(accept: str) -> list[str]:
     return [media for _, _, media in sorted(ranked)]
 
 
-def negotiate(accept: str, fmt: str, choices, default: str) -> str | None:
+def negotiate(accept: str, fmt: str, choices: Mapping, default: str) -> str | None:
     """The media type to answer with: an explicit Accept type we can serve first, then the `format`
     parameter, then the default when Accept is missing or a wildcard; None when nothing fits (406)."""
     ranked = _ranked(accept) if accept.strip() else []
@@ -69,7 +72,7 @@ def negotiate(accept: str, fmt: str, choices, default: str) -> str | None:
 
 # ---------------------------------------------------------------- solutions
 
-def _json_term(term) -> dict:
+def _json_term(term: Term) -> dict:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -85,7 +88,7 @@ def _json_term(term) -> dict:
                                         "object": _json_term(term.object)}}
 
 
-def _xml_term(term) -> str:
+def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
@@ -100,7 +103,7 @@ def _xml_term(term) -> str:
             f"</predicate><object>{_xml_term(term.object)}</object></triple>")
 
 
-def _csv_cell(term) -> str:
+def _csv_cell(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.BlankNode):
