@@ -259,3 +259,26 @@ def test_runaway_queries_do_not_lock_everyone_out(serve):
     finally:
         for c in clients:
             c.close()
+
+
+def test_a_waiting_update_does_not_lock_readers_out(serve):
+    """An update waits for running queries (no read-only view stays open while the store is written); the
+    queries that come meanwhile are answered, and the update runs once the runaway is stopped."""
+    s = serve("--timeout", "6", "--write-token", TOKEN)
+    runaway = open_runaway(s.port)
+    try:
+        assert wait_until(lambda: health(s.url)["running"] == 1)
+        time.sleep(2.5)  # the update's own time limit then ends 2.5 s after the runaway's: room to run
+        done = {}
+        writer = threading.Thread(target=lambda: done.update(
+            answer=update(s.url, "INSERT DATA { GRAPH <urn:x:w> { <urn:x:a> <urn:x:b> 1 } }")))
+        writer.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        assert ask(s.url, "ASK { ?s ?p ?o }")[0] == 200
+        assert time.monotonic() - t0 < 3 and writer.is_alive()  # answered while the update still waits
+        writer.join(30)
+        assert done["answer"][0] == 204  # ran after the runaway was stopped at its timeout
+        assert json.loads(ask(s.url, "ASK { GRAPH <urn:x:w> { ?s ?p ?o } }")[1])["boolean"] is True
+    finally:
+        runaway.close()

@@ -270,8 +270,9 @@ class Pool:
         self.waiters: deque[asyncio.Future] = deque()
         self.fast_free, self.slow_free = self.size, self.size
         self.slot_waiters: deque[asyncio.Future] = deque()
-        # Many reads at once, or one write alone; a waiting write holds new reads back (no starvation).
-        self.readers, self.writing, self.writers_waiting = 0, False, 0
+        # Many reads at once, or one write alone. A waiting write does not hold new reads back: were it to,
+        # one runaway query and one update would lock every reader out until the timeout.
+        self.readers, self.writing = 0, False
         self._lock_waiters: list[asyncio.Future] = []
         self.closed = False
         self.broken: str | None = None  # why the last query process could not open the store
@@ -456,7 +457,7 @@ class Pool:
             return None
         slow = False
         try:
-            while self.writing or self.writers_waiting:
+            while self.writing:
                 await self._wait(self._lock_event(), deadline, gone)
             self.readers += 1
             try:
@@ -535,7 +536,6 @@ class Pool:
         if self.closed:
             return text(503, "server shutting down")
         deadline = time.monotonic() + self.settings.timeout
-        self.writers_waiting += 1
         try:
             while self.writing or self.readers:
                 await self._wait(self._lock_event(), deadline, gone)
@@ -543,9 +543,6 @@ class Pool:
             return text(503, "server busy: try again later")
         except Gone:
             return None
-        finally:
-            self.writers_waiting -= 1
-            self._lock_notify()
         self.writing = True
         while self.spawning and time.monotonic() < deadline:  # a process opening the store now: let it finish
             await asyncio.sleep(0.01)
