@@ -264,14 +264,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     token = args.write_token or os.environ.get("KG_WRITE_TOKEN") or None
     try:
         server = make_server(Settings(store=str(args.store), write_token=token, timeout=args.timeout,
-                                      max_rows=args.max_rows, max_memory=args.max_memory), args.host, args.port, max_parallel=args.parallel)
+                                      max_rows=args.max_rows, max_memory=args.max_memory, cors=args.cors),
+                             args.host, args.port, max_parallel=args.parallel,
+                             log=None if args.quiet else _say)
     except (FileNotFoundError, OSError) as err:
         _err(str(err))
         return 2
-    server.verbose = args.verbose
     host, port = server.server_address[:2]
-    _say(f"kg: serving {args.store} at http://{host}:{port}/ (SPARQL at /query"
-          + ("; updates need the write token" if token else "; read-only") + ")", file=sys.stderr, flush=True)
+    _say(f"kg: serving {args.store} at http://{host}:{port}/ (SPARQL at /query, Graph Store at /store"
+          + ("; writes need the write token" if token else "; read-only") + ")", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -370,10 +371,12 @@ def make_parser() -> argparse.ArgumentParser:
                         "ACLED's columns")
 
     sv = _command(sub, 'serve', 'serve a store as a SPARQL 1.1 endpoint',
-                 "A SPARQL 1.1 Protocol endpoint with a query page. Read-only unless started with a write "
-                    "token (then updates need 'Authorization: Bearer TOKEN'). SERVICE and LOAD are refused and the "
-                    "server never fetches a URL; a timeout (updates too), a memory cap and a result cap protect it.",
-                 ['kg serve --store store/', 'KG_WRITE_TOKEN=s3cret kg serve --store store/ --port 8000', "curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query"], cmd_serve)
+                 "A SPARQL 1.1 Protocol endpoint (/query), a Graph Store Protocol endpoint (/store), a service "
+                    "description, /health and a query page. Read-only unless started with a write token (then "
+                    "updates and graph writes need 'Authorization: Bearer TOKEN'). SERVICE and LOAD are refused and "
+                    "the server never fetches a URL; a timeout (updates too), a memory cap and a result cap protect "
+                    "it. One log line per request on stderr.",
+                 ['kg serve --store store/', 'KG_WRITE_TOKEN=s3cret kg serve --store store/ --port 8000 --cors', 'kg push out/graph.trig --endpoint http://127.0.0.1:8000/store --token s3cret', "curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query"], cmd_serve)
     sv.add_argument("--store", required=True, metavar="DIR", help="store folder (made by kg add)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
@@ -384,7 +387,9 @@ def make_parser() -> argparse.ArgumentParser:
     sv.add_argument("--parallel", type=int, default=4, metavar="N", help="queries started at once (default 4); as many more may run aside, at low priority, once past 1 s")
     sv.add_argument("--max-memory", type=int, default=1024, metavar="MB",
                     help="memory cap of each query or update process, in MB (default 1024; 0: no cap)")
-    sv.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    sv.add_argument("--cors", action="store_true",
+                    help="let web pages from any origin query this endpoint (Access-Control-Allow-Origin: *)")
+    sv.add_argument("-q", "--quiet", action="store_true", help="no log line per request on stderr")
 
     pu = _command(sub, 'push', 'load a graph or store into any SPARQL 1.1 store (Graph Store Protocol)',
                  "PUT every named graph (one per article) to a Graph Store Protocol endpoint, replacing graphs "

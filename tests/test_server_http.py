@@ -203,3 +203,31 @@ def test_a_get_with_a_body_does_not_poison_the_connection(address):
         assert c.response()[0] == 200  # the body was a body, not a request (that would have been 404)
     finally:
         c.close()
+
+
+def test_an_idle_or_trickling_connection_is_let_go(tmp_path, monkeypatch):
+    import time
+    from kg import server as kg_server
+    from kg.server import http as kg_http
+    monkeypatch.setattr(kg_http, "IDLE_TIMEOUT", 1.0)
+    srv = kg_server.make_server(kg_server.Settings(store=str(small_store(tmp_path / "store"))), port=0, log=None)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        address = ("127.0.0.1", srv.server_address[1])
+        busy = Conn(address)
+        busy.send(f"GET /query?query={quote('ASK {}')} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        assert busy.response()[0] == 200  # (the first answer may wait for the query processes to start)
+        idle, trickle = Conn(address), Conn(address)
+        t0 = time.monotonic()
+        try:
+            for part in (b"GET /query?query=", b"ASK", b"%20%7B"):  # never finished
+                trickle.send(part)
+                time.sleep(0.2)
+        except OSError:  # already let go: fine too
+            pass
+        assert idle.closed_by_server() and trickle.closed_by_server() and busy.closed_by_server()
+        assert time.monotonic() - t0 < 5
+    finally:
+        srv.shutdown()
+        srv.server_close()

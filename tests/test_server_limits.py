@@ -18,7 +18,6 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from kg import server as kg_server
 from tests.conftest import small_store
 
 TOKEN = "t0ken-for-limit-tests"
@@ -161,7 +160,9 @@ def test_no_query_process_outlives_the_server(serve, sig):
     clients = [open_runaway(s.port) for _ in range(2)]
     helpers, pids = set(), set()
     try:
-        assert wait_until(lambda: len(query_processes(s.proc.pid)) == 2), query_processes(s.proc.pid)
+        assert wait_until(lambda: health(s.url)["running"] == 2)
+        time.sleep(1.5)  # past the grace period: both moved aside, and replaced by fresh ones
+        assert wait_until(lambda: len(query_processes(s.proc.pid)) == 6), query_processes(s.proc.pid)
         helpers, pids = _children(s.proc.pid), query_processes(s.proc.pid)
         s.proc.send_signal(sig)
         s.proc.wait(20)
@@ -175,45 +176,64 @@ def test_no_query_process_outlives_the_server(serve, sig):
                 os.kill(p, signal.SIGKILL)
 
 
+def health(url: str) -> dict:
+    with urllib.request.urlopen(url + "/health", timeout=30) as r:
+        return json.loads(r.read())
+
+
+def busy_cpu(pids: set[int]) -> set[int]:
+    """Those of the processes that use CPU now (over a tenth of a second)."""
+    def ticks(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])
+        except OSError:
+            return 0
+    before = {p: ticks(p) for p in pids}
+    time.sleep(0.3)
+    return {p for p in pids if ticks(p) > before[p]}
+
+
 @linux_only
 def test_a_running_query_whose_client_has_gone_is_stopped(serve):
     s = serve("--timeout", "120")
+    assert ask(s.url, "ASK {}")[0] == 200
+    warm = query_processes(s.proc.pid)
     client = open_runaway(s.port)
-    assert wait_until(lambda: len(query_processes(s.proc.pid)) == 1)
-    pid = next(iter(query_processes(s.proc.pid)))
+    assert wait_until(lambda: health(s.url)["running"] == 1)
+    assert wait_until(lambda: len(busy_cpu(query_processes(s.proc.pid))) == 1)
+    pid = next(iter(busy_cpu(query_processes(s.proc.pid))))
+    assert pid in warm  # a warm process took it
     client.close()
     assert wait_until(lambda: not running(pid), 10)
+    assert health(s.url)["running"] == 0
     assert ask(s.url, "ASK { ?s ?p ?o }")[0] == 200
+    assert wait_until(lambda: len(query_processes(s.proc.pid)) == 4)  # replaced
+    assert wait_until(lambda: not busy_cpu(query_processes(s.proc.pid)), 10)  # (a new one starts up, then rests)
 
 
-def test_a_queued_query_whose_client_has_gone_never_runs(store):
-    ep = kg_server.Endpoint(kg_server.Settings(store=str(store), timeout=120), max_parallel=1)
-    alive = {"a": True, "b": True, "c": True}
-    answers = {}
-
-    def run(name):
-        answers[name] = ep.query(RUNAWAY, "", lambda: alive[name])
-
-    threads = {}
-    for name in ("a", "b"):  # a moves to the low-priority pool after the grace period; b then holds the slot
-        threads[name] = threading.Thread(target=run, args=(name,), daemon=True)
-        threads[name].start()
-        assert wait_until(lambda: ep.started == (1 if name == "a" else 2) and len(ep._procs) == ep.started, 20)
-        time.sleep(ep.grace + 0.3)
-    threads["c"] = threading.Thread(target=run, args=("c",), daemon=True)
-    threads["c"].start()
-    time.sleep(0.3)
-    alive["c"] = False  # c gives up while queued
-    threads["c"].join(10)
-    assert not threads["c"].is_alive() and answers["c"] is None
-    alive["b"] = False  # b's slot frees: nobody is waiting for it any more
-    threads["b"].join(10)
-    assert answers["b"] is None
+def test_a_queued_query_whose_client_has_gone_never_runs(serve):
+    s = serve("--timeout", "120", "--parallel", "1")
+    a = open_runaway(s.port)  # moves aside after the grace period; b then holds the one slot
+    assert wait_until(lambda: health(s.url)["running"] == 1)
+    time.sleep(1.5)
+    b = open_runaway(s.port)
+    assert wait_until(lambda: health(s.url)["running"] == 2)
+    time.sleep(1.5)  # b is past its grace period too, but the aside pool (of 1) is full: b keeps the slot
+    c = open_runaway(s.port)
     time.sleep(0.5)
-    assert ep.started == 2
-    alive["a"] = False
-    threads["a"].join(10)
-    assert answers["a"] is None and not ep._procs
+    assert health(s.url)["queries"] == 2  # c waits for the slot
+    c.close()  # c gives up while queued
+    time.sleep(0.5)
+    b.close()  # b's slot frees: nobody is waiting for it any more
+    assert wait_until(lambda: health(s.url)["running"] == 1)
+    time.sleep(0.5)
+    h = health(s.url)
+    assert h["queries"] == 2 and h["running"] == 1
+    a.close()
+    assert wait_until(lambda: health(s.url)["running"] == 0)
+    assert health(s.url)["queries"] == 2
 
 
 def test_runaway_queries_do_not_lock_everyone_out(serve):
@@ -239,3 +259,26 @@ def test_runaway_queries_do_not_lock_everyone_out(serve):
     finally:
         for c in clients:
             c.close()
+
+
+def test_a_waiting_update_does_not_lock_readers_out(serve):
+    """An update waits for running queries (no read-only view stays open while the store is written); the
+    queries that come meanwhile are answered, and the update runs once the runaway is stopped."""
+    s = serve("--timeout", "6", "--write-token", TOKEN)
+    runaway = open_runaway(s.port)
+    try:
+        assert wait_until(lambda: health(s.url)["running"] == 1)
+        time.sleep(2.5)  # the update's own time limit then ends 2.5 s after the runaway's: room to run
+        done = {}
+        writer = threading.Thread(target=lambda: done.update(
+            answer=update(s.url, "INSERT DATA { GRAPH <urn:x:w> { <urn:x:a> <urn:x:b> 1 } }")))
+        writer.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        assert ask(s.url, "ASK { ?s ?p ?o }")[0] == 200
+        assert time.monotonic() - t0 < 3 and writer.is_alive()  # answered while the update still waits
+        writer.join(30)
+        assert done["answer"][0] == 204  # ran after the runaway was stopped at its timeout
+        assert json.loads(ask(s.url, "ASK { GRAPH <urn:x:w> { ?s ?p ?o } }")[1])["boolean"] is True
+    finally:
+        runaway.close()

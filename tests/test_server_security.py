@@ -204,7 +204,7 @@ def test_a_sandboxed_process_that_opens_a_socket_is_killed():
     import multiprocessing as mp
 
     def child():
-        kg_server._install_sandbox()
+        kg_server.install_sandbox()
         socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         os._exit(0)
 
@@ -242,10 +242,46 @@ def test_what_the_parser_might_miss_the_sandbox_stops(canary, store, what):
     """Were rdflib to miss a SERVICE or LOAD that pyoxigraph sees, the process dies at its first socket."""
     if not LINUX_SECCOMP:
         pytest.skip("the seccomp filter is for Linux on x86-64 and arm64")
+    import asyncio
+    import time
     text = f"SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}" if what == "query" else f"LOAD <{canary.url}>"
-    ep = kg_server.Endpoint(kg_server.Settings(store=str(store), timeout=20))
-    status, _, body, _ = ep._run(_fetch_job, (text, what == "update"), kg_server._always, None)
-    assert status == 403 and b"tried to open a network connection" in body
+    pool = kg_server.Pool(kg_server.Settings(store=str(store), timeout=20))
+    answer = asyncio.run(pool.run_one_off(_fetch_job, (text, what == "update"), time.monotonic() + 20))
+    assert answer.status == 403 and b"tried to open a network connection" in answer.body
+
+
+def test_warm_query_processes_run_under_the_sandbox(store):
+    """The query processes kept warm were confined when they started: seccomp filter on, memory capped."""
+    if not LINUX_SECCOMP:
+        pytest.skip("the seccomp filter is for Linux on x86-64 and arm64")
+    proc, url = _spawn(store, "--parallel", "3")
+    try:
+        assert ask(url, "ASK {}")[0] == 200
+        workers = {g for c in _kids(proc.pid) for g in _kids(c)}
+        assert len(workers) == 3
+        for pid in workers:
+            with open(f"/proc/{pid}/status") as f:
+                status = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
+            assert status["Seccomp"].strip() == "2" and status["NoNewPrivs"].strip() == "1", pid
+            with open(f"/proc/{pid}/limits") as f:
+                assert any(line.startswith("Max data size") and "1073741824" in line for line in f), pid
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+
+
+def _kids(pid: int) -> set[int]:
+    out = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.add(int(name))
+    return out
 
 
 @pytest.mark.parametrize("mode", ["sandboxed", "parser only"])
