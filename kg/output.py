@@ -21,6 +21,7 @@ PREFIXES = {
     "ckg": "https://w3id.org/conflict-kg/ontology#", "kgk": "https://w3id.org/conflict-kg/kind/",
     "kgw": "https://w3id.org/conflict-kg/weapon/", "kga": "https://w3id.org/conflict-kg/actor/",
     "kgp": "https://w3id.org/conflict-kg/place/", "kgo": "https://w3id.org/conflict-kg/object/",
+    "kge": "https://w3id.org/conflict-kg/event/",
     "art": "https://w3id.org/conflict-kg/article/", "geonames": "https://sws.geonames.org/",
     "gn": "http://www.geonames.org/ontology#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "wd": "http://www.wikidata.org/entity/", "skos": "http://www.w3.org/2004/02/skos/core#",
