@@ -289,3 +289,11 @@ def test_attack_told_as_a_day_after_or_days_after():
     assert got["Odesa"] == date(2025, 7, 6) and got["Kherson"] == date(2025, 7, 5)
     got = attacked("Drones struck Odesa on Sunday, days after shelling killed three people in Kherson.")
     assert got["Odesa"] == date(2025, 7, 6) and got["Kherson"] is None
+
+
+def test_a_strike_on_the_outskirts_of_a_town_is_an_attack_on_that_town():
+    # "on the outskirts of X" places the strike in X's area (as ACLED codes it), unlike a bearing ("south of X")
+    got = attacked("A missile hit a row of garages on the outskirts of Vinnytsia on Monday, the governor said.")
+    assert got.get("Vinnytsia") == date(2025, 7, 7)
+    got = attacked("Russian shells hit fields in the outskirts of Nikopol overnight, the regional governor said.")
+    assert "Nikopol" in got

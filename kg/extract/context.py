@@ -37,7 +37,7 @@ _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors
 _TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
                           r"authorities|officials|police|prosecutor|council|head|chief)\b", re.I)
 _BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
-                      r"western|kilometres|kilometers|km|miles|metres|meters|border|outskirts)\s+(?:of|from|with)\s+(?:the\s+)?"
+                      r"western|kilometres|kilometers|km|miles|metres|meters|border)\s+(?:of|from|with)\s+(?:the\s+)?"
                       r"(?:(?:port|city|town|village|capital)\s+(?:of\s+)?)?$", re.I)
 _TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|along|into|inside|within|"
                             r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+|capital,?\s+|port\s+(?:city\s+)?(?:of\s+)?)?"
