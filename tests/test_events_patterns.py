@@ -297,3 +297,13 @@ def test_a_strike_on_the_outskirts_of_a_town_is_an_attack_on_that_town():
     assert got.get("Vinnytsia") == date(2025, 7, 7)
     got = attacked("Russian shells hit fields in the outskirts of Nikopol overnight, the regional governor said.")
     assert "Nikopol" in got
+
+
+def test_a_munition_that_lands_or_crashes_somewhere_attacks_that_place():
+    # where a munition fell is where the attack was; where it was fired from is its origin
+    got = attacked("A rocket fired from across the border landed in an orchard near Metula on Monday, the army said.")
+    assert set(got) == {"Metula"}
+    got = attacked("Two drones crashed into a warehouse in Kherson on Monday, the regional governor said.")
+    assert got.get("Kherson") == date(2025, 7, 7)
+    got = attacked("Missiles fell on the port area of Izmail on Monday, local officials said.")
+    assert "Izmail" in got

@@ -28,7 +28,7 @@ _ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + 
 # a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
 # or the next verb: "from eight Tu-160 bombers flying over the Kazan area and over the Sea of Azov"
 _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
-                            r"rubble|ruins|debris|wreckage|"
+                            r"rubble|ruins|debris|wreckage|landed|fell|crashed|slammed|exploded|"
                             r"killing|killed|wounding|dropped|fired|launched|targeting|attacked|shelled|and\s+then)\b)"
                             r"[^,;:\u2014\u2013()]*$", re.I)
 _NATIONWIDE = re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I)

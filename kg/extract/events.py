@@ -50,6 +50,8 @@ _ATTACK_CUE = re.compile(
     r"under\s+(?:[\w-]+\s+)?fire|damage\s+to|to\s+(?:shell|bomb|pound)|exchanged\s+(?:[\w-]+\s+){0,2}?fire|"
     rf"{_MUNITION}\s+(?:flew|flying|headed|heading)\s+(?:toward|towards)|"
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
+    # a munition arriving where it hit: "a rocket landed in a field near X", "a drone crashed into a building in X"
+    rf"{_MUNITION}\s+(?:[\w-]+\s+){{0,5}}?(?:fell|landed|crashed|slammed|exploded)\s+(?:on|onto|into|in|near)\b|"
     r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
 # words before a region or country that make it the target ("on the X region", "hit the X and Y regions")
 _REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
