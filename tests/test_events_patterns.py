@@ -307,3 +307,10 @@ def test_a_munition_that_lands_or_crashes_somewhere_attacks_that_place():
     assert got.get("Kherson") == date(2025, 7, 7)
     got = attacked("Missiles fell on the port area of Izmail on Monday, local officials said.")
     assert "Izmail" in got
+
+
+def test_weapons_used_against_a_region_attack_it():
+    # an air force's tally names the region as the target of what was used against it
+    got = attacked("The enemy used 9 missiles and 31 drones against the Lviv region on Monday, the air force said.")
+    assert got.get("Lviv region") == date(2025, 7, 7)
+    assert attacked("The police used water cannon against protesters in Lviv on Monday.") == {}

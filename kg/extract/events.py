@@ -47,6 +47,8 @@ _ATTACK_CUE = re.compile(
     rf"\b(?:{cues.alternation(cues.ATTACK_CUES)}|air\s?strikes?|fired\s+(?:at|on|toward|towards|into)|"
     rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
     rf"(?:launched|sent|aimed|fired)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
+    # an air force's tally: "used 40 weapons against the country", "used 12 missiles against the region"
+    rf"used\s+(?:[\w-]+\s+){{0,4}}?(?:{_MUNITION}|weapons)\s+(?:[\w-]+\s+){{0,2}}?against|"
     r"under\s+(?:[\w-]+\s+)?fire|damage\s+to|to\s+(?:shell|bomb|pound)|exchanged\s+(?:[\w-]+\s+){0,2}?fire|"
     rf"{_MUNITION}\s+(?:flew|flying|headed|heading)\s+(?:toward|towards)|"
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
@@ -60,7 +62,7 @@ _REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\
                             r"\b(?:areas?|parts?|outskirts|positions|targets|sites|towns|villages)\s+(?:of|in|across)\s+(?:the\s+)?$|"
                             r"\b(?:shelling|bombardment|bombing|strikes?|attacks?|raids?)\s+(?:of|on)\s+(?:the\s+)?$", re.I)
 # a named region is attacked when its clause strikes or harms; an anaphor ("in the region") only when it strikes
-_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|targets?|debris|wreckage|"
+_STRIKE_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|aimed|fired|launched|sent|used|targets?|debris|wreckage|"
                           r"fire|killed|wounded|injured)\b", re.I)
 _STRIKE_VERB = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*)\b", re.I)
 # reference points: bearings, the seat of a ministry, a river bank
