@@ -229,7 +229,7 @@ def _export_acled(args: argparse.Namespace) -> int:
 
 
 def _network_options(p: argparse.ArgumentParser) -> None:
-    from .network import CATEGORIES
+    from .categories import CATEGORIES  # not kg.network: that imports networkx, and `kg --help` must stay fast
 
     p.add_argument("graph", metavar="GRAPH", help="graph file written by kg build, or a store folder")
     p.add_argument("--query", metavar="QUERY", help="show only what this SPARQL SELECT/CONSTRUCT returns (.rq, name or text)")

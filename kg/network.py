@@ -20,6 +20,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .atomic import atomic_write
+from .categories import CANONICAL_CATEGORY, CATEGORIES, CKG, ENTITY_CATEGORY, EVENT_CATEGORIES, EVENT_CATEGORY
 from .model import QUANTITY_KINDS
 
 PREFIXES = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
@@ -31,15 +32,9 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
 PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>
 """
-CKG = "https://w3id.org/conflict-kg/ontology#"
-ENTITY_CATEGORY = {CKG + "Person": "person", CKG + "Organization": "organization", CKG + "Country": "country",
-                   CKG + "Place": "place", CKG + "WeaponType": "weapon"}
-# The event classes drawn, and as what. A class added here (e.g. a cross-article attack) is drawn with no other
-# change: every query below reads events through this mapping.
-EVENT_CATEGORY = {CKG + "Attack": "attack", CKG + "Communication": "communication", CKG + "Statement": "statement",
-                  CKG + "Interception": "interception"}
-CATEGORIES = ("person", "organization", "country", "place", "weapon", "attack", "interception", "communication",
-              "statement", "target")
+
+__all__ = ["CATEGORIES", "CANONICAL_CATEGORY", "ENTITY_CATEGORY", "EVENT_CATEGORY", "Count", "count_lines", "export",
+           "filter_graph", "iris_of_result", "most_connected", "plural", "project"]
 ROLE_LABEL = {"attacker": "attacker", "place": "place", "weapon": "weapon", "target": "target",
               "participant": "participant", "speaker": "speaker", "interceptor": "interceptor", "subEventOf": "part of"}
 FROM_ACTOR = ("attacker", "participant", "speaker", "weapon", "interceptor")  # these arrows point into the event
