@@ -340,7 +340,9 @@ def _add_canonical(store: ox.Store, nodes: dict[str, dict], blank: Callable[...,
             continue
         lat, lon = (float(r["lat"]), float(r["long"])) if r["lat"] and r["long"] else (None, None)
         count = int(r["reports"]) if r["reports"] else len(articles[r["ev"]])
-        nodes[r["ev"]] = blank(r["ev"], r["label"], CANONICAL_CATEGORY[r["class"]], set(articles[r["ev"]]),
+        # the reports are labelled alike ("attack on X, DATE"): the count of reports tells the canonical node apart
+        label = f"{r['label']} ({count} report{'' if count == 1 else 's'})"
+        nodes[r["ev"]] = blank(r["ev"], label, CANONICAL_CATEGORY[r["class"]], set(articles[r["ev"]]),
                                date=r["date"], lat=lat, lon=lon, reports=count, figures={}, claimants=set())
     for r in _rows(store, _CANONICAL_FIGURES):
         if r["ev"] in nodes:
