@@ -12,9 +12,9 @@ ENTITY_CATEGORY = {CKG + "Person": "person", CKG + "Organization": "organization
 # query of kg/network.py reads events through this mapping.
 EVENT_CATEGORY = {CKG + "Attack": "attack", CKG + "Communication": "communication", CKG + "Statement": "statement",
                   CKG + "Interception": "interception"}
-# Cross-article events (event resolution): one node for all the article events that report one real attack.
-CANONICAL_CATEGORY = {CKG + "CanonicalAttack": "canonical attack"}
+# Cross-article events (event resolution): one node for all the article events that report one real attack or call.
+CANONICAL_CATEGORY = {CKG + "CanonicalAttack": "canonical attack", CKG + "CanonicalCommunication": "canonical communication"}
 CATEGORIES = ("person", "organization", "country", "place", "weapon", "attack", "canonical attack", "interception",
-              "communication", "statement", "target")
+              "communication", "canonical communication", "statement", "target")
 # categories that are events: filtered by date in the page, listed before entities as partners
 EVENT_CATEGORIES = tuple(dict.fromkeys([*EVENT_CATEGORY.values(), *CANONICAL_CATEGORY.values()]))

@@ -304,3 +304,19 @@ def test_viz_draws_canonical_attack_in_its_own_style(one_attack_graph, tmp_path)
     out = tmp_path / "p.html"
     done = run_kg("viz", str(one_attack_graph), "-o", str(out), "--category", "canonical attack", "place")
     assert done.returncode == 0 and "2 nodes" in done.stderr
+
+
+def test_canonical_communication_is_drawn_with_its_participants(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "call.txt").write_text("---\ntitle: Leaders speak\ndate: 2025-10-06\n---\nUkrainian President Volodymyr "
+                                     "Zelensky spoke by phone with French President Emmanuel Macron on Monday, his "
+                                     "office said.\n", encoding="utf-8")
+    out = tmp_path / "g.trig"
+    run_kg("build", str(folder), "-o", str(out), check=True)
+    g = project(load_graph(out))
+    (c,) = [n for n, a in g.nodes(data=True) if a["category"] == "canonical communication"]
+    assert {g.nodes[u]["label"] for u, _v, k in g.in_edges(c, keys=True) if k == "participant"} == {
+        "Volodymyr Zelensky", "Emmanuel Macron"}
+    (report,) = [v for _u, v, k in g.out_edges(c, keys=True) if k == "report"]
+    assert g.nodes[report]["category"] == "communication" and g.nodes[c]["articles"] == ["call"]
