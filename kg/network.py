@@ -7,6 +7,11 @@ interceptor, part of, located in, owned by; "said" from a claimant to the event 
 of" from a weapon type to the nearest broader type drawn; and, marked with a `basis`, links inferred from
 the text: a specific weapon to its attack, a node no role links to what its sentences also name. Counts
 appear on the events they belong to, per thing counted ("launched 539 drones, 11 missiles").
+
+Canonical events (event resolution: one real attack or call, told by several articles) are drawn once each,
+"reported as" each article event that tells it, with their own place, attacker/participant and weapon edges,
+"part of" from a city attack to its nationwide barrage, and their chosen figures as integers. Their articles
+are their reports' articles, so every filter treats them like the events they resolve.
 """
 from __future__ import annotations
 
@@ -379,7 +384,7 @@ def _link_loners(g: nx.MultiDiGraph, sentences_of: dict[str, set[tuple[str, str]
             named_in[s].add(n)
         for s in count_sentences.get(n, ()):
             named_in[s].add(n)
-    events = set(EVENT_CATEGORY.values())
+    events = set(EVENT_CATEGORIES)  # canonical events too
     for n in [n for n in g if g.degree(n) == 0]:
         partners = set().union(*(named_in[s] for s in sentences_of.get(n, ()))) - {n}
         ranked = sorted(partners, key=lambda p: (g.nodes[p]["category"] not in events, -g.degree(p), p))
