@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from pathlib import Path
 
 from . import __version__
 
@@ -45,6 +44,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = _report_input
 
     if args.engine == "dask":
+        from pathlib import Path  # imported where used: `kg --help` stays light
+
         from .distributed import build_dask
 
         if Path(args.output).suffix:
@@ -196,6 +197,8 @@ def _write_network(args: argparse.Namespace, write) -> int:
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .viz import write_html
 
     return _write_network(args, lambda g, left: write_html(g, args.output, title=args.title or Path(args.graph).name,
@@ -229,7 +232,7 @@ def _export_acled(args: argparse.Namespace) -> int:
 
 
 def _network_options(p: argparse.ArgumentParser) -> None:
-    from .network import CATEGORIES
+    from .categories import CATEGORIES  # not kg.network: that imports networkx, and `kg --help` must stay fast
 
     p.add_argument("graph", metavar="GRAPH", help="graph file written by kg build, or a store folder")
     p.add_argument("--query", metavar="QUERY", help="show only what this SPARQL SELECT/CONSTRUCT returns (.rq, name or text)")

@@ -7,6 +7,11 @@ interceptor, part of, located in, owned by; "said" from a claimant to the event 
 of" from a weapon type to the nearest broader type drawn; and, marked with a `basis`, links inferred from
 the text: a specific weapon to its attack, a node no role links to what its sentences also name. Counts
 appear on the events they belong to, per thing counted ("launched 539 drones, 11 missiles").
+
+Canonical events (event resolution: one real attack or call, told by several articles) are drawn once each,
+"reported as" each article event that tells it, with their own place, attacker/participant and weapon edges,
+"part of" from a city attack to its nationwide barrage, and their chosen figures as integers. Their articles
+are their reports' articles, so every filter treats them like the events they resolve.
 """
 from __future__ import annotations
 
@@ -14,12 +19,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 import networkx as nx
 import pyoxigraph as ox
 
 from .atomic import atomic_write
+from .categories import CANONICAL_CATEGORY, CATEGORIES, CKG, ENTITY_CATEGORY, EVENT_CATEGORIES, EVENT_CATEGORY
 from .model import QUANTITY_KINDS
 
 PREFIXES = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
@@ -31,15 +37,9 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
 PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>
 """
-CKG = "https://w3id.org/conflict-kg/ontology#"
-ENTITY_CATEGORY = {CKG + "Person": "person", CKG + "Organization": "organization", CKG + "Country": "country",
-                   CKG + "Place": "place", CKG + "WeaponType": "weapon"}
-# The event classes drawn, and as what. A class added here (e.g. a cross-article attack) is drawn with no other
-# change: every query below reads events through this mapping.
-EVENT_CATEGORY = {CKG + "Attack": "attack", CKG + "Communication": "communication", CKG + "Statement": "statement",
-                  CKG + "Interception": "interception"}
-CATEGORIES = ("person", "organization", "country", "place", "weapon", "attack", "interception", "communication",
-              "statement", "target")
+
+__all__ = ["CATEGORIES", "CANONICAL_CATEGORY", "ENTITY_CATEGORY", "EVENT_CATEGORY", "Count", "count_lines", "export",
+           "filter_graph", "iris_of_result", "most_connected", "plural", "project"]
 ROLE_LABEL = {"attacker": "attacker", "place": "place", "weapon": "weapon", "target": "target",
               "participant": "participant", "speaker": "speaker", "interceptor": "interceptor", "subEventOf": "part of"}
 FROM_ACTOR = ("attacker", "participant", "speaker", "weapon", "interceptor")  # these arrows point into the event
@@ -94,6 +94,33 @@ _CLAIMS = PREFIXES + """SELECT DISTINCT ?ev ?claimant WHERE { GRAPH ?g {
   ?view sem:accordingTo ?claimant ; rdf:subject ?s .
   { ?ev ckg:quantity ?s } UNION { BIND(?s AS ?ev) }
 } }"""
+# canonical events (event resolution): no ckg:article of their own, so drawn through their reports' articles
+_CANONICAL = PREFIXES + f"""SELECT ?ev ?class ?label ?date ?lat ?long ?reports WHERE {{ GRAPH ?g {{
+  ?ev a ?class ; rdfs:label ?label .
+  VALUES ?class {{ {_values(CANONICAL_CATEGORY)} }}
+  OPTIONAL {{ ?ev ckg:date ?date }}
+  OPTIONAL {{ ?ev wgs84:lat ?lat ; wgs84:long ?long }}
+  OPTIONAL {{ ?ev ckg:reportCount ?reports }}
+}} }}"""
+_CANONICAL_REPORTS = PREFIXES + f"""SELECT ?ev ?report ?source WHERE {{
+  GRAPH ?g {{ ?ev a ?class ; ckg:report ?report . VALUES ?class {{ {_values(CANONICAL_CATEGORY)} }} }}
+  GRAPH ?h {{ ?report ckg:article/dcterms:identifier ?source }}
+}}"""
+_CANONICAL_ROLES = PREFIXES + f"""SELECT ?ev ?role ?x WHERE {{ GRAPH ?g {{
+  ?ev a ?class ; ?role ?x .
+  VALUES ?class {{ {_values(CANONICAL_CATEGORY)} }}
+  VALUES ?role {{ ckg:attacker ckg:place ckg:weapon ckg:participant sem:hasSubEvent }}
+}} }}"""
+# the figures chosen for a canonical event, one integer per kind (absent when nobody reported it)
+_CANONICAL_FIGURES = PREFIXES + f"""SELECT ?ev ?kind ?value WHERE {{ GRAPH ?g {{
+  ?ev a ?class ; ?kind ?value .
+  VALUES ?class {{ {_values(CANONICAL_CATEGORY)} }}
+  VALUES ?kind {{ {" ".join(f"ckg:{k}" for k in QUANTITY_KINDS)} }}
+}} }}"""
+_CANONICAL_CLAIMANTS = PREFIXES + f"""SELECT DISTINCT ?ev ?claimant WHERE {{ GRAPH ?g {{
+  ?ev a ?class ; ckg:claimant ?claimant .
+  VALUES ?class {{ {_values(CANONICAL_CATEGORY)} }}
+}} }}"""
 _QUOTES = PREFIXES + """SELECT ?ev ?text WHERE { GRAPH ?g { ?ev ckg:quote/ckg:text ?text } }"""
 
 
@@ -212,6 +239,7 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
             nodes[r["e"]]["lat"], nodes[r["e"]]["lon"] = float(r["lat"]), float(r["long"])
     for r in _rows(store, _EVENTS):
         nodes.setdefault(r["ev"], blank(r["ev"], r["label"], EVENT_CATEGORY[r["class"]], {r["source"]}, date=r["date"]))
+    reports = _add_canonical(store, nodes, blank)
     for r in _rows(store, _TARGETS):
         nodes.setdefault(r["t"], blank(r["t"], r["label"], "target", {r["source"]}, owner=r["owner"]))
     text = {r["s"]: r["text"] for r in _rows(store, _SENTENCES)}
@@ -228,6 +256,11 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
         if sentence:
             where = _SENTENCE_NUMBER.search(r["s"])
             said[r["e"]][r["source"]].setdefault(sentence, int(where.group(1)) if where else 0)
+    for canonical, told in reports.items():  # a canonical event is shown in the words of its reports
+        for report in told:
+            for article, sentences in said.get(report, {}).items():
+                for sentence, position in sentences.items():
+                    said[canonical][article].setdefault(sentence, position)
     roles = list(_rows(store, _ROLES))
     for r in roles:  # an actor known only by a demonym ("Russian drones") is drawn through its events
         a, ev = nodes.get(r["x"]), nodes.get(r["ev"])
@@ -249,10 +282,17 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
             count_weapons.append((r["ev"], r["weapon"]))
         count_sentences[r["ev"]] |= sentences_of.get(r["q"], set())
     for iri, attrs in nodes.items():
-        attrs["mentions"] = max(1, len(mentions[iri])) if attrs["category"] in ENTITY_CATEGORY.values() else 1
+        attrs["mentions"] = (max(1, len(mentions[iri])) if attrs["category"] in ENTITY_CATEGORY.values()
+                             else attrs.get("reports", 1))  # a canonical event: how many articles report it
         attrs["articles"] = sorted(attrs["articles"])
         attrs["sentences"], attrs["more_sentences"] = _pick_sentences(said.get(iri, {}))
-        attrs["count_lines"] = count_lines(figures.get(iri, {}).values())
+        if attrs["category"] in CANONICAL_CATEGORY.values():  # chosen figures, one integer per kind
+            attrs["count_lines"] = [f"{k} {attrs['figures'][k]}" for k in QUANTITY_KINDS if k in attrs["figures"]]
+            if attrs["claimants"]:
+                attrs["count_lines"].append("according to " + ", ".join(sorted(labels.get(c, c) for c in attrs["claimants"])))
+        else:
+            attrs["count_lines"] = count_lines(figures.get(iri, {}).values())
+            attrs["figures"] = single_figures(figures.get(iri, {}).values())
         attrs["counts"] = "; ".join(attrs["count_lines"])
         g.add_node(iri, **attrs)
 
@@ -265,6 +305,15 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
         ev, x = r["ev"], r["x"]
         # arrows point from the actor or means to the event, and from the event to where and what it hit
         link(*((x, ev) if role in FROM_ACTOR else (ev, x)), role, ROLE_LABEL[role])
+    for canonical, told in reports.items():
+        for report in sorted(told):
+            link(canonical, report, "report", "reported as")
+    for r in _rows(store, _CANONICAL_ROLES):
+        role = r["role"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if role == "hasSubEvent":  # a nationwide barrage and the city attacks it is made of
+            link(r["x"], r["ev"], "subEventOf", ROLE_LABEL["subEventOf"])
+        else:
+            link(*((r["x"], r["ev"]) if role in FROM_ACTOR else (r["ev"], r["x"])), role, ROLE_LABEL[role])
     for ev, weapon in count_weapons:
         link(weapon, ev, "weapon", "weapon")
     for r in _rows(store, _CLAIMS):  # who said so: the claimant of a count or of the event itself
@@ -282,6 +331,48 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
     return g
 
 
+def _add_canonical(store: ox.Store, nodes: dict[str, dict], blank: Callable[..., dict]) -> dict[str, set[str]]:
+    """Add a node per canonical event (with its date, coordinates, report count, figures and claimants) to
+    `nodes`; return each one's reports. Its articles are those of its reports, so that filtering by article
+    keeps a canonical event when one of its reports' articles is kept."""
+    reports: dict[str, set[str]] = defaultdict(set)
+    articles: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(store, _CANONICAL_REPORTS):
+        reports[r["ev"]].add(r["report"])
+        articles[r["ev"]].add(r["source"])
+    for r in _rows(store, _CANONICAL):
+        if r["ev"] in nodes:
+            continue
+        lat, lon = (float(r["lat"]), float(r["long"])) if r["lat"] and r["long"] else (None, None)
+        count = int(r["reports"]) if r["reports"] else len(articles[r["ev"]])
+        # the reports are labelled alike ("attack on X, DATE"): the count of reports tells the canonical node apart
+        label = f"{r['label']} ({count} report{'' if count == 1 else 's'})"
+        nodes[r["ev"]] = blank(r["ev"], label, CANONICAL_CATEGORY[r["class"]], set(articles[r["ev"]]),
+                               date=r["date"], lat=lat, lon=lon, reports=count, figures={}, claimants=set())
+    for r in _rows(store, _CANONICAL_FIGURES):
+        if r["ev"] in nodes:
+            nodes[r["ev"]]["figures"][r["kind"].rsplit("#", 1)[-1]] = int(r["value"])
+    for r in _rows(store, _CANONICAL_CLAIMANTS):
+        if r["ev"] in nodes:
+            nodes[r["ev"]]["claimants"].add(r["claimant"])
+    return {ev: told for ev, told in reports.items() if ev in nodes}
+
+
+def single_figures(counts: Iterable[Count]) -> dict[str, int]:
+    """Per kind, the figure as one integer when it is unambiguous: one thing counted by one claimant (parts
+    added for launched/intercepted/damaged, otherwise the highest, as count_lines does). Kinds with figures
+    of unlike things or from disagreeing claimants are left out: they stay text in count_lines."""
+    grouped: dict[str, dict[tuple[str, str], list[Count]]] = defaultdict(lambda: defaultdict(list))
+    for c in counts:
+        grouped[c.kind][(c.thing, c.claimant)].append(c)
+    out: dict[str, int] = {}
+    for kind, groups in grouped.items():
+        if len(groups) == 1:
+            (figures,) = groups.values()
+            out[kind] = sum(f.value for f in figures) if kind in SUMMED else max(f.value for f in figures)
+    return out
+
+
 def _link_loners(g: nx.MultiDiGraph, sentences_of: dict[str, set[tuple[str, str]]],
                  count_sentences: dict[str, set[tuple[str, str]]], link: Link, most: int = 3) -> None:
     """A node no role links ('Facebook', a minister named in passing) goes to what its sentences also name:
@@ -293,7 +384,7 @@ def _link_loners(g: nx.MultiDiGraph, sentences_of: dict[str, set[tuple[str, str]
             named_in[s].add(n)
         for s in count_sentences.get(n, ()):
             named_in[s].add(n)
-    events = set(EVENT_CATEGORY.values())
+    events = set(EVENT_CATEGORIES)  # canonical events too
     for n in [n for n in g if g.degree(n) == 0]:
         partners = set().union(*(named_in[s] for s in sentences_of.get(n, ()))) - {n}
         ranked = sorted(partners, key=lambda p: (g.nodes[p]["category"] not in events, -g.degree(p), p))
@@ -381,22 +472,109 @@ def iris_of_result(result) -> set[str]:
     return out
 
 
+# What a node carries into GraphML/GEXF, in this order: (name, Python type). Numbers are numbers; a figure or a
+# coordinate nobody reported is left out of its node (unknown is not zero).
+NODE_FIELDS: tuple[tuple[str, type], ...] = (
+    ("label", str), ("category", str), ("iri", str), ("wikidata", str), ("geonames", str), ("mentions", int),
+    ("articles", str), ("counts", str), ("date", str), ("latitude", float), ("longitude", float), ("reports", int),
+    *((kind, int) for kind in QUANTITY_KINDS), ("claimants", str))
+EDGE_FIELDS: tuple[tuple[str, type], ...] = (("label", str), ("basis", str))
+GEXF_NS = "http://gexf.net/1.3"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # no XML 1.0 document may hold these
+
+
+def _xml_text(value: str) -> str:
+    """`value` without the characters XML 1.0 cannot carry (article text is untrusted and may hold them)."""
+    return _NOT_XML.sub("", value)
+
+
+def flat_node(a: dict, labels: dict[str, str] | None = None) -> dict[str, str | int | float]:
+    """The attributes of one projected node as GraphML/GEXF carry them (NODE_FIELDS), unknowns left out."""
+    figures = a.get("figures") or {}
+    out: dict[str, str | int | float] = {
+        "label": a["label"], "category": a["category"], "iri": a["iri"], "wikidata": a.get("wikidata") or "",
+        "geonames": a.get("geonames") or "", "mentions": int(a["mentions"]), "articles": " ".join(a["articles"]),
+        "counts": a.get("counts") or "", "date": a.get("date") or ""}
+    if a.get("lat") is not None and a.get("lon") is not None:  # Gephi's GeoLayout reads these
+        out["latitude"], out["longitude"] = float(a["lat"]), float(a["lon"])
+    if a.get("reports") is not None:
+        out["reports"] = int(a["reports"])
+    out.update((kind, int(figures[kind])) for kind in QUANTITY_KINDS if kind in figures)
+    if a.get("claimants"):
+        out["claimants"] = "; ".join(sorted((labels or {}).get(c, c) for c in a["claimants"]))
+    return {k: _xml_text(v) if isinstance(v, str) else v for k, v in out.items()}
+
+
+def _gexf_type(kind: type, values: Iterable[object]) -> str:
+    """The GEXF attribute type of a field: 'integer' (32-bit) unless a value needs 'long'."""
+    if kind is int:
+        return "integer" if all(-2**31 <= int(v) < 2**31 for v in values) else "long"  # type: ignore[call-overload]
+    return {float: "double", str: "string"}[kind]
+
+
+def write_gexf(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, dict]], fh: BinaryIO) -> None:
+    """GEXF 1.3 (http://gexf.net/1.3): a directed static graph, every attribute declared with its type, no
+    empty attribute values, and no `name` on <graph> (networkx's writer emits 1.2draft with `name=""`,
+    which the schema rejects). `nodes` are (id, flat attributes), `edges` (source, target, attributes)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("gexf", {"xmlns": GEXF_NS, "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+                               "xsi:schemaLocation": f"{GEXF_NS} {GEXF_NS}/gexf.xsd", "version": "1.3"})
+    meta = ET.SubElement(root, "meta")
+    ET.SubElement(meta, "creator").text = "conflict-kg"
+    ET.SubElement(meta, "description").text = "actors, places, weapons, events and canonical attacks of news articles"
+    graph = ET.SubElement(root, "graph", {"defaultedgetype": "directed", "mode": "static", "idtype": "string"})
+    ids: dict[str, dict[str, str]] = {}
+    for cls, fields, rows in (("node", NODE_FIELDS, [a for _n, a in nodes]), ("edge", EDGE_FIELDS, [a for *_e, a in edges])):
+        declared = ET.SubElement(graph, "attributes", {"class": cls, "mode": "static"})
+        ids[cls] = {}
+        for name, kind in fields:
+            if name == "label":  # GEXF's own label attribute
+                continue
+            values = [row[name] for row in rows if name in row]
+            ids[cls][name] = str(len(ids[cls]))
+            ET.SubElement(declared, "attribute", {"id": ids[cls][name], "title": name,
+                                                  "type": _gexf_type(kind, values)})
+
+    def attvalues(parent: ET.Element, cls: str, row: dict) -> None:
+        values = [(ids[cls][k], v) for k, v in row.items() if k in ids[cls] and v != ""]
+        if values:
+            holder = ET.SubElement(parent, "attvalues")
+            for key, v in values:
+                ET.SubElement(holder, "attvalue", {"for": key, "value": repr(v) if isinstance(v, float) else str(v)})
+
+    node_list = ET.SubElement(graph, "nodes")
+    for n, row in nodes:
+        attvalues(ET.SubElement(node_list, "node", {"id": _xml_text(n), "label": str(row["label"])}), "node", row)
+    edge_list = ET.SubElement(graph, "edges")
+    for i, (u, v, row) in enumerate(edges):
+        attvalues(ET.SubElement(edge_list, "edge", {"id": str(i), "source": _xml_text(u), "target": _xml_text(v),
+                                                    "label": str(row["label"])}), "edge", row)
+    ET.indent(root)
+    ET.ElementTree(root).write(fh, encoding="utf-8", xml_declaration=True)
+
+
 def export(g: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write GraphML or GEXF (by extension) for Gephi and Cytoscape, atomically."""
+    """Write GraphML or GEXF 1.3 (by extension) for Gephi and Cytoscape, atomically.
+
+    Nodes carry NODE_FIELDS: counts as integers (a canonical attack's figures; an article event's when one
+    thing is counted by one claimant), coordinates as doubles, all only where known."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".graphml", ".gexf"):
         raise ValueError(f"{path}: unknown network format '{suffix or '(none)'}'; use .graphml or .gexf")
-    flat = nx.MultiDiGraph()
-    for n, a in g.nodes(data=True):
-        flat.add_node(n, label=a["label"], category=a["category"], iri=a["iri"], wikidata=a.get("wikidata") or "",
-                      geonames=a.get("geonames") or "", mentions=int(a["mentions"]), articles=" ".join(a["articles"]),
-                      counts=a.get("counts") or "", date=a.get("date") or "")
-        if a.get("lat") is not None:  # only where known (unknown is not 0): Gephi's GeoLayout reads these
-            flat.nodes[n].update(latitude=a["lat"], longitude=a["lon"])
-    for u, v, k, a in g.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=k, label=a["label"], basis=a.get("basis") or "")
+    labels = {n: a["label"] for n, a in g.nodes(data=True)}
+    nodes = [(n, flat_node(a, labels)) for n, a in g.nodes(data=True)]
+    edges = [(u, v, {"label": _xml_text(a["label"]), "basis": _xml_text(a.get("basis") or "")})
+             for u, v, a in g.edges(data=True)]
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ValueError(f"{path}: folder {directory} does not exist")
-    atomic_write(path, lambda fh: (nx.write_graphml if suffix == ".graphml" else nx.write_gexf)(flat, fh))
+    if suffix == ".gexf":
+        atomic_write(path, lambda fh: write_gexf(nodes, edges, fh))
+        return
+    flat = nx.MultiDiGraph()
+    flat.add_nodes_from((_xml_text(n), a) for n, a in nodes)
+    for i, (u, v, a) in enumerate(edges):
+        flat.add_edge(_xml_text(u), _xml_text(v), key=i, **a)
+    atomic_write(path, lambda fh: nx.write_graphml(flat, fh))

@@ -18,17 +18,21 @@ from pyvis.network import Network
 
 from .atomic import atomic_write
 from .layout import force_layout, geo_layout, ranks
-from .network import EVENT_CATEGORY
+from .categories import EVENT_CATEGORIES
 
-# category: (colour, vis shape). Ten categories, ten different colours (the d3 "category10" set, chosen to be
-# told apart), and the shape says it again for readers who do not see the colours apart.
+# category: (colour, vis shape). The ten categories of one article's things in ten different colours (the d3
+# "category10" set, chosen to be told apart), and the shape says it again for readers who do not see the colours
+# apart. A canonical event (one real attack or call, resolved from the article events that report it) is its
+# kind's colour made dark, a hexagon like every event, drawn with a thick border (STRONG): it stands for reports.
 STYLE = {
     "person": ("#1f77b4", "dot"), "organization": ("#ff7f0e", "square"), "country": ("#8c564b", "diamond"),
     "place": ("#2ca02c", "triangle"), "weapon": ("#9467bd", "star"), "attack": ("#d62728", "hexagon"),
+    "canonical attack": ("#67000d", "hexagon"),
     "interception": ("#17becf", "hexagon"), "communication": ("#e377c2", "hexagon"),
+    "canonical communication": ("#7a0177", "hexagon"),
     "statement": ("#7f7f7f", "dot"), "target": ("#bcbd22", "triangleDown"),
 }
-EVENT_CATEGORIES = tuple(dict.fromkeys(EVENT_CATEGORY.values()))  # filtered by date, count as events
+STRONG = {"canonical attack": 4, "canonical communication": 4}  # category: border width, for nodes that stand for several others
 BIG = 1500  # above this many nodes or edges: edges hidden while dragging or zooming
 OVERVIEW_ABOVE = 1500  # a graph larger than this opens on an overview of its OVERVIEW most connected nodes:
 OVERVIEW = 1000  # bench_viz measured ~30 frames/s dragging 1,000 drawn nodes, ~3-11 with 5,000
@@ -59,7 +63,7 @@ def to_pyvis(g: nx.MultiDiGraph) -> tuple[Network, list]:
         x, y = pos[n]
         gx, gy = geo.positions.get(n, (x, y))
         nodes.append({
-            "id": n, "label": a["label"][:60], "color": colour, "shape": shape,
+            "id": n, "label": a["label"][:60], "color": colour, "shape": shape, "borderWidth": STRONG.get(a["category"], 1),
             "size": round(7 + 4 * math.log2(1 + simple.degree(n)), 1), "x": x, "y": y, "gx": gx, "gy": gy,
             "rank": rank[n], "category": a["category"], "iri": a["iri"], "wikidata": a.get("wikidata") or "",
             "geonames": a.get("geonames") or "", "countLines": a.get("count_lines") or [], "date": a.get("date") or "",

@@ -123,7 +123,9 @@ def test_date_filter_focus_and_map(invented_graph, tmp_path):
     # the attack of 11 March, its interception and what only they link (the specific weapons, the claimants) go
     assert not late & {"attack on Ternopil, 2025-03-11", "interception over Ternopil", "Shahed", "Kh-101", "Ukrainian Air Force"}
     assert result["again"] == result["all"]
-    assert set(result["focused"]) == {"attack on Uzhhorod, 2025-03-14", "Uzhhorod", "Russia", "missile", "Iryna Solonenko"}
+    # the attack's neighbours, with the canonical attack it reports (event resolution)
+    assert set(result["focused"]) == {"attack on Uzhhorod, 2025-03-14", "attack on Uzhhorod, 2025-03-14 (1 report)",
+                                      "Uzhhorod", "Russia", "missile", "Iryna Solonenko"}
     assert set(result["expanded"]) > set(result["focused"]) and "attack on Ternopil, 2025-03-11" in result["expanded"]
     uz, te, ch = result["uz"], result["te"], result["ch"]
     assert uz["x"] < ch["x"] and uz["x"] < te["x"]  # Uzhhorod is the westernmost

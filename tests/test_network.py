@@ -219,3 +219,104 @@ def test_evidence_is_capped_and_says_how_much_more(sample_graph):
     # a node named in several articles shows sentences from more than one of them
     multi = max(capped, key=lambda a: len(a["articles"]))
     assert len(multi["articles"]) > 1 and len({src for src, _s in multi["sentences"]}) > 1
+
+
+# Two invented reports of one attack: the first night's report and the next day's, with a higher toll. Event
+# resolution makes them one canonical attack, which the network draws once, linked to both reports.
+ONE_ATTACK = {
+    "zhytomyr_2025_09_02.txt": """---
+title: Drones strike Zhytomyr
+date: 2025-09-02
+---
+Russia attacked Zhytomyr overnight with 52 drones, the Ukrainian Air Force said on Tuesday. Air defences shot down 45 of them.
+
+Two people were killed in the city, the regional governor said.
+""",
+    "zhytomyr_2025_09_03.txt": """---
+title: Zhytomyr toll rises
+date: 2025-09-03
+---
+The death toll from Russia's overnight drone attack on Zhytomyr on September 2 rose to four, officials said on Wednesday.
+
+Nine people were injured in the attack on Zhytomyr, the city council said.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def one_attack_graph(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("one_attack")
+    (tmp / "in").mkdir()
+    for name, text in ONE_ATTACK.items():
+        (tmp / "in" / name).write_text(text, encoding="utf-8")
+    out = tmp / "g.trig"
+    run_kg("build", str(tmp / "in"), "-o", str(out), check=True)
+    return out
+
+
+def _canonical(g):
+    found = [n for n, a in g.nodes(data=True) if a["category"] == "canonical attack"]
+    assert len(found) == 1, [g.nodes[n]["label"] for n in found]
+    return found[0]
+
+
+def test_canonical_attack_is_one_node_linked_to_its_reports(one_attack_graph):
+    g = project(load_graph(one_attack_graph))
+    c = _canonical(g)
+    a = g.nodes[c]
+    assert a["articles"] == ["zhytomyr_2025_09_02", "zhytomyr_2025_09_03"] and a["reports"] == 2
+    assert a["label"].endswith("(2 reports)") and a["date"] == "2025-09-02"
+    reported = {v for _u, v, k in g.out_edges(c, keys=True) if k == "report"}
+    assert len(reported) == 2 and all(g.nodes[r]["category"] == "attack" for r in reported)
+    assert {g.nodes[r]["articles"][0] for r in reported} == set(a["articles"])
+    assert all(g.edges[c, r, "report"]["label"] == "reported as" for r in reported)
+    # its own place and attacker edges, and figures as integers: the later toll, absent kinds left out
+    assert {g.nodes[v]["label"] for _u, v, k in g.out_edges(c, keys=True) if k == "place"} == {"Zhytomyr"}
+    assert {g.nodes[u]["label"] for u, _v, k in g.in_edges(c, keys=True) if k == "attacker"} == {"Russia"}
+    assert a["figures"] == {"launched": 52, "intercepted": 45, "killed": 4, "injured": 9}
+    assert a["count_lines"][:4] == ["launched 52", "intercepted 45", "killed 4", "injured 9"]
+    assert not any(line.startswith("damaged") for line in a["count_lines"])
+    zhytomyr = _node(g, "Zhytomyr", "place")
+    assert (a["lat"], a["lon"]) == (g.nodes[zhytomyr]["lat"], g.nodes[zhytomyr]["lon"])
+    assert {src for src, _s in a["sentences"]} == set(a["articles"])  # told in its reports' words
+
+
+def test_canonical_attack_survives_every_filter(one_attack_graph):
+    g = project(load_graph(one_attack_graph))
+    c = _canonical(g)
+    for article in ("zhytomyr_2025_09_02", "zhytomyr_2025_09_03"):
+        one = filter_graph(g, article=article)
+        assert c in one  # kept when one of its reports' articles is
+        assert [v for _u, v, k in one.out_edges(c, keys=True) if k == "report"] != []
+    only = filter_graph(g, categories=["canonical attack", "place"])
+    assert c in only and all(a["category"] in ("canonical attack", "place") for _n, a in only.nodes(data=True))
+    assert c not in filter_graph(g, categories=["attack"])
+    assert c in filter_graph(g, keep={c})
+
+
+def test_viz_draws_canonical_attack_in_its_own_style(one_attack_graph, tmp_path):
+    from kg.viz import STYLE, render_html
+    page = render_html(project(load_graph(one_attack_graph)))
+    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1))
+    (node,) = [n for n in data["nodes"] if n["category"] == "canonical attack"]
+    assert node["color"] == STYLE["canonical attack"][0] != STYLE["attack"][0]
+    assert "canonical attack" in data["events"] and node["countLines"][2] == "killed 4"
+    out = tmp_path / "p.html"
+    done = run_kg("viz", str(one_attack_graph), "-o", str(out), "--category", "canonical attack", "place")
+    assert done.returncode == 0 and "2 nodes" in done.stderr
+
+
+def test_canonical_communication_is_drawn_with_its_participants(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "call.txt").write_text("---\ntitle: Leaders speak\ndate: 2025-10-06\n---\nUkrainian President Volodymyr "
+                                     "Zelensky spoke by phone with French President Emmanuel Macron on Monday, his "
+                                     "office said.\n", encoding="utf-8")
+    out = tmp_path / "g.trig"
+    run_kg("build", str(folder), "-o", str(out), check=True)
+    g = project(load_graph(out))
+    (c,) = [n for n, a in g.nodes(data=True) if a["category"] == "canonical communication"]
+    assert {g.nodes[u]["label"] for u, _v, k in g.in_edges(c, keys=True) if k == "participant"} == {
+        "Volodymyr Zelensky", "Emmanuel Macron"}
+    (report,) = [v for _u, v, k in g.out_edges(c, keys=True) if k == "report"]
+    assert g.nodes[report]["category"] == "communication" and g.nodes[c]["articles"] == ["call"]
