@@ -282,3 +282,16 @@ def test_a_waiting_update_does_not_lock_readers_out(serve):
         assert json.loads(ask(s.url, "ASK { GRAPH <urn:x:w> { ?s ?p ?o } }")[1])["boolean"] is True
     finally:
         runaway.close()
+
+
+@linux_only
+def test_query_processes_killed_while_idle_never_answer_for_the_next_query(serve):
+    # warm processes killed from outside (an OOM killer, an operator) must not turn the next query into a 500
+    s = serve("--timeout", "60")
+    assert ask(s.url, "ASK { ?s ?p ?o }")[0] == 200
+    assert wait_until(lambda: len(query_processes(s.proc.pid)) >= 1)
+    for pid in query_processes(s.proc.pid):
+        os.kill(pid, signal.SIGKILL)
+    for _ in range(3):
+        status, body = ask(s.url, "ASK { ?s ?p ?o }")
+        assert status == 200, body

@@ -17,6 +17,7 @@ import functools
 import json
 import multiprocessing as mp
 import os
+import select
 import signal
 import socket
 import struct
@@ -190,11 +191,26 @@ class Process:
     def __init__(self, proc: mp.process.BaseProcess, link: _Link, generation: int) -> None:
         self.proc, self.link, self.generation = proc, link, generation
         self.slow = False
+        self.died = False  # ended under a query, without an answer
 
     @property
     def pid(self) -> int:
         """The process id."""
         return self.proc.pid
+
+    def usable(self) -> bool:
+        """Whether an idle process can take a query: its link is open and has nothing to read (an idle
+        process sends nothing, so a readable link is its end of file, seen before the event loop sees it)."""
+        if self.link.closed.done() or self.link.transport is None or self.link.transport.is_closing():
+            return False
+        sock = self.link.transport.get_extra_info("socket")
+        if sock is None:
+            return False
+        try:
+            readable, _, _ = select.select([sock.fileno()], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
 
     def kill(self) -> None:
         """SIGKILL, and close the link."""
@@ -431,8 +447,11 @@ class Pool:
 
     async def _worker(self, deadline: float, gone: asyncio.Future | None) -> Process:
         while True:
-            if self.idle:
-                return self.idle.pop()
+            while self.idle:
+                p = self.idle.pop()
+                if p.usable():
+                    return p
+                p.kill()  # died while idle (killed from outside, out of memory): never hand it a query
             if self.broken and not self.spawning:
                 raise OSError(self.broken)
             self._top_up()
@@ -465,6 +484,16 @@ class Pool:
                 self.busy.add(p)
                 self.stats["queries"] += 1
                 answer, slow = await self._ask(p, req, deadline, gone)
+                if p.died and not slow and time.monotonic() < deadline:
+                    # a warm process died under this query, maybe of something else (killed from outside
+                    # while idle): run it once more in another process, under the same guards, so that a
+                    # death the query did not cause is not its answer (a query that kills processes dies
+                    # again, and that second death is the answer). Whatever killed it may have killed the
+                    # other idle processes too: the retry goes to a freshly started one.
+                    self.renew()
+                    p = await self._worker(deadline, gone)
+                    self.busy.add(p)
+                    answer, slow = await self._ask(p, req, deadline, gone)
                 return answer
             finally:
                 self.readers -= 1
@@ -498,6 +527,7 @@ class Pool:
             try:
                 meta, payload = await fut
             except EOFError:
+                p.died = True
                 self._retire(p, killed=True)
                 return await self._died(p), aside
             except Gone:
