@@ -21,6 +21,7 @@ from .model import Article
 from .output import NothingToWrite, OutputError, rdf_format, write_graphs
 from .rdf import article_iri, extraction_nquads, vocabulary_nquads
 from .resolve import CanonicalEvent, EventReport, event_reports, resolution_quads, resolve
+from .resolve.quads import day_graph
 
 # articles per task sent to a worker process, and tasks in flight per worker: enough to keep every worker
 # busy while the parent writes, few enough that memory does not grow with the corpus
@@ -210,8 +211,10 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
 
 def resolution_graphs(events: Iterable[CanonicalEvent]) -> Iterator[tuple[str, str]]:
     """The canonical events as (graph IRI, N-Quads lines) pairs, each statement once per graph."""
-    by_graph: dict[str, dict[ox.Quad, None]] = {}
-    for q in resolution_quads(events):
-        by_graph.setdefault(q.graph_name.value, {})[q] = None
-    for graph in sorted(by_graph):
-        yield graph, ox.serialize(list(by_graph[graph]), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    by_day: dict[str, list[CanonicalEvent]] = {}
+    for ev in events:
+        by_day.setdefault(day_graph(ev.day), []).append(ev)
+    # one day's statements at a time: memory stays that of the events, not of all their statements
+    for graph in sorted(by_day):
+        quads = dict.fromkeys(resolution_quads(by_day[graph]))
+        yield graph, ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")
