@@ -21,6 +21,7 @@ from .model import Article
 from .output import NothingToWrite, OutputError, rdf_format, write_graphs
 from .rdf import article_iri, extraction_nquads, vocabulary_nquads
 from .resolve import CanonicalEvent, EventReport, event_reports, resolution_quads, resolve
+from .resolve.model import compact
 from .resolve.quads import day_graph
 
 # articles per task sent to a worker process, and tasks in flight per worker: enough to keep every worker
@@ -195,7 +196,7 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
                 report.articles -= 1
                 failed(result)
             else:
-                reports.extend(result.reports)
+                reports.extend(map(compact, result.reports))
                 yield result.graph, result.nquads
         # one node per real-world event across the articles (small: a few per article), after them all
         yield from resolution_graphs(resolve(reports))

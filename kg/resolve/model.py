@@ -1,7 +1,8 @@
 """Typed, picklable records of event resolution (no behaviour, no I/O)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from datetime import date
 
 # how a report's date is known: stated in the text ("on Friday"), taken without a date expression
@@ -84,3 +85,15 @@ class CanonicalEvent:
     labels: tuple[tuple[str, str], ...] = ()
     lat: float | None = None
     lon: float | None = None
+
+
+def compact(r: EventReport) -> EventReport:
+    """The same report with its repeated strings (places, actors, weapons, labels, claimants) shared with
+    every other report that names them, so that a build holding the reports of many thousand articles
+    keeps one copy of "Kyiv" and its IRI, not one per report."""
+    i = sys.intern
+    return replace(
+        r, place=i(r.place), level=i(r.level), country=i(r.country), admin1=i(r.admin1),
+        actors=tuple(map(i, r.actors)), weapons=tuple(map(i, r.weapons)), families=tuple(map(i, r.families)),
+        figures=tuple(replace(f, kind=i(f.kind), claimant=i(f.claimant), weapon=i(f.weapon)) for f in r.figures),
+        labels=tuple((i(a), i(b)) for a, b in r.labels), precision=i(r.precision), type=i(r.type))
