@@ -191,3 +191,17 @@ def test_resolving_a_window_of_days_gives_the_same_events_as_resolving_everythin
         near = widen(changed, 2 * WINDOW)
         window = [r for r in reports if r.anchor.isoformat() in near]
         assert [e for e in resolve(window) if e.day in redo] == [e for e in everything if e.day in redo]
+
+
+def test_compacted_reports_are_equal_and_share_their_repeated_strings():
+    from kg.resolve.model import compact
+
+    # as from two worker processes: equal strings, distinct objects
+    a = rep("a1", "".join(["urn:p:", "harlow"]), D, figures=(fig("a1", 1, "killed", 3, "".join(["urn:x:", "gov"])),))
+    b = rep("a2", "".join(["urn:p:", "harlow"]), D, figures=(fig("a2", 1, "killed", 4, "".join(["urn:x:", "gov"])),))
+    assert a.place is not b.place
+    ca, cb = compact(a), compact(b)
+    assert ca == a and cb == b
+    assert ca.place is cb.place and ca.labels[0][1] is cb.labels[0][1]
+    assert ca.figures[0].claimant is cb.figures[0].claimant
+    assert groups(resolve([ca, cb])) == groups(resolve([a, b]))
