@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -52,3 +56,38 @@ def small_store(path):
     store.flush()
     del store
     return path
+
+
+class Served:
+    """`kg serve` on a store in a subprocess on a free port; its log lines are kept in `log`."""
+
+    def __init__(self, store, *args: str):
+        self.proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", "0", *args],
+                                     stderr=subprocess.PIPE, text=True)
+        line = self.proc.stderr.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert m, line
+        self.port = int(m.group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log: list[str] = []
+        threading.Thread(target=lambda: self.log.extend(self.proc.stderr), daemon=True).start()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(20)
+
+
+def child_processes(pid: int) -> set[int]:
+    """The live (not zombie) children of a process, read from /proc."""
+    out = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.add(int(name))
+    return out

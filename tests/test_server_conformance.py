@@ -6,10 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import signal
-import subprocess
-import sys
-import threading
 import time
 from urllib.parse import quote
 
@@ -18,28 +14,13 @@ import pytest
 import rdflib
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from tests.conftest import run_kg, small_store
+from tests.conftest import Served as ServedBase, run_kg, small_store
 
 TOKEN = "c0nformance-token"
 EX = "http://example.org/"
 
 
-class Served:
-    def __init__(self, store, *args: str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", "0", *args],
-                                     stderr=subprocess.PIPE, text=True)
-        line = self.proc.stderr.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert m, line
-        self.port = int(m.group(1))
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log: list[str] = []
-        threading.Thread(target=lambda: self.log.extend(self.proc.stderr), daemon=True).start()
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(20)
-
+class Served(ServedBase):
     def get(self, path: str, headers: dict | None = None, method: str = "GET", body: bytes | None = None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:

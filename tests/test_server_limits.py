@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -18,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.conftest import small_store
+from tests.conftest import Served, child_processes, small_store
 
 TOKEN = "t0ken-for-limit-tests"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -31,22 +29,6 @@ def store(tmp_path_factory):
     small_store(path)
     return path
 
-
-class Served:
-    def __init__(self, store, *args: str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", "0", *args],
-                                     stderr=subprocess.PIPE, text=True)
-        line = self.proc.stderr.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert m, line
-        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
-        self.port = int(m.group(1))
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(20)
 
 
 @pytest.fixture
@@ -82,23 +64,10 @@ def update(url: str, text: str) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
-def _children(pid: int) -> set[int]:
-    out = set()
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.add(int(name))
-    return out
-
 
 def query_processes(server_pid: int) -> set[int]:
     """The server's query processes: children of its children (the fork server's)."""
-    return {g for c in _children(server_pid) for g in _children(c)}
+    return {g for c in child_processes(server_pid) for g in child_processes(c)}
 
 
 def running(pid: int) -> bool:
@@ -163,7 +132,7 @@ def test_no_query_process_outlives_the_server(serve, sig):
         assert wait_until(lambda: health(s.url)["running"] == 2)
         time.sleep(1.5)  # past the grace period: both moved aside, and replaced by fresh ones
         assert wait_until(lambda: len(query_processes(s.proc.pid)) == 6), query_processes(s.proc.pid)
-        helpers, pids = _children(s.proc.pid), query_processes(s.proc.pid)
+        helpers, pids = child_processes(s.proc.pid), query_processes(s.proc.pid)
         s.proc.send_signal(sig)
         s.proc.wait(20)
         assert wait_until(lambda: not any(running(p) for p in pids | helpers), 10), \

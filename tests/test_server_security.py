@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from kg import server as kg_server
-from tests.conftest import small_store
+from tests.conftest import child_processes, small_store
 
 TOKEN = "t0ken-for-security-tests"
 LINUX_SECCOMP = sys.platform.startswith("linux") and os.uname().machine in ("x86_64", "aarch64")
@@ -257,7 +257,7 @@ def test_warm_query_processes_run_under_the_sandbox(store):
     proc, url = _spawn(store, "--parallel", "3")
     try:
         assert ask(url, "ASK {}")[0] == 200
-        workers = {g for c in _kids(proc.pid) for g in _kids(c)}
+        workers = {g for c in child_processes(proc.pid) for g in child_processes(c)}
         assert len(workers) == 3
         for pid in workers:
             with open(f"/proc/{pid}/status") as f:
@@ -269,19 +269,6 @@ def test_warm_query_processes_run_under_the_sandbox(store):
         proc.send_signal(signal.SIGTERM)
         proc.wait(20)
 
-
-def _kids(pid: int) -> set[int]:
-    out = set()
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.add(int(name))
-    return out
 
 
 @pytest.mark.parametrize("mode", ["sandboxed", "parser only"])
