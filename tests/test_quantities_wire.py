@@ -308,3 +308,13 @@ def test_drones_downed_with_no_place_named_are_over_the_town_not_the_base_anothe
     got = counts("Rebel drones struck the port and a fuel depot in Latakia on Tuesday.\n\nEarlier, drones had "
                  "targeted the Hmeimim air base. Russian forces said six drones were downed in the evening.")
     assert any(k == "intercepted" and v == 6 and p == "Latakia" for k, v, _, p, _ in got)
+
+
+def test_an_air_force_tally_of_every_type_together_is_a_launched_count():
+    got = counts("The air force said the enemy launched 47 air attack weapons at Ukraine overnight, and 41 of them "
+                 "were downed.")
+    assert ("launched", 47, None, "Ukraine", None) in got and ("intercepted", 41, None, "Ukraine", None) in got
+    got = counts("Russia struck Ukraine with 29 means of air attack on Sunday night, the air force said.")
+    assert ("launched", 29, None, "Ukraine", None) in got
+    # weapons seized or supplied are no launches
+    assert counts("Border guards seized 14 weapons in Chernivtsi.") == []
