@@ -8,6 +8,10 @@ SPARQL store through the Graph Store Protocol, one named graph per article (HTTP
 from __future__ import annotations
 
 import base64
+import logging
+import os
+import signal
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,6 +20,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from . import dask_preload
 from .atomic import atomic_write
 from .articles import ArticleError, collect_articles
 from .lexicon import ontology_dir
@@ -45,15 +50,34 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     if not articles:
         return 0, errors, []
     cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
+    # SIGINT stays blocked in this thread while the cluster starts: the helper threads Dask creates meanwhile,
+    # and the worker processes they spawn, inherit the blocked mask, so Ctrl-C reaches only this thread (and
+    # a Ctrl-C pressed during the start is delivered when the mask is lifted, below)
+    masked = _block_sigint()
+    try:
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.CRITICAL,
+                                   preload=[dask_preload.__name__],
+                                   env={dask_preload.PARENT_ENV: str(os.getpid())})
+            client = Client(cluster)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
+    finally:
+        _unblock_sigint(masked)
     try:
         nparts = partitions or max(1, min(len(articles), 4 * sum(client.nthreads().values())))
         bag = db.from_sequence(articles, npartitions=nparts)
-        shards = bag.map_partitions(lambda part: [_partition_nquads(list(part))]).compute()
+        future = client.compute(bag.map_partitions(lambda part: [_partition_nquads(list(part))]))
+        # wait here, not inside the client's event loop: a Ctrl-C then leaves no half-run coroutine there to
+        # fail (and print its traceback) when the client closes
+        while not future.done():
+            time.sleep(0.05)
+        shards = future.result()
     finally:
         client.close()
         if cluster is not None:
@@ -73,6 +97,18 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     vocab = out / "vocabulary.nq"
     atomic_write(vocab, lambda fh: fh.write(vocabulary_nquads(ontology_dir()).encode("utf-8")))
     return len(articles), errors, written + [vocab]
+
+
+def _block_sigint() -> bool:
+    """Block SIGINT in the calling thread where the platform allows it; True if it was blocked here."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return False
+    return signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _unblock_sigint(masked: bool) -> None:
+    if masked:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def named_graphs(store: ox.Store) -> list[str]:
