@@ -11,11 +11,12 @@ import base64
 import logging
 import os
 import signal
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -50,10 +51,11 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     if not articles:
         return 0, errors, []
     cluster = None
-    # SIGINT stays blocked in this thread while the cluster starts: the helper threads Dask creates meanwhile,
-    # and the worker processes they spawn, inherit the blocked mask, so Ctrl-C reaches only this thread (and
-    # a Ctrl-C pressed during the start is delivered when the mask is lifted, below)
-    masked = _block_sigint()
+    # SIGINT is ignored here while the workers start, and a spawned process keeps an ignored SIGINT (Python
+    # then installs no KeyboardInterrupt handler in it): a terminal's Ctrl-C, which reaches the whole process
+    # group, is handled by this process alone, which stops the cluster. The price: a Ctrl-C pressed during
+    # the few seconds of the start is lost (the workers' preload ignores SIGINT too, once they run).
+    previous = _ignore_sigint()
     try:
         if scheduler:
             client = Client(scheduler)
@@ -68,7 +70,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
             cluster.close()
         raise
     finally:
-        _unblock_sigint(masked)
+        _restore_sigint(previous)
     try:
         nparts = partitions or max(1, min(len(articles), 4 * sum(client.nthreads().values())))
         bag = db.from_sequence(articles, npartitions=nparts)
@@ -79,9 +81,13 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
             time.sleep(0.05)
         shards = future.result()
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        previous = _ignore_sigint()  # a second Ctrl-C must not cut the cluster's shutdown short
+        try:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        finally:
+            _restore_sigint(previous)
     written = []
     for k, (data, _reports) in enumerate(shards):
         path = out / f"part-{k:05d}.nq"
@@ -99,16 +105,16 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     return len(articles), errors, written + [vocab]
 
 
-def _block_sigint() -> bool:
-    """Block SIGINT in the calling thread where the platform allows it; True if it was blocked here."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return False
-    return signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+def _ignore_sigint() -> Any:
+    """Ignore SIGINT (only the main thread may change it); returns the handler to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _unblock_sigint(masked: bool) -> None:
-    if masked:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+def _restore_sigint(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
 
 
 def named_graphs(store: ox.Store) -> list[str]:
