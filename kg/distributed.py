@@ -8,14 +8,20 @@ SPARQL store through the Graph Store Protocol, one named graph per article (HTTP
 from __future__ import annotations
 
 import base64
+import logging
+import os
+import signal
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from . import dask_preload
 from .atomic import atomic_write
 from .articles import ArticleError, collect_articles
 from .lexicon import ontology_dir
@@ -45,19 +51,43 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     if not articles:
         return 0, errors, []
     cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
+    # SIGINT is ignored here while the workers start, and a spawned process keeps an ignored SIGINT (Python
+    # then installs no KeyboardInterrupt handler in it): a terminal's Ctrl-C, which reaches the whole process
+    # group, is handled by this process alone, which stops the cluster. The price: a Ctrl-C pressed during
+    # the few seconds of the start is lost (the workers' preload ignores SIGINT too, once they run).
+    previous = _ignore_sigint()
+    try:
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.CRITICAL,
+                                   preload=[dask_preload.__name__],
+                                   env={dask_preload.PARENT_ENV: str(os.getpid())})
+            client = Client(cluster)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
+    finally:
+        _restore_sigint(previous)
     try:
         nparts = partitions or max(1, min(len(articles), 4 * sum(client.nthreads().values())))
         bag = db.from_sequence(articles, npartitions=nparts)
-        shards = bag.map_partitions(lambda part: [_partition_nquads(list(part))]).compute()
+        future = client.compute(bag.map_partitions(lambda part: [_partition_nquads(list(part))]))
+        # wait here, not inside the client's event loop: a Ctrl-C then leaves no half-run coroutine there to
+        # fail (and print its traceback) when the client closes
+        while not future.done():
+            time.sleep(0.05)
+        shards = future.result()
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        previous = _ignore_sigint()  # a second Ctrl-C must not cut the cluster's shutdown short
+        try:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        finally:
+            _restore_sigint(previous)
     written = []
     for k, (data, _reports) in enumerate(shards):
         path = out / f"part-{k:05d}.nq"
@@ -73,6 +103,18 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     vocab = out / "vocabulary.nq"
     atomic_write(vocab, lambda fh: fh.write(vocabulary_nquads(ontology_dir()).encode("utf-8")))
     return len(articles), errors, written + [vocab]
+
+
+def _ignore_sigint() -> Any:
+    """Ignore SIGINT (only the main thread may change it); returns the handler to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _restore_sigint(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
 
 
 def named_graphs(store: ox.Store) -> list[str]:
