@@ -30,8 +30,8 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(frozen=True)
-class ArticleError:
-    """Why one input (or one line of it) could not be read."""
+class _InputNote:
+    """Something said about one input (or one line of it), printed as `FILE[:LINE]: reason`."""
 
     path: str
     reason: str
@@ -43,16 +43,13 @@ class ArticleError:
 
 
 @dataclass(frozen=True)
-class ArticleWarning:
+class ArticleError(_InputNote):
+    """Why one input (or one line of it) could not be read."""
+
+
+@dataclass(frozen=True)
+class ArticleWarning(_InputNote):
     """Something in one input read with a guess (an ambiguous date); the article itself was read."""
-
-    path: str
-    reason: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.reason}"
 
 
 class InputError(Exception):

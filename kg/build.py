@@ -20,9 +20,9 @@ from .lexicon import ontology_dir
 from .model import Article
 from .output import NothingToWrite, OutputError, rdf_format, write_graphs
 from .rdf import article_iri, extraction_nquads, vocabulary_nquads
-from .resolve import CanonicalEvent, EventReport, event_reports, resolution_quads, resolve
+from .resolve import EventReport, event_reports, resolve
 from .resolve.model import compact
-from .resolve.quads import day_graph
+from .resolve.quads import resolution_graphs
 
 # articles per task sent to a worker process, and tasks in flight per worker: enough to keep every worker
 # busy while the parent writes, few enough that memory does not grow with the corpus
@@ -54,6 +54,11 @@ class ArticleQuads:
 
     def __iter__(self) -> Iterator[ox.Quad]:
         return iter(ox.parse(self.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True))
+
+    def ntriples(self) -> str:
+        """The statements as N-Triples lines, for an update of the article's own graph (`kg add`): every line
+        ends with the graph term, and no literal holds a raw line break, so cutting that term is exact."""
+        return self.nquads.replace(f" <{self.graph}> .\n", " .\n")
 
     def __len__(self) -> int:
         return self.nquads.count("\n")  # one line per statement (newlines in literals are escaped)
@@ -208,14 +213,3 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
     except NothingToWrite:
         pass  # nothing could be read: leave any previous OUT untouched
     return report
-
-
-def resolution_graphs(events: Iterable[CanonicalEvent]) -> Iterator[tuple[str, str]]:
-    """The canonical events as (graph IRI, N-Quads lines) pairs, each statement once per graph."""
-    by_day: dict[str, list[CanonicalEvent]] = {}
-    for ev in events:
-        by_day.setdefault(day_graph(ev.day), []).append(ev)
-    # one day's statements at a time: memory stays that of the events, not of all their statements
-    for graph in sorted(by_day):
-        quads = dict.fromkeys(resolution_quads(by_day[graph]))
-        yield graph, ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")

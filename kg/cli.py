@@ -37,6 +37,13 @@ def _report_input(problem) -> None:
     _say(f"kg: warning: {problem}" if isinstance(problem, ArticleWarning) else f"kg: skipped {problem}")
 
 
+def _cannot_write(path: str, err: OSError) -> int:
+    """One line for a write that failed (full disk, no permission), and the exit status for it."""
+    reason = (err.strerror or str(err)).strip().splitlines() or ["unknown error"]
+    _err(f"{path}: cannot write ({reason[0]})")
+    return 2
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
     from .output import OutputError
@@ -74,8 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(str(err))
         return 2
     except OSError as err:
-        _err(f"{args.output}: cannot write ({err.strerror or err})")
-        return 2
+        return _cannot_write(args.output, err)
     if result.articles == 0:
         _err(f"no article could be read; {args.output} was not written")
         return 1
@@ -97,8 +103,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         _err(str(err))
         return 2
     except OSError as err:
-        _err(f"{args.store}: cannot write ({(err.strerror or str(err)).strip().splitlines()[0]})")
-        return 2
+        return _cannot_write(args.store, err)
     if not args.quiet:
         _say(f"kg: {len(result.added)} article(s) added to {args.store}"
               + (f" ({len(result.replaced)} replaced the stored article of the same id: "
@@ -189,8 +194,7 @@ def _write_network(args: argparse.Namespace, write) -> int:
         _err(str(err))
         return 2
     except OSError as err:
-        _err(f"{args.output}: cannot write ({err.strerror or err})")
-        return 2
+        return _cannot_write(args.output, err)
     _say(f"kg: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges -> {args.output}"
           + (f" ({left_out} left out)" if left_out else ""), file=sys.stderr)
     return 0
@@ -224,8 +228,7 @@ def _export_acled(args: argparse.Namespace) -> int:
         _err(str(err))
         return 2
     except OSError as err:
-        _err(f"{args.output}: cannot write ({err.strerror or err})")
-        return 2
+        return _cannot_write(args.output, err)
     _say(f"kg: {written} attacks -> {args.output}" + (f" ({undated} undated left out)" if undated else ""),
          file=sys.stderr)
     return 0

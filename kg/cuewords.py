@@ -26,7 +26,8 @@ CLASSES: dict[str, str] = {
     "phrasal": "regex", "phrasal_kind": "kind", "number_word": "int", "qualifier": "optional",
     "modifier_stop": "",
     # counts, sources and places (kg/extract/quantities.py, context.py)
-    "number_identifier": "", "ellipsis_next": "", "relative_word": "", "generic_weapon_noun": "", "launch_head": "",
+    "number_identifier": "", "ellipsis_next": "", "relative_word": "", "generic_weapon_noun": "",
+    "generic_weapon_phrase": "", "launch_head": "",
     "weapon_participle": "kind", "platform_noun": "", "unharmed_verb": "", "impact_verb": "", "casualty_body": "",
     "state_force": "", "locator_noun": "", "military_site_noun": "", "hit_participle": "", "hospital_verb": "",
     "compound_suffix": "", "place_anaphor": "text",
@@ -92,6 +93,7 @@ class Cues:
     ellipsis_next: frozenset[str]
     relative_words: frozenset[str]
     generic_weapon_nouns: frozenset[str]
+    generic_weapon_phrases: frozenset[str]
     launch_heads: frozenset[str]
     weapon_participles: dict[str, str]  # participle -> kind of count
     platform_nouns: frozenset[str]
@@ -277,6 +279,7 @@ def load_cues(path: Path | None = None) -> Cues:
         modifier_stops=words("modifier_stop"),
         number_identifiers=words("number_identifier"), ellipsis_next=words("ellipsis_next"),
         relative_words=words("relative_word"), generic_weapon_nouns=words("generic_weapon_noun"),
+        generic_weapon_phrases=words("generic_weapon_phrase"),
         launch_heads=words("launch_head"), weapon_participles=mapping("weapon_participle"),
         platform_nouns=words("platform_noun"), unharmed_verbs=words("unharmed_verb"),
         impact_verbs=words("impact_verb"), casualty_bodies=words("casualty_body"),

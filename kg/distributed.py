@@ -93,8 +93,8 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
         path = out / f"part-{k:05d}.nq"
         atomic_write(path, lambda fh, data=data: fh.write(data))
         written.append(path)
-    from .build import resolution_graphs
     from .resolve import resolve
+    from .resolve.quads import resolution_graphs
 
     events = "".join(text for _g, text in resolution_graphs(resolve([r for _d, rs in shards for r in rs])))
     path = out / "events.nq"  # canonical events across all partitions

@@ -66,15 +66,19 @@ def open_read_only(path: str | Path) -> ox.Store:
         raise StoreError(f"{path}: cannot open store ({err})") from None
 
 
-def _graph_update(graph: str, quads: list[ox.Quad]) -> str:
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+def _graph_update(graph: str, statements: list[ox.Quad] | str) -> str:
+    if isinstance(statements, str):
+        body = statements
+    else:
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in statements]
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     return f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
 
 
-def replace_graph(store: ox.Store, graph: str, quads: list[ox.Quad], then: str = "") -> None:
-    """Make `graph` hold exactly `quads`, in one transaction (with the update `then`, when given)."""
-    store.update(_graph_update(graph, quads) + (f" ;\n{then}" if then else ""))
+def replace_graph(store: ox.Store, graph: str, statements: list[ox.Quad] | str, then: str = "") -> None:
+    """Make `graph` hold exactly `statements` (quads, or N-Triples text), in one transaction (with the update
+    `then`, when given)."""
+    store.update(_graph_update(graph, statements) + (f" ;\n{then}" if then else ""))
 
 
 def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: int | None = None,
@@ -99,7 +103,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
             if on_error:
                 on_error(output)
             continue
-        quads, reports = list(output), output.reports
+        reports = output.reports
         iri = article_iri(article.id)
         # the days whose canonical events this article touches, before and after: resolved again at the end
         days = {r.anchor.isoformat() if r.anchor else "undated" for r in reports}
@@ -107,7 +111,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
             report.replaced.append(article.id)
             days |= incremental.report_days(store, [article.id])
         try:
-            replace_graph(store, iri, quads, then=incremental.pending_update(days))
+            replace_graph(store, iri, output.ntriples(), then=incremental.pending_update(days))
         except OSError as err:
             raise StoreError(f"{store_path}: cannot write article {article.id!r} ({_reason(err)}); "
                              f"the store holds the {len(report.added)} article(s) added before it") from None

@@ -6,6 +6,8 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.error
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -91,3 +93,19 @@ def child_processes(pid: int) -> set[int]:
             if int(fields[1]) == pid and fields[0] != "Z":
                 out.add(int(name))
     return out
+
+
+def http_answer(req: urllib.request.Request, timeout: float = 60) -> tuple[int, bytes]:
+    """The status and body of a request, error statuses included."""
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def sparql_update(url: str, text: str, token: str, timeout: float = 60) -> tuple[int, bytes]:
+    """POST a SPARQL update to `kg serve` at `url` with a bearer token."""
+    req = urllib.request.Request(url + "/update", data=text.encode(), method="POST",
+                                 headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
+    return http_answer(req, timeout)

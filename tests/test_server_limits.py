@@ -10,13 +10,12 @@ import socket
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.conftest import Served, child_processes, small_store
+from tests.conftest import Served, child_processes, http_answer, small_store, sparql_update
 
 TOKEN = "t0ken-for-limit-tests"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -28,7 +27,6 @@ def store(tmp_path_factory):
     path = tmp_path_factory.mktemp("limits") / "store"
     small_store(path)
     return path
-
 
 
 @pytest.fixture
@@ -47,22 +45,11 @@ def serve(store):
 def ask(url: str, query: str, timeout: float = 120) -> tuple[int, bytes]:
     req = urllib.request.Request(url + "/query?" + urlencode({"query": query}),
                                  headers={"Accept": "application/sparql-results+json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
+    return http_answer(req, timeout)
 
 
 def update(url: str, text: str) -> tuple[int, bytes]:
-    req = urllib.request.Request(url + "/update", data=text.encode(), method="POST",
-                                 headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
-    try:
-        with urllib.request.urlopen(req, timeout=120) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
+    return sparql_update(url, text, TOKEN, timeout=120)
 
 
 def query_processes(server_pid: int) -> set[int]:

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
@@ -18,7 +17,7 @@ from urllib.parse import urlencode
 import pytest
 
 from kg import server as kg_server
-from tests.conftest import child_processes, small_store
+from tests.conftest import child_processes, http_answer, small_store, sparql_update
 
 TOKEN = "t0ken-for-security-tests"
 LINUX_SECCOMP = sys.platform.startswith("linux") and os.uname().machine in ("x86_64", "aarch64")
@@ -116,21 +115,11 @@ def unsandboxed(store):
 def ask(url: str, query: str, accept: str = "application/sparql-results+json") -> tuple[int, bytes]:
     req = urllib.request.Request(url + "/query", data=urlencode({"query": query}).encode(), method="POST",
                                  headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
+    return http_answer(req)
 
 
 def update(url: str, text: str, token: str = TOKEN) -> tuple[int, bytes]:
-    req = urllib.request.Request(url + "/update", data=text.encode(), method="POST",
-                                 headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
+    return sparql_update(url, text, token)
 
 
 def bypass_queries(u: str) -> list[str]:
@@ -268,7 +257,6 @@ def test_warm_query_processes_run_under_the_sandbox(store):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(20)
-
 
 
 @pytest.mark.parametrize("mode", ["sandboxed", "parser only"])

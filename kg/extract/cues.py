@@ -43,6 +43,7 @@ NUMBER_IDENTIFIERS = _CUES.number_identifiers
 ELLIPSIS_NEXT = _CUES.ellipsis_next
 RELATIVE_WORDS = _CUES.relative_words
 GENERIC_WEAPON_NOUNS = _CUES.generic_weapon_nouns
+GENERIC_WEAPON_PHRASES = _CUES.generic_weapon_phrases
 LAUNCH_HEADS = _CUES.launch_heads
 WEAPON_PARTICIPLES = _CUES.weapon_participles
 PLATFORM_NOUNS = _CUES.platform_nouns

@@ -1046,11 +1046,7 @@ _OF_PRONOUN = re.compile(r"\s*of\s+(?:them|those|which|whom|these|it)\b")
 _OF_THE = re.compile(r"\s*of\s+(?:the|its|their|[A-Z][a-z]+(?:'s|\u2019s))\s+")
 _WEAPON_MODIFIERS = re.compile(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-built|-type)?|[a-z-]+)\s+){0,3}")
 _WORD_TOKEN = re.compile(r"[A-Za-z'\u2019-]+")
-_GENERIC_WEAPONS = re.compile(r"\s*(?:(?:air|aerial)\s+(?:targets|objects)|projectiles|munitions|missiles\s+and\s+drones|"
-                              # an air force's tally of every type together: "40 air attack weapons", "52 means of
-                              # air attack", "38 aerial attack assets" (bare "weapons" is also seized or supplied)
-                              r"(?:air|aerial)\s+attack\s+(?:weapons|assets|means)|means\s+of\s+(?:air|aerial)\s+attack|"
-                              r"drones\s+and\s+missiles)\b", re.I)
+_GENERIC_WEAPONS = re.compile(r"\s*(?:" + cues.phrase_alternation(cues.GENERIC_WEAPON_PHRASES) + r")\b", re.I)
 _ADJACENT_VERB = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + _QUAL_RE + r"$")
 _PARTICLE = {w: re.compile(particle) for w, particle in _PHRASAL.items()}
 _AND_GAP = re.compile(r"[\s,]*(?:and\s+|or\s+)?" + _QUAL_RE, re.I)

@@ -4,7 +4,8 @@ Stages, each a pure function:
     reports.event_reports(extraction)   one EventReport per article-level event (picklable)
     stored.reports_from_store(store)    the same reports read back from a store with SPARQL
     cluster.resolve(reports)            -> list[CanonicalEvent], independent of input order
-    quads.resolution_quads(events)      -> quads, one named graph per canonical day
+    quads.resolution_quads(events)      -> quads, one named graph per canonical day (resolution_graphs:
+                                           the same as N-Quads text, a day at a time)
     incremental.update_store(...)       re-resolve only the days an added or removed article touches
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ between a claimant's earlier and later figure (the older claim is kept).
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -104,3 +104,14 @@ def resolution_quads(events: Iterable[CanonicalEvent]) -> list[ox.Quad]:
             if label:
                 add(ox.NamedNode(iri), SKOS + "prefLabel", ox.Literal(label, language="en"))
     return quads
+
+
+def resolution_graphs(events: Iterable[CanonicalEvent]) -> Iterator[tuple[str, str]]:
+    """The canonical events as (graph IRI, N-Quads lines) pairs, a day at a time, each statement once per
+    graph: memory stays that of the events, not of all their statements."""
+    by_day: dict[str, list[CanonicalEvent]] = {}
+    for ev in events:
+        by_day.setdefault(day_graph(ev.day), []).append(ev)
+    for graph in sorted(by_day):
+        quads = dict.fromkeys(resolution_quads(by_day[graph]))
+        yield graph, ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS).decode("utf-8")
