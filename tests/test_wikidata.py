@@ -1,4 +1,5 @@
-"""Wikidata links in the lexicons (issue 11): well formed, one concept each, and carried into built graphs."""
+"""Wikidata links in the lexicons (issue 11): well formed, one concept each, backed by recorded evidence
+(ontology/wikidata_sources.tsv), and carried into built graphs."""
 from __future__ import annotations
 
 import re
@@ -15,6 +16,10 @@ CKG = rdflib.Namespace("https://w3id.org/conflict-kg/ontology#")
 WD = "http://www.wikidata.org/entity/"
 ITEM = re.compile(r"Q[1-9][0-9]*")
 SKOS_PREF = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+EVIDENCE = ONTOLOGY / "wikidata_sources.tsv"
+# Links made before evidence was recorded. Re-checking one turns it 'verified' (or removes it); this ceiling only
+# goes down, so no new link can enter without two recorded sources.
+LEGACY_CEILING = 85
 
 
 def _links() -> list[tuple[str, rdflib.term.Node, rdflib.term.Node]]:
@@ -24,6 +29,51 @@ def _links() -> list[tuple[str, rdflib.term.Node, rdflib.term.Node]]:
         g = rdflib.Graph().parse(path)
         out += [(path.name, s, o) for s, o in g.subject_objects(CKG.wikidata)]
     return out
+
+
+def _evidence() -> tuple[dict[str, str], list[tuple[str, str, str, list[str]]]]:
+    """(source key -> where, [(status, concept IRI, QID, source keys)]) read from wikidata_sources.tsv."""
+    sources: dict[str, str] = {}
+    links = []
+    for n, line in enumerate(EVIDENCE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if fields[0] == "source":
+            assert len(fields) == 4 and fields[1] not in sources, f"wikidata_sources.tsv:{n}: bad source line"
+            sources[fields[1]] = fields[2]
+        else:
+            assert fields[0] == "link" and len(fields) == 7, f"wikidata_sources.tsv:{n}: bad line"
+            keys = fields[4].split(",")
+            assert len(set(keys)) == len(keys), f"wikidata_sources.tsv:{n}: a source counted twice"
+            links.append((fields[1], fields[2], fields[3], keys))
+    return sources, links
+
+
+def test_every_link_in_the_lexicons_has_its_evidence_row_and_no_row_is_stale():
+    in_ttl = {(str(s), str(o)[len(WD):]) for _f, s, o in _links()}
+    in_tsv = [(iri, qid) for _st, iri, qid, _k in _evidence()[1]]
+    assert len(in_tsv) == len(set(in_tsv)), "a link is listed twice"
+    assert not in_ttl - set(in_tsv), sorted(in_ttl - set(in_tsv))  # linked without evidence
+    assert not set(in_tsv) - in_ttl, sorted(set(in_tsv) - in_ttl)  # evidence for a link that no longer exists
+
+
+def test_verified_links_rest_on_two_recorded_sources():
+    sources, links = _evidence()
+    assert {status for status, *_ in links} <= {"verified", "legacy"}
+    for status, iri, qid, keys in links:
+        assert set(keys) <= set(sources), (iri, qid, set(keys) - set(sources))
+        if status == "verified":
+            assert "unrecorded" not in keys and len(keys) >= 2, (iri, qid, keys)
+        else:
+            assert "unrecorded" in keys, (iri, qid, keys)
+
+
+def test_legacy_links_only_go_down_and_every_source_is_used():
+    sources, links = _evidence()
+    assert sum(status == "legacy" for status, *_ in links) <= LEGACY_CEILING
+    used = {k for *_rest, keys in links for k in keys}
+    assert used == set(sources), set(sources) ^ used
 
 
 def test_every_wikidata_id_is_a_well_formed_item_iri():
