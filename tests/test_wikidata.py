@@ -34,7 +34,7 @@ def _links() -> list[tuple[str, rdflib.term.Node, rdflib.term.Node]]:
 def _evidence() -> tuple[dict[str, str], list[tuple[str, str, str, list[str]]]]:
     """(source key -> where, [(status, concept IRI, QID, source keys)]) read from wikidata_sources.tsv."""
     sources: dict[str, str] = {}
-    links = []
+    links: list[tuple[str, str, str, list[str]]] = []
     for n, line in enumerate(EVIDENCE.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -51,6 +51,7 @@ def _evidence() -> tuple[dict[str, str], list[tuple[str, str, str, list[str]]]]:
 
 
 def test_every_link_in_the_lexicons_has_its_evidence_row_and_no_row_is_stale():
+    """A link without evidence, or evidence for a link since removed or changed, both fail."""
     in_ttl = {(str(s), str(o)[len(WD):]) for _f, s, o in _links()}
     in_tsv = [(iri, qid) for _st, iri, qid, _k in _evidence()[1]]
     assert len(in_tsv) == len(set(in_tsv)), "a link is listed twice"
@@ -59,6 +60,7 @@ def test_every_link_in_the_lexicons_has_its_evidence_row_and_no_row_is_stale():
 
 
 def test_verified_links_rest_on_two_recorded_sources():
+    """Verified links name two defined sources; legacy ones admit their missing evidence."""
     sources, links = _evidence()
     assert {status for status, *_ in links} <= {"verified", "legacy"}
     for status, iri, qid, keys in links:
@@ -70,6 +72,7 @@ def test_verified_links_rest_on_two_recorded_sources():
 
 
 def test_legacy_links_only_go_down_and_every_source_is_used():
+    """The ratchet on legacy links, and no source listed that no link uses."""
     sources, links = _evidence()
     assert sum(status == "legacy" for status, *_ in links) <= LEGACY_CEILING
     used = {k for *_rest, keys in links for k in keys}
