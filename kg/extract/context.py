@@ -528,7 +528,7 @@ _DESCRIPTION = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[A-Z
                           r"(ministry|mayor|governor|president|kremlin|agency|service|military|army|premier|"
                           r"chancellor|spokesman|spokeswoman|spokesperson|minister|company|police|commander|"
                           r"statement|group|movement|militia|office)\b")
-_REPORTING = re.compile(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b")
+_REPORTING = re.compile(r"\b(" + cues.alternation(cues.REPORTING_VERBS - {"according"}, shortest_first=True) + r")\b")
 _IT = re.compile(r"^\s*[Ii]t\s+(?:also\s+|later\s+|then\s+|\w+ly\s+)?$")
 _WHO = re.compile(r"^\s*(?:who|which)\s+(?:\w+ly\s+|had\s+|has\s+|later\s+|also\s+)?$", re.I)
 
