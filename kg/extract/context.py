@@ -19,6 +19,7 @@ from ..model import Entity, Mention
 from ..text import normalize
 from . import cues
 from .dateline import dateline_end as _dateline_text_end
+from .scan import folded
 from .doc import Doc
 from .entities import entity_from_concept, entity_from_town
 from .mention_index import in_sentence, places_before, starting_before, starting_in
@@ -31,22 +32,22 @@ _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|again
                             r"rubble|ruins|debris|wreckage|landed|fell|crashed|slammed|exploded|"
                             r"killing|killed|wounding|dropped|fired|launched|targeting|attacked|shelled|and\s+then)\b)"
                             r"[^,;:\u2014\u2013()]*$", re.I)
-_NATIONWIDE = re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I)
-_TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
-                       r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
+_NATIONWIDE = folded(re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I))
+_TITLE_OF = folded(re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
+                       r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I))
 _TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
                           r"authorities|officials|police|prosecutor|council|head|chief)\b", re.I)
-_BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
+_BEARING = folded(re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
                       r"western|kilometres|kilometers|km|miles|metres|meters|border)\s+(?:of|from|with)\s+(?:the\s+)?"
-                      r"(?:(?:port|city|town|village|capital)\s+(?:of\s+)?)?$", re.I)
-_TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|along|into|inside|within|"
+                      r"(?:(?:port|city|town|village|capital)\s+(?:of\s+)?)?$", re.I))
+_TARGET_BEFORE = folded(re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|along|into|inside|within|"
                             r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+|capital,?\s+|port\s+(?:city\s+)?(?:of\s+)?)?"
-                            r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
+                            r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I))
 _COMPOUND_AFTER = re.compile(r"-(?:" + cues.alternation(cues.COMPOUND_SUFFIXES) + r")\b")
 _AGENT_BEFORE = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?(?:(?!(?:in|near|at|on|of|to|into|over|outside|inside)\b)"
                            r"[A-Za-z-]+\s+){0,3}$")
-_ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
-                            r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
+_ORIGIN_BEFORE = folded(re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
+                            r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I))
 
 
 # what a demonym names as ground of its country: "Russian territory", "Turkish army bases"
@@ -175,8 +176,8 @@ def _possessor_only(doc: Doc, m: Mention, place_starts: list[int]) -> bool:
 
 
 # "raids across the south" after "south Lebanon" was named: the part of the country named before
-_DIRECTION_ANAPHOR = re.compile(r"\b(?:in|across|throughout|over)\s+(?P<the>the\s+(?:country's\s+)?(?P<dir>south|north|east|west)"
-                                r"(?:ern)?)\b(?!\s+of\b)(?!-)(?!\s+[A-Z])")
+_DIRECTION_ANAPHOR = folded(re.compile(r"\b(?:in|across|throughout|over)\s+(?P<the>the\s+(?:country's\s+)?(?P<dir>south|north|east|west)"
+                                r"(?:ern)?)\b(?!\s+of\b)(?!-)(?!\s+[A-Z])"))
 
 
 def _resolve_direction(mentions: list[Mention], offset: int, direction: str) -> Entity | None:
@@ -274,8 +275,8 @@ def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
     return None
 
 
-_ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|pound\w*|kill\w*|dead|died|wound\w*|injur\w*|"
-                        r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I)
+_ATTACKISH = folded(re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|pound\w*|kill\w*|dead|died|wound\w*|injur\w*|"
+                        r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I))
 
 
 def _dateline_end(doc: Doc) -> int:

@@ -55,6 +55,10 @@ class Folded:
         """`pattern.match` (anchored: nothing to gain from folding)."""
         return self.pattern.match(text, pos, len(text) if endpos is None else endpos)
 
+    def __getattr__(self, name: str):
+        # sub, findall, fullmatch, split, .pattern, .flags...: the pattern's own
+        return getattr(self.pattern, name)
+
 
 def folded(pattern: re.Pattern[str]) -> Folded:
     """`pattern` (compiled with IGNORECASE) with a case-sensitive twin for lower-cased ASCII text, when one is
