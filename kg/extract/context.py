@@ -33,21 +33,21 @@ _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|again
                             r"killing|killed|wounding|dropped|fired|launched|targeting|attacked|shelled|and\s+then)\b)"
                             r"[^,;:\u2014\u2013()]*$", re.I)
 _NATIONWIDE = folded(re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I))
-_TITLE_OF = folded(re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
-                       r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I))
+_TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
+                       r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
 _TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
                           r"authorities|officials|police|prosecutor|council|head|chief)\b", re.I)
-_BEARING = folded(re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
+_BEARING = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|northern|southern|eastern|"
                       r"western|kilometres|kilometers|km|miles|metres|meters|border)\s+(?:of|from|with)\s+(?:the\s+)?"
-                      r"(?:(?:port|city|town|village|capital)\s+(?:of\s+)?)?$", re.I))
-_TARGET_BEFORE = folded(re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|along|into|inside|within|"
+                      r"(?:(?:port|city|town|village|capital)\s+(?:of\s+)?)?$", re.I)
+_TARGET_BEFORE = re.compile(r"\b(?:in|over|near|at|on|onto|towards|toward|outside|around|across|along|into|inside|within|"
                             r"throughout|against|for|of|hit|struck|targeted|attacked|shelled|bombed)\s+(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+|capital,?\s+|port\s+(?:city\s+)?(?:of\s+)?)?"
-                            r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I))
+                            r"(?:[A-Z][a-z]+(?:'s|\u2019s)\s+)?$", re.I)
 _COMPOUND_AFTER = re.compile(r"-(?:" + cues.alternation(cues.COMPOUND_SUFFIXES) + r")\b")
 _AGENT_BEFORE = re.compile(r"\b(?:by|with|from)\s+(?:the\s+)?(?:(?!(?:in|near|at|on|of|to|into|over|outside|inside)\b)"
                            r"[A-Za-z-]+\s+){0,3}$")
-_ORIGIN_BEFORE = folded(re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
-                            r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I))
+_ORIGIN_BEFORE = re.compile(r"\b(?:from|between|(?<!approach )(?<!approaches )(?<!way )(?<!heading )(?<!headed )(?<!flying )to|"
+                            r"via|visit|visited|visiting|travelled|traveled|travel)\s+(?:the\s+)?$", re.I)
 
 
 # what a demonym names as ground of its country: "Russian territory", "Turkish army bases"

@@ -48,10 +48,11 @@ class Doc:
     folded: list[str] = field(default_factory=list)  # each token case-folded and accent-free
     _starts: list[int] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
+    # the article's text, read on nearly every step of every extractor: a plain attribute, not a property
+    text: str = field(init=False, repr=False, compare=False, default="")
 
-    @property
-    def text(self) -> str:
-        return self.article.text
+    def __post_init__(self) -> None:
+        self.text = self.article.text
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
@@ -80,8 +81,8 @@ def analyse(article: Article, resources: Resources) -> Doc:
     doc._sent_starts = [s.start for s in doc.sentences]
     doc.tokens = tokenize(text)
     doc._starts = [t.start for t in doc.tokens]
-    doc.token_sentence = [doc.sentence_of(t.start) for t in doc.tokens]
-    doc.folded = [fold(t.text) if not t.text.isascii() else t.text.lower() for t in doc.tokens]
+    doc.token_sentence = _sentence_indexes(doc._sent_starts, doc._starts)
+    doc.folded = [fold(t.text) if not t.text.isascii() else t.lower for t in doc.tokens]
     for para in re.finditer(r"[^\n]+", text):
         spans, open_at = _double_quotes(para.group())
         if open_at is not None and _NEXT_PARAGRAPH_OPENS.match(text, para.end()):
@@ -95,6 +96,17 @@ def analyse(article: Article, resources: Resources) -> Doc:
         doc.quotes.extend((para.start() + a, para.start() + b) for a, b in spans)
     doc.quotes.sort()
     return doc
+
+
+def _sentence_indexes(sentence_starts: list[int], offsets: list[int]) -> list[int]:
+    """`Doc.sentence_of` of each offset (ascending), in one pass instead of a search per token."""
+    out = []
+    k, last = 0, len(sentence_starts) - 1
+    for offset in offsets:
+        while k < last and sentence_starts[k + 1] <= offset:
+            k += 1
+        out.append(k)
+    return out
 
 
 def _double_quotes(para: str) -> tuple[list[tuple[int, int]], int | None]:

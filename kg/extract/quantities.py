@@ -140,9 +140,9 @@ def _numbers(doc: Doc, sentence: int, weapons: list[Mention]) -> list[_Num]:
 # "one or two more", "40 to 50 soldiers", "between 40 and 50": an estimate, not an explicit count ("rose
 # from 3 to 6" is an update, not a range)
 _RANGE_AFTER = re.compile(r"\s+or\s+(?:\d+|" + _WORD_NUM + r")\b", re.I)
-_RANGE_BEFORE = folded(re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+or\s+$|\bbetween\s+(?:(?:\d+|" + _WORD_NUM + r")\s+and\s+)?$", re.I))
+_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+or\s+$|\bbetween\s+(?:(?:\d+|" + _WORD_NUM + r")\s+and\s+)?$", re.I)
 _TO_RANGE_AFTER = re.compile(r"\s+to\s+(?:\d+|" + _WORD_NUM + r")\s+[a-z]", re.I)
-_TO_RANGE_BEFORE = folded(re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+to\s+$", re.I))
+_TO_RANGE_BEFORE = re.compile(r"\b(?:\d+|" + _WORD_NUM + r")\s+to\s+$", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:\d+|" + _WORD_NUM + r")?\s*(?:to\s+)?$", re.I)
 
 
