@@ -28,10 +28,13 @@ class Resources:
     # every leading part of every lexicon phrase: the phrase matcher stops lengthening a candidate as soon as
     # its words so far begin no phrase
     phrase_prefixes: frozenset[tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    # the first words of the demonyms ("south" of "south korean"): a word not among them begins no demonym
+    demonym_starts: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         prefixes = frozenset(key[:k] for key in self.lexicon.phrases for k in range(1, len(key) + 1))
         object.__setattr__(self, "phrase_prefixes", prefixes)
+        object.__setattr__(self, "demonym_starts", frozenset(d.split(" ")[0] for d in self.lexicon.demonyms))
 
 
 @dataclass

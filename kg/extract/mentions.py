@@ -195,32 +195,35 @@ class _Finder:
     def lexicon_phrases(self) -> None:
         """Longest lexicon match at each token, within a sentence, honouring the labels' case."""
         toks, text, lex = self.doc.tokens, self.doc.text, self.lex
+        # read for every token: local names, not attribute look-ups
+        covered, folded, token_sentence = self.covered, self.doc.folded, self.doc.token_sentence
+        starts, demonym_starts = lex.starts, self.doc.resources.demonym_starts
+        prefixes = self.doc.resources.phrase_prefixes
         n = len(toks)
         i = 0
         while i < n:
-            if self.covered[i]:
+            if covered[i]:
                 i += 1
                 continue
             best = None
-            first = self.doc.folded[i]
-            if first not in lex.starts and names.singular(first) not in lex.starts:
-                i = self.demonym_or_next(i)
+            first = folded[i]
+            if first not in starts and names.singular(first) not in starts:
+                i = self.demonym_or_next(i) if first in demonym_starts else i + 1
                 continue
             limit = min(n, i + lex.max_len)
             j = i + 1
             stop = i + 1
-            prefixes = self.doc.resources.phrase_prefixes
             while j <= limit:
                 # a phrase of j - i words needs its first j - i - 1 words, exactly, to begin some phrase (only
                 # the last word may be a plural): past that, no longer phrase can match
-                if j > i + 1 and (not joins(text, toks[j - 2], toks[j - 1]) or self.covered[j - 1]
-                                  or self.doc.token_sentence[j - 1] != self.doc.token_sentence[i]
-                                  or tuple(self.doc.folded[i:j - 1]) not in prefixes):
+                if j > i + 1 and (not joins(text, toks[j - 2], toks[j - 1]) or covered[j - 1]
+                                  or token_sentence[j - 1] != token_sentence[i]
+                                  or tuple(folded[i:j - 1]) not in prefixes):
                     break
                 stop = j
                 j += 1
             for j in range(stop, i, -1):
-                key = tuple(self.doc.folded[i:j])
+                key = tuple(folded[i:j])
                 entries = lex.lookup(key) or lex.lookup(key[:-1] + (names.singular(key[-1]),))
                 entries = [e for e in entries if case_ok(e.label, toks[i:j])
                            and lex.concepts[e.iri].category != "object"]
@@ -338,6 +341,8 @@ class _Finder:
 
     def demonym_at(self, i: int) -> tuple[int, str] | None:
         toks = self.doc.tokens
+        if self.doc.folded[i] not in self.doc.resources.demonym_starts:
+            return None  # no demonym begins with this word (most words): the lookups below would all miss
         for length in (2, 1):
             if i + length > len(toks) or not toks[i].is_title:
                 continue
