@@ -36,20 +36,22 @@ class Folded:
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         """Every match, exactly as `pattern.finditer(text, pos, endpos)` gives them."""
         end = len(text) if endpos is None else endpos
-        if self.twin is None or not text.isascii():
+        if self.twin is None or pos or end != len(text) or not text.isascii():
+            # a part of a longer text (an article) is scanned as usual: lower-casing the whole text for it
+            # would cost more than the scan saves
             return self.pattern.finditer(text, pos, end)
         match = self.pattern.match
         # each place the twin matches is where the pattern matches, with the same span (lower() keeps
         # every offset of ASCII text), so the pattern's own match there is the one finditer would give
-        return (match(text, m.start(), end) for m in self.twin.finditer(text.lower(), pos, end))
+        return (match(text, m.start()) for m in self.twin.finditer(text.lower()))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The first match, exactly as `pattern.search(text, pos, endpos)` gives it."""
         end = len(text) if endpos is None else endpos
-        if self.twin is None or not text.isascii():
+        if self.twin is None or pos or end != len(text) or not text.isascii():
             return self.pattern.search(text, pos, end)
-        m = self.twin.search(text.lower(), pos, end)
-        return None if m is None else self.pattern.match(text, m.start(), end)
+        m = self.twin.search(text.lower())
+        return None if m is None else self.pattern.match(text, m.start())
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """`pattern.match` (anchored: nothing to gain from folding)."""
