@@ -76,7 +76,19 @@ def is_title_apposition(doc: Doc, start: int) -> bool:
 
 
 def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRef]:
-    """Places (and countries framed as places) a sentence refers to, in text order."""
+    """Places (and countries framed as places) a sentence refers to, in text order.
+
+    Counts, events and the focus place ask this of the same sentences several times: it is worked out once
+    per sentence and mention list (kept on the Doc), and each caller gets a list of its own."""
+    key = (sentence, id(mentions), len(mentions))
+    hit = doc.memo.get(("place_refs", key))
+    if hit is None or hit[0] is not mentions:
+        hit = (mentions, _place_refs(doc, mentions, sentence))
+        doc.memo[("place_refs", key)] = hit
+    return list(hit[1])
+
+
+def _place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRef]:
     s = doc.sentences[sentence]
     refs: list[PlaceRef] = []
     dateline_end = _dateline_end(doc)

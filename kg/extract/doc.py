@@ -53,6 +53,8 @@ class Doc:
     _sent_starts: list[int] = field(default_factory=list)
     # the article's text, read on nearly every step of every extractor: a plain attribute, not a property
     text: str = field(init=False, repr=False, compare=False, default="")
+    # results the stages ask for more than once (context.place_refs), worked out once per article
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.text = self.article.text

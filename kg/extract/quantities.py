@@ -45,11 +45,11 @@ _PHRASAL_KINDS = cues.PHRASAL_KINDS
 _NUMBER_WORDS = cues.NUMBER_WORDS
 _QUALIFIERS = cues.QUALIFIERS
 _WORD_NUM = r"(?:" + cues.alternation(_NUMBER_WORDS) + r")"
-_NUMBER = re.compile(
+_NUMBER = folded(re.compile(
     r"(?<![\w.,/:-])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w:])(?:\s+(?P<scale>thousand|hundred))?"
     r"|(?P<single>an?\s+single|a\s+lone|a\s+dozen)"
     r"|(?P<words>" + _WORD_NUM + r"(?:[\s-]+" + _WORD_NUM + r")?(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?" + _WORD_NUM + r")?)?(?:\s+dozen)?))\b",
-    re.I)
+    re.I))
 _STOP_MODIFIERS = cues.STOP_MODIFIERS
 _CLAUSE_BREAK = folded(re.compile(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bbefore\b|\bsince\b|\bwhen\b|\bas\b", re.I))
 
