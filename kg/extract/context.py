@@ -567,6 +567,18 @@ def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int
 
 
 def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None, nearest_verb: bool) -> Entity | None:
+    # asked again for the same sentences (each count, each quote, and the sentences after them inherit it):
+    # worked out once per question and mention list
+    key = ("own_source", sentence, until, nearest_verb, id(mentions), len(mentions))
+    hit = doc.memo.get(key)
+    if hit is None or hit[0] is not mentions:
+        hit = (mentions, _find_own_source(doc, mentions, sentence, until, nearest_verb))
+        doc.memo[key] = hit
+    return hit[1]
+
+
+def _find_own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None,
+                     nearest_verb: bool) -> Entity | None:
     s = doc.sentences[sentence]
     end = until if until is not None else s.end
     text = doc.text[s.start:end]
