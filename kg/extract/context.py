@@ -188,8 +188,8 @@ def _possessor_only(doc: Doc, m: Mention, place_starts: list[int]) -> bool:
 
 
 # "raids across the south" after "south Lebanon" was named: the part of the country named before
-_DIRECTION_ANAPHOR = folded(re.compile(r"\b(?:in|across|throughout|over)\s+(?P<the>the\s+(?:country's\s+)?(?P<dir>south|north|east|west)"
-                                r"(?:ern)?)\b(?!\s+of\b)(?!-)(?!\s+[A-Z])"))
+_DIRECTION_ANAPHOR = re.compile(r"\b(?:in|across|throughout|over)\s+(?P<the>the\s+(?:country's\s+)?(?P<dir>south|north|east|west)"
+                                r"(?:ern)?)\b(?!\s+of\b)(?!-)(?!\s+[A-Z])")
 
 
 def _resolve_direction(mentions: list[Mention], offset: int, direction: str) -> Entity | None:

@@ -94,7 +94,9 @@ def analyse(article: Article, resources: Resources) -> Doc:
             # wire style: a quotation running over paragraphs leaves each one open and reopens the next
             spans.append((open_at, len(para.group().rstrip())))
             doc.run_on.add(para.start() + open_at)
-        for pattern in (_SINGLE_PAIR, _STRAIGHT_SINGLE):
+        for pattern, mark in ((_SINGLE_PAIR, "\u2018"), (_STRAIGHT_SINGLE, "'")):
+            if mark not in para.group():
+                continue  # every match holds its opening mark: most paragraphs need no scan
             for m in pattern.finditer(para.group()):
                 if not any(a <= m.start() < b for a, b in spans) and (pattern is _SINGLE_PAIR or " " in m.group(1)):
                     spans.append((m.start(1), m.end(1)))

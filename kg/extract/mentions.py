@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 
 from ..gazetteer import Town
@@ -207,7 +208,8 @@ class _Finder:
                 continue
             best = None
             first = folded[i]
-            if first not in starts and names.singular(first) not in starts:
+            # (singular() changes only words ending in "s")
+            if first not in starts and (first[-1:] != "s" or names.singular(first) not in starts):
                 i = self.demonym_or_next(i) if first in demonym_starts else i + 1
                 continue
             limit = min(n, i + lex.max_len)
@@ -521,7 +523,7 @@ class _Finder:
 
 def case_ok(label: str, toks: list[Token]) -> bool:
     """Capitalised labels need capitalised text (or ALL CAPS datelines); short acronyms match exactly."""
-    label_toks = re.findall(r"[^\W_]+", label)
+    label_toks = _label_tokens(label)
     for k, lt in enumerate(label_toks[: len(toks)]):
         tt = toks[k].text
         if lt.islower() or lt.isdigit():
@@ -532,6 +534,12 @@ def case_ok(label: str, toks: list[Token]) -> bool:
         elif not tt[:1].isupper():
             return False
     return True
+
+
+@functools.lru_cache(maxsize=65536)
+def _label_tokens(label: str) -> tuple[str, ...]:
+    # the same few thousand lexicon labels are checked again and again: split each once (callers only read)
+    return tuple(re.findall(r"[^\W_]+", label))
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
