@@ -27,11 +27,15 @@ except ImportError:  # pragma: no cover - older or other Pythons
 class Folded:
     """A case-insensitive pattern whose `search` and `finditer` scan lower-cased ASCII text case-sensitively."""
 
-    __slots__ = ("pattern", "twin")
+    __slots__ = ("pattern", "twin", "needs")
 
-    def __init__(self, pattern: re.Pattern[str], twin: re.Pattern[str] | None):
+    def __init__(self, pattern: re.Pattern[str], twin: re.Pattern[str] | None,
+                 needs: tuple[str, ...] | None = None):
         self.pattern = pattern
         self.twin = twin
+        # lower-case words every match contains one of (None: no short list): a text with none of them has
+        # no match, found with a few substring tests instead of a scan
+        self.needs = needs
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         """Every match, exactly as `pattern.finditer(text, pos, endpos)` gives them."""
@@ -40,17 +44,23 @@ class Folded:
             # a part of a longer text (an article) is scanned as usual: lower-casing the whole text for it
             # would cost more than the scan saves
             return self.pattern.finditer(text, pos, end)
+        low = text.lower()
+        if self.needs is not None and not any(word in low for word in self.needs):
+            return iter(())
         match = self.pattern.match
         # each place the twin matches is where the pattern matches, with the same span (lower() keeps
         # every offset of ASCII text), so the pattern's own match there is the one finditer would give
-        return (match(text, m.start()) for m in self.twin.finditer(text.lower()))
+        return (match(text, m.start()) for m in self.twin.finditer(low))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The first match, exactly as `pattern.search(text, pos, endpos)` gives it."""
         end = len(text) if endpos is None else endpos
         if self.twin is None or pos or end != len(text) or not text.isascii():
             return self.pattern.search(text, pos, end)
-        m = self.twin.search(text.lower())
+        low = text.lower()
+        if self.needs is not None and not any(word in low for word in self.needs):
+            return None
+        m = self.twin.search(low)
         return None if m is None else self.pattern.match(text, m.start())
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
@@ -65,7 +75,8 @@ class Folded:
 def folded(pattern: re.Pattern[str]) -> Folded:
     """`pattern` (compiled with IGNORECASE) with a case-sensitive twin for lower-cased ASCII text, when one is
     exact (see the module docstring); otherwise the object simply calls the pattern."""
-    return Folded(pattern, _twin(pattern))
+    twin = _twin(pattern)
+    return Folded(pattern, twin, _needed_words(twin) if twin is not None else None)
 
 
 def _twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -134,3 +145,51 @@ def _lower_only(items) -> bool:
         else:  # conditional groups and anything newer: not folded
             return False
     return True
+
+
+_MAX_NEEDS = 12  # past this many words, the substring tests cost about what the scan does
+
+
+def _needed_words(twin: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Words one of which every match of `twin` contains (a text without any of them has no match), or None
+    when the pattern gives no short list."""
+    try:
+        tree = _sre_parse.parse(twin.pattern, twin.flags)
+    except Exception:  # noqa: BLE001
+        return None
+    words = _needs(list(tree))
+    if not words or len(words) > _MAX_NEEDS:
+        return None
+    return tuple(sorted(words))
+
+
+def _needs(items: list) -> frozenset[str] | None:
+    """For a parsed sequence: a set of literal strings, one of which any match contains; None if unknown.
+    Of the sequence's parts that give such a set, the one with the longest shortest string is kept."""
+    c = _sre_const
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            found.append(frozenset([run]))
+            run = ""
+        need: frozenset[str] | None = None
+        if op is c.SUBPATTERN:
+            need = _needs(list(av[-1]))
+        elif op is c.BRANCH:
+            parts = [_needs(list(b)) for b in av[1]]
+            need = None if any(p is None for p in parts) else frozenset().union(*parts)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            need = _needs(list(av[2]))
+        elif op is c.ATOMIC_GROUP:
+            need = _needs(list(av))
+        if need:
+            found.append(need)
+    if run:
+        found.append(frozenset([run]))
+    if not found:
+        return None
+    return max(found, key=lambda words: (min(map(len, words)), -len(words)))
