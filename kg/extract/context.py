@@ -25,7 +25,7 @@ from .entities import entity_from_concept, entity_from_town
 from .mention_index import in_sentence, places_before, starting_before, starting_in
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
-_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Marib": the name is the ref
+_ANAPHOR = folded(re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])"))  # "the capital Marib": the name is the ref
 # a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
 # or the next verb: "from eight Tu-160 bombers flying over the Kazan area and over the Sea of Azov"
 _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
@@ -201,7 +201,7 @@ def _resolve_direction(mentions: list[Mention], offset: int, direction: str) -> 
 
 # "the hospital", "the camp": the named site of that kind mentioned last
 _SITE_WORDS = cues.SITE_ANAPHORS
-_SITE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?P<noun>" + cues.alternation(_SITE_WORDS) + r")\b(?!\s+of\b)")
+_SITE_ANAPHOR = folded(re.compile(r"\b[Tt]he\s+(?P<noun>" + cues.alternation(_SITE_WORDS) + r")\b(?!\s+of\b)"))
 
 
 def _resolve_site(doc: Doc, mentions: list[Mention], offset: int, noun: str) -> Entity | None:

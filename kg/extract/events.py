@@ -274,8 +274,8 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
 
 
 _DAMAGE_VERB = r"(?:damaged|destroyed|hit|struck|wrecked|gutted|flattened|set ablaze|set on fire|caught fire|razed|targeted)"
-_PASSIVE = re.compile(r"\s+(?:was|were|had been|has been|have been)\s+(?:\w+ly\s+|also\s+)?" + _DAMAGE_VERB + r"\b")
-_ACTIVE = re.compile(r"\b" + _DAMAGE_VERB + r"\s+(?=(?:the|a|an|its|their|[A-Z][\w-]*(?:'s|\u2019s))\s)")
+_PASSIVE = folded(re.compile(r"\s+(?:was|were|had been|has been|have been)\s+(?:\w+ly\s+|also\s+)?" + _DAMAGE_VERB + r"\b"))
+_ACTIVE = folded(re.compile(r"\b" + _DAMAGE_VERB + r"\s+(?=(?:the|a|an|its|their|[A-Z][\w-]*(?:'s|\u2019s))\s)"))
 _NP_STOP = cues.NP_STOP
 _DETERMINERS = cues.DETERMINERS
 _NOT_TARGET = cues.NOT_TARGET

@@ -40,6 +40,9 @@ class Folded:
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         """Every match, exactly as `pattern.finditer(text, pos, endpos)` gives them."""
         end = len(text) if endpos is None else endpos
+        if self.twin is None and self.needs is not None and not pos and end == len(text) \
+                and not any(word in text for word in self.needs):
+            return iter(())  # a case-sensitive pattern: its words are screened in the text as it is
         if self.twin is None or pos or end != len(text) or not text.isascii():
             # a part of a longer text (an article) is scanned as usual: lower-casing the whole text for it
             # would cost more than the scan saves
@@ -55,6 +58,9 @@ class Folded:
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """The first match, exactly as `pattern.search(text, pos, endpos)` gives it."""
         end = len(text) if endpos is None else endpos
+        if self.twin is None and self.needs is not None and not pos and end == len(text) \
+                and not any(word in text for word in self.needs):
+            return None
         if self.twin is None or pos or end != len(text) or not text.isascii():
             return self.pattern.search(text, pos, end)
         low = text.lower()
@@ -76,7 +82,12 @@ def folded(pattern: re.Pattern[str]) -> Folded:
     """`pattern` (compiled with IGNORECASE) with a case-sensitive twin for lower-cased ASCII text, when one is
     exact (see the module docstring); otherwise the object simply calls the pattern."""
     twin = _twin(pattern)
-    return Folded(pattern, twin, _needed_words(twin) if twin is not None else None)
+    if twin is not None:
+        return Folded(pattern, twin, _needed_words(twin))
+    # a case-sensitive pattern (or one that cannot be folded): no twin, but its needed words, if it has
+    # them, still screen a text as it is
+    cased = not pattern.flags & re.IGNORECASE and isinstance(pattern.pattern, str)
+    return Folded(pattern, None, _needed_words(pattern) if cased else None)
 
 
 def _twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -158,9 +169,7 @@ def _needed_words(twin: re.Pattern[str]) -> tuple[str, ...] | None:
     except Exception:  # noqa: BLE001
         return None
     words = _needs(list(tree))
-    if not words or len(words) > _MAX_NEEDS:
-        return None
-    return tuple(sorted(words))
+    return tuple(sorted(words)) if words else None
 
 
 def _needs(items: list) -> frozenset[str] | None:
@@ -182,6 +191,8 @@ def _needs(items: list) -> frozenset[str] | None:
         elif op is c.BRANCH:
             parts = [_needs(list(b)) for b in av[1]]
             need = None if any(p is None for p in parts) else frozenset().union(*parts)
+            if need is not None and len(need) > _MAX_NEEDS:
+                need = None
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
             need = _needs(list(av[2]))
         elif op is c.ATOMIC_GROUP:
@@ -190,6 +201,7 @@ def _needs(items: list) -> frozenset[str] | None:
             found.append(need)
     if run:
         found.append(frozenset([run]))
+    found = [words for words in found if len(words) <= _MAX_NEEDS]
     if not found:
         return None
     return max(found, key=lambda words: (min(map(len, words)), -len(words)))
