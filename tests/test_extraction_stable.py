@@ -88,9 +88,11 @@ def test_words_a_trie_cannot_keep_apart_fall_back_to_the_flat_list():
 FOLD_TEXTS = TEXTS + [
     "Drones were AIMED at the port; Missiles launched toward Odesa.", "K\u212aelvin and the \u017fhell",
     "Stra\u00dfe, caf\u00e9 STRIKES", "", "a", "per day: 3 a day, DAILY and every week",
+    "\u201cAIR STRIKES\u201d \u2014 \u00c9T\u00c9 \u03a3 bombed\u2019s 12 DRONES, as \u00f6 every day",
+    "\u0130stanbul: 4 missiles aimed at \u00c4rea; North of the", "\u00e9clat\u2019s bombardment, while as well",
 ]
 PATTERNS = [
-    re.compile(r"\b(?:" + cues.alternation(WORDS) + r")\b", re.I),
+    re.compile(r"\b(?:" + cues.alternation([w for w in WORDS if w.isascii()]) + r")\b", re.I),
     re.compile(r"(?<![\w.])(?P<n>\d+)\s+(?:drones?|missiles?)\b|\bevery\s+(?:day|week)\b", re.I),
     re.compile(r"[;:]|,\s+(?:which|but)\b|\b(?:while|(?<!well\s)as(?!\s+well\b))\b", re.I),
     re.compile(r"\b(?:north|south)\s+of\s+(?:the\s+)?$", re.I),
@@ -116,19 +118,29 @@ def test_folded_scan_gives_the_patterns_own_matches(pattern):
     assert fast.sub("#", TEXTS[0]) == pattern.sub("#", TEXTS[0])  # everything else is the pattern's own
 
 
+def test_needed_words_screen_texts_without_them():
+    fast = folded(PATTERNS[1])
+    assert fast.needs == ("drone", "every", "missile")  # one of them is in every match
+    assert fast.search("Nothing here holds a count: 12 shells.") is None
+    assert fast.search("Then 12 DRONES came, EVERY day").span() == (5, 14)
+    assert folded(re.compile(r"\s+(?:was|were)\s+hit\b")).needs == ("was", "were")  # case-sensitive: screened too
+    assert folded(re.compile(r"\b\w+\s+\d+", re.I)).needs is None  # no word every match must hold
+
+
 @pytest.mark.parametrize("source, flags", [
     (r"\bKyiv\b", re.I),          # an upper-case letter: lower-cased text would never match it
     (r"[A-Z]\w+", re.I),          # an upper-case class
     (r"[\u2100-\u2200]", re.I),   # holds the Kelvin sign, which matches "k" ignoring case
     (r"\u017f", re.I),            # the long s matches "s"
     (r"(?-i:abc)", re.I),         # inline flags
+    (r"communiqu\u00e9", re.I),   # a letter outside ASCII with a case (\u00c9 would match it too)
     (r"\bword\b", 0),             # case-sensitive already
 ])
 def test_patterns_that_cannot_be_folded_exactly_are_left_alone(source, flags):
     pattern = re.compile(source, flags)
     fast = folded(pattern)
     assert fast.twin is None
-    for text in FOLD_TEXTS:
+    for text in FOLD_TEXTS + ["COMMUNIQU\u00c9 communiqu\u00e9 ABC Kyiv"]:
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in pattern.finditer(text)]
 
 

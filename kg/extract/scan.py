@@ -3,14 +3,19 @@
 Python's regex engine checks a case-insensitive letter against both cases and cannot skip a branch of an
 alternation by its first letter, so a pattern with many branches compiled with IGNORECASE costs several
 times what the same pattern costs case-sensitively. `folded(pattern)` gives an object with the pattern's
-`search` and `finditer` that, on ASCII text (nearly every sentence), scans `text.lower()` with a
-case-sensitive twin of the pattern and then takes each match from the pattern itself at the place found,
-so the matches (spans, groups, their text) are exactly the pattern's own.
+`search` and `finditer` that scans `text.lower()` with a case-sensitive twin of the pattern and then takes
+each match from the pattern itself at the place found, so the matches (spans, groups, their text) are
+exactly the pattern's own.
 
-The twin is exact on ASCII text because every letter the pattern names is lower case and every class it
-names holds no upper-case letter nor a character whose case partner is ASCII: then a letter of the text
-matches the pattern ignoring case exactly when its lower case matches the twin. A pattern that does not
-qualify, and a text that is not ASCII, are scanned by the pattern itself.
+The twin is exact because every letter the pattern names is lower-case ASCII and every other character it
+names has no case at all (a dash, a curly quote), and its classes hold no upper-case letter: then a
+character of the text matches the pattern ignoring case exactly when its lower case matches the twin. Two
+kinds of text are scanned by the pattern itself: one whose lower case has another length (a dotted capital
+I), so that offsets would shift, and one holding one of the four characters that match an ASCII letter
+ignoring case (the Kelvin sign, the long s, the dotted and dotless i). So is a pattern that does not qualify.
+
+Every pattern also gets, where it has one, a short list of words one of which each match contains; a text
+with none of them is not scanned at all (a few substring tests instead of a scan).
 """
 from __future__ import annotations
 
@@ -43,11 +48,11 @@ class Folded:
         if self.twin is None and self.needs is not None and not pos and end == len(text) \
                 and not any(word in text for word in self.needs):
             return iter(())  # a case-sensitive pattern: its words are screened in the text as it is
-        if self.twin is None or pos or end != len(text) or not text.isascii():
-            # a part of a longer text (an article) is scanned as usual: lower-casing the whole text for it
-            # would cost more than the scan saves
+        low = None if self.twin is None or pos or end != len(text) else _lowered(text)
+        if low is None:
+            # (a part of a longer text, an article, is scanned as usual: lower-casing the whole text for it
+            # would cost more than the scan saves)
             return self.pattern.finditer(text, pos, end)
-        low = text.lower()
         if self.needs is not None and not any(word in low for word in self.needs):
             return iter(())
         match = self.pattern.match
@@ -61,9 +66,9 @@ class Folded:
         if self.twin is None and self.needs is not None and not pos and end == len(text) \
                 and not any(word in text for word in self.needs):
             return None
-        if self.twin is None or pos or end != len(text) or not text.isascii():
+        low = None if self.twin is None or pos or end != len(text) else _lowered(text)
+        if low is None:
             return self.pattern.search(text, pos, end)
-        low = text.lower()
         if self.needs is not None and not any(word in low for word in self.needs):
             return None
         m = self.twin.search(low)
@@ -105,15 +110,26 @@ def _twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 
 def _safe_char(code: int) -> bool:
-    """A character the twin may name: not an upper-case ASCII letter, and not a non-ASCII character that
-    matches an ASCII letter ignoring case (the Kelvin sign, the long s, the dotted and dotless i)."""
+    """A character the twin may name: not an upper-case ASCII letter, and outside ASCII only one with no case."""
     if code < 128:
         return not 65 <= code <= 90
     ch = chr(code)
-    return code not in _FOLDS_TO_ASCII and not any(x.isascii() for x in (ch.lower(), ch.upper(), ch.casefold()))
+    return ch.lower() == ch == ch.upper() == ch.casefold()  # no case at all: matches only itself either way
 
 
-_FOLDS_TO_ASCII = {0x130, 0x131, 0x17F, 0x212A}
+# the only characters besides ASCII letters that match an ASCII letter ignoring case (checked over every
+# code point): a text holding one is scanned by the pattern itself
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _lowered(text: str) -> str | None:
+    """`text.lower()` where the twin can scan it in the pattern's place, else None."""
+    if text.isascii():
+        return text.lower()
+    if _FOLDS_TO_ASCII.search(text):
+        return None
+    low = text.lower()
+    return low if len(low) == len(text) else None  # the same length: every character lowered in place
 
 
 def _lower_only(items) -> bool:
