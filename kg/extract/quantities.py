@@ -416,7 +416,10 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
 
 def _adjacent_cue(before: str, allowed: set[str]) -> str | None:
     """The kind of a verb right before a number: 'killing at least 17', 'shot down six'."""
-    adjacent = _ADJACENT_VERB.search(before)
+    # a match is letters and spaces up to the end: it starts after the last other character, so the scan
+    # can start there (the same match, without trying every earlier place of a long clause)
+    other = _LAST_NOT_LETTER.search(before)
+    adjacent = _ADJACENT_VERB.search(before, other.start() + 1 if other else 0)
     if adjacent:
         w = adjacent.group(2).lower()
         verb = (adjacent.group(1) or "").lower()
@@ -1049,6 +1052,7 @@ _WEAPON_MODIFIERS = re.compile(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-bui
 _WORD_TOKEN = re.compile(r"[A-Za-z'\u2019-]+")
 _GENERIC_WEAPONS = re.compile(r"\s*(?:" + cues.phrase_alternation(cues.GENERIC_WEAPON_PHRASES) + r")\b", re.I)
 _ADJACENT_VERB = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + _QUAL_RE + r"$")
+_LAST_NOT_LETTER = re.compile(r"[^A-Za-z\s][A-Za-z\s]*\Z")  # (_QUAL_RE is letters and spaces too)
 _PARTICLE = {w: re.compile(particle) for w, particle in _PHRASAL.items()}
 _AND_GAP = re.compile(r"[\s,]*(?:and\s+|or\s+)?" + _QUAL_RE, re.I)
 _SEMICOLON = re.compile(r"[;:]")
