@@ -201,8 +201,19 @@ class _Finder:
         starts, demonym_starts = lex.starts, self.doc.resources.demonym_starts
         prefixes = self.doc.resources.phrase_prefixes
         n = len(toks)
+        # the tokens where a phrase or a demonym can begin, found in one pass: the loop below jumps from one
+        # to the next (at any other token it would only have moved on by one)
+        # (singular() changes only words ending in "s")
+        begins = [k for k, w in enumerate(folded) if w in starts or w in demonym_starts
+                  or (w[-1:] == "s" and names.singular(w) in starts)]
+        c, last = 0, len(begins)
         i = 0
         while i < n:
+            while c < last and begins[c] < i:
+                c += 1
+            if c == last:
+                break
+            i = begins[c]
             if covered[i]:
                 i += 1
                 continue
