@@ -30,7 +30,8 @@ except ImportError:  # pragma: no cover - older or other Pythons
 
 
 class Folded:
-    """A case-insensitive pattern whose `search` and `finditer` scan lower-cased ASCII text case-sensitively."""
+    """A pattern whose `search` and `finditer` scan lower-cased text with a case-sensitive twin (when it has
+    one) and skip texts without any of its needed words; every answer is the pattern's own."""
 
     __slots__ = ("pattern", "twin", "needs")
 
@@ -56,8 +57,8 @@ class Folded:
         if self.needs is not None and not any(word in low for word in self.needs):
             return iter(())
         match = self.pattern.match
-        # each place the twin matches is where the pattern matches, with the same span (lower() keeps
-        # every offset of ASCII text), so the pattern's own match there is the one finditer would give
+        # each place the twin matches is where the pattern matches, with the same span (`_lowered` keeps
+        # every offset), so the pattern's own match there is the one finditer would give
         return (match(text, m.start()) for m in self.twin.finditer(low))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
@@ -84,8 +85,8 @@ class Folded:
 
 
 def folded(pattern: re.Pattern[str]) -> Folded:
-    """`pattern` (compiled with IGNORECASE) with a case-sensitive twin for lower-cased ASCII text, when one is
-    exact (see the module docstring); otherwise the object simply calls the pattern."""
+    """`pattern` with a case-sensitive twin for lower-cased text when it is compiled with IGNORECASE and a twin
+    is exact (see the module docstring), and with its needed words; otherwise the object calls the pattern."""
     twin = _twin(pattern)
     if twin is not None:
         return Folded(pattern, twin, _needed_words(twin))
