@@ -19,19 +19,20 @@ from ..model import Entity, Mention
 from ..text import normalize
 from . import cues
 from .dateline import dateline_end as _dateline_text_end
+from .scan import folded
 from .doc import Doc
 from .entities import entity_from_concept, entity_from_town
 from .mention_index import in_sentence, places_before, starting_before, starting_in
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
-_ANAPHOR = re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])")  # "the capital Marib": the name is the ref
+_ANAPHOR = folded(re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])"))  # "the capital Marib": the name is the ref
 # a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
 # or the next verb: "from eight Tu-160 bombers flying over the Kazan area and over the Sea of Azov"
 _ORIGIN_PHRASE = re.compile(r"\bfrom\s+(?![^,;:\u2014\u2013()]*?\b(?:at|on|against|towards?|into|onto|hit|hitting|struck|"
                             r"rubble|ruins|debris|wreckage|landed|fell|crashed|slammed|exploded|"
                             r"killing|killed|wounding|dropped|fired|launched|targeting|attacked|shelled|and\s+then)\b)"
                             r"[^,;:\u2014\u2013()]*$", re.I)
-_NATIONWIDE = re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I)
+_NATIONWIDE = folded(re.compile(r"\b(?:nationwide|countrywide|national)\s+(?=(?:death\s+)?toll\b|tally\b|total\b)", re.I))
 _TITLE_OF = re.compile(r"\b(?:governor|mayor|head|chief|administration|governors|official|officials|authorities|"
                        r"police|prosecutor|prosecutors|council|commander|native|hometown)\s+(?:of\s+)?(?:the\s+)?$", re.I)
 _TITLE_AFTER = re.compile(r"(?:'s|\u2019s)?\s+(?:regional\s+|city\s+|military\s+)?(?:governor|mayor|administration|"
@@ -75,7 +76,19 @@ def is_title_apposition(doc: Doc, start: int) -> bool:
 
 
 def place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRef]:
-    """Places (and countries framed as places) a sentence refers to, in text order."""
+    """Places (and countries framed as places) a sentence refers to, in text order.
+
+    Counts, events and the focus place ask this of the same sentences several times: it is worked out once
+    per sentence and mention list (kept on the Doc), and each caller gets a list of its own."""
+    key = (sentence, id(mentions), len(mentions))
+    hit = doc.memo.get(("place_refs", key))
+    if hit is None or hit[0] is not mentions:
+        hit = (mentions, _place_refs(doc, mentions, sentence))
+        doc.memo[("place_refs", key)] = hit
+    return list(hit[1])
+
+
+def _place_refs(doc: Doc, mentions: list[Mention], sentence: int) -> list[PlaceRef]:
     s = doc.sentences[sentence]
     refs: list[PlaceRef] = []
     dateline_end = _dateline_end(doc)
@@ -188,7 +201,7 @@ def _resolve_direction(mentions: list[Mention], offset: int, direction: str) -> 
 
 # "the hospital", "the camp": the named site of that kind mentioned last
 _SITE_WORDS = cues.SITE_ANAPHORS
-_SITE_ANAPHOR = re.compile(r"\b[Tt]he\s+(?P<noun>" + cues.alternation(_SITE_WORDS) + r")\b(?!\s+of\b)")
+_SITE_ANAPHOR = folded(re.compile(r"\b[Tt]he\s+(?P<noun>" + cues.alternation(_SITE_WORDS) + r")\b(?!\s+of\b)"))
 
 
 def _resolve_site(doc: Doc, mentions: list[Mention], offset: int, noun: str) -> Entity | None:
@@ -274,8 +287,8 @@ def focus_place(doc: Doc, mentions: list[Mention]) -> Entity | None:
     return None
 
 
-_ATTACKISH = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|pound\w*|kill\w*|dead|died|wound\w*|injur\w*|"
-                        r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I)
+_ATTACKISH = folded(re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|shell\w*|bomb\w*|pound\w*|kill\w*|dead|died|wound\w*|injur\w*|"
+                        r"missile\w*|drones?|launch\w*|fired|explosion\w*|blasts?|raid\w*|barrage|assault|onslaught|destroy\w*|damag\w*)\b", re.I))
 
 
 def _dateline_end(doc: Doc) -> int:
@@ -528,7 +541,7 @@ _DESCRIPTION = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[A-Z
                           r"(ministry|mayor|governor|president|kremlin|agency|service|military|army|premier|"
                           r"chancellor|spokesman|spokeswoman|spokesperson|minister|company|police|commander|"
                           r"statement|group|movement|militia|office)\b")
-_REPORTING = re.compile(r"\b(" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b")
+_REPORTING = re.compile(r"\b(" + cues.alternation(cues.REPORTING_VERBS - {"according"}, shortest_first=True) + r")\b")
 _IT = re.compile(r"^\s*[Ii]t\s+(?:also\s+|later\s+|then\s+|\w+ly\s+)?$")
 _WHO = re.compile(r"^\s*(?:who|which)\s+(?:\w+ly\s+|had\s+|has\s+|later\s+|also\s+)?$", re.I)
 
@@ -554,6 +567,18 @@ def sentence_source(doc: Doc, mentions: list[Mention], sentence: int, until: int
 
 
 def _own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None, nearest_verb: bool) -> Entity | None:
+    # asked again for the same sentences (each count, each quote, and the sentences after them inherit it):
+    # worked out once per question and mention list
+    key = ("own_source", sentence, until, nearest_verb, id(mentions), len(mentions))
+    hit = doc.memo.get(key)
+    if hit is None or hit[0] is not mentions:
+        hit = (mentions, _find_own_source(doc, mentions, sentence, until, nearest_verb))
+        doc.memo[key] = hit
+    return hit[1]
+
+
+def _find_own_source(doc: Doc, mentions: list[Mention], sentence: int, until: int | None,
+                     nearest_verb: bool) -> Entity | None:
     s = doc.sentences[sentence]
     end = until if until is not None else s.end
     text = doc.text[s.start:end]

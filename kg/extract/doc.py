@@ -28,10 +28,13 @@ class Resources:
     # every leading part of every lexicon phrase: the phrase matcher stops lengthening a candidate as soon as
     # its words so far begin no phrase
     phrase_prefixes: frozenset[tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    # the first words of the demonyms ("south" of "south korean"): a word not among them begins no demonym
+    demonym_starts: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         prefixes = frozenset(key[:k] for key in self.lexicon.phrases for k in range(1, len(key) + 1))
         object.__setattr__(self, "phrase_prefixes", prefixes)
+        object.__setattr__(self, "demonym_starts", frozenset(d.split(" ")[0] for d in self.lexicon.demonyms))
 
 
 @dataclass
@@ -48,10 +51,13 @@ class Doc:
     folded: list[str] = field(default_factory=list)  # each token case-folded and accent-free
     _starts: list[int] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
+    # the article's text, read on nearly every step of every extractor: a plain attribute, not a property
+    text: str = field(init=False, repr=False, compare=False, default="")
+    # results the stages ask for more than once (context.place_refs), worked out once per article
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
-    @property
-    def text(self) -> str:
-        return self.article.text
+    def __post_init__(self) -> None:
+        self.text = self.article.text
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
@@ -80,21 +86,34 @@ def analyse(article: Article, resources: Resources) -> Doc:
     doc._sent_starts = [s.start for s in doc.sentences]
     doc.tokens = tokenize(text)
     doc._starts = [t.start for t in doc.tokens]
-    doc.token_sentence = [doc.sentence_of(t.start) for t in doc.tokens]
-    doc.folded = [fold(t.text) if not t.text.isascii() else t.text.lower() for t in doc.tokens]
+    doc.token_sentence = _sentence_indexes(doc._sent_starts, doc._starts)
+    doc.folded = [fold(t.text) if not t.text.isascii() else t.lower for t in doc.tokens]
     for para in re.finditer(r"[^\n]+", text):
         spans, open_at = _double_quotes(para.group())
         if open_at is not None and _NEXT_PARAGRAPH_OPENS.match(text, para.end()):
             # wire style: a quotation running over paragraphs leaves each one open and reopens the next
             spans.append((open_at, len(para.group().rstrip())))
             doc.run_on.add(para.start() + open_at)
-        for pattern in (_SINGLE_PAIR, _STRAIGHT_SINGLE):
+        for pattern, mark in ((_SINGLE_PAIR, "\u2018"), (_STRAIGHT_SINGLE, "'")):
+            if mark not in para.group():
+                continue  # every match holds its opening mark: most paragraphs need no scan
             for m in pattern.finditer(para.group()):
                 if not any(a <= m.start() < b for a, b in spans) and (pattern is _SINGLE_PAIR or " " in m.group(1)):
                     spans.append((m.start(1), m.end(1)))
         doc.quotes.extend((para.start() + a, para.start() + b) for a, b in spans)
     doc.quotes.sort()
     return doc
+
+
+def _sentence_indexes(sentence_starts: list[int], offsets: list[int]) -> list[int]:
+    """`Doc.sentence_of` of each offset (ascending), in one pass instead of a search per token."""
+    out = []
+    k, last = 0, len(sentence_starts) - 1
+    for offset in offsets:
+        while k < last and sentence_starts[k + 1] <= offset:
+            k += 1
+        out.append(k)
+    return out
 
 
 def _double_quotes(para: str) -> tuple[list[tuple[int, int]], int | None]:

@@ -23,6 +23,18 @@ def slug(text: str) -> str:
 
 def entity_from_concept(doc: Doc, concept: Concept) -> Entity:
     """The Entity of a lexicon concept, with coordinates from the gazetteer for GeoNames places."""
+    # an article names the same concepts again and again: the (frozen) Entity of a lexicon concept is made
+    # once per article
+    key = ("entity", concept.iri)
+    hit = doc.memo.get(key)
+    if hit is not None and hit[0] is concept:
+        return hit[1]
+    entity = _entity_from_concept(doc, concept)
+    doc.memo[key] = (concept, entity)
+    return entity
+
+
+def _entity_from_concept(doc: Doc, concept: Concept) -> Entity:
     lat = lon = None
     geonames = concept.geonames
     if concept.iri.startswith("https://sws.geonames.org/"):

@@ -34,6 +34,7 @@ from ..model import Entity, Event, Mention, Quantity, Target, TimeRef
 from ..text import Sentence, normalize
 from .names import singular
 from .context import ACTOR_CATEGORIES, PlaceRef, is_attackish, last_person_before, place_refs
+from .scan import folded
 from .doc import Doc
 from . import cues
 from ..lexicon import ancestors
@@ -43,7 +44,7 @@ from .dateline import dateline_end
 
 # what is fired or sent at a place ("missiles were aimed at the city", "sent eight drones against the region")
 _MUNITION = rf"(?:{cues.alternation(cues.MUNITION_WORDS)}|them)"
-_ATTACK_CUE = re.compile(
+_ATTACK_CUE = folded(re.compile(
     rf"\b(?:{cues.alternation(cues.ATTACK_CUES)}|air\s?strikes?|fired\s+(?:at|on|toward|towards|into)|"
     rf"{_MUNITION}[^.;]{{0,30}}?\b(?:aimed|launched|sent|directed)\s+(?:at|against|toward|towards|into)|"
     rf"(?:launched|sent|aimed|fired)\s+(?:[\w-]+\s+){{0,4}}?{_MUNITION}\s+(?:[\w-]+\s+){{0,2}}?(?:at|against|toward|towards|into)|"
@@ -54,7 +55,7 @@ _ATTACK_CUE = re.compile(
     r"(?:debris|wreckage|fragments)\s+(?:[\w-]+\s+){0,5}?(?:fell|landed|crashed|came\s+down)\s+(?:on|onto|into)\b|"
     # a munition arriving where it hit: "a rocket landed in a field near X", "a drone crashed into a building in X"
     rf"{_MUNITION}\s+(?:[\w-]+\s+){{0,5}}?(?:fell|landed|crashed|slammed|exploded)\s+(?:on|onto|into|in|near)\b|"
-    r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I)
+    r"fires?\s+(?:broke\s+out\s+)?in)\b", re.I))
 # words before a region or country that make it the target ("on the X region", "hit the X and Y regions")
 _REGION_TARGET = re.compile(r"\b(?:on|at|against|in|across|into|toward|towards)\s+(?:the\s+)?(?:targets\s+in\s+(?:the\s+)?)?$|"
                             r"\b(?:hit|struck|targeted|attacked|shelled|bombed|pounded|hitting|striking|targeting|attacking|"
@@ -73,21 +74,21 @@ _FROM_IN = re.compile(r"\bfrom\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}?(?:base|a
                       r"carrier|ships?|[A-Z][\w'-]*)\s+in\s+(?:the\s+)?$")
 # verb phrases that both find a communication and, opening a clause, take its subject as a party
 _TALK_VERBS = r"talked\s+(?:with|to)|spoke\s+(?:with|to|by phone)|speaks\s+with|to\s+telephone|(?:emergency\s+)?session\s+of"
-_COMM_CUE = re.compile(
+_COMM_CUE = folded(re.compile(
     r"\b(?:(?:phone|telephone|video)\s+(?:call|conversation|talks)|(?:a|the|their|his|her)\s+call\b|call\s+(?:with|between)|"
     rf"met\s+with|{_TALK_VERBS}|in\s+(?:constant\s+|close\s+|regular\s+)?contact\s+with|"
-    rf"{cues.alternation(cues.COMM_CUES)}|met)\b", re.I)
+    rf"{cues.alternation(cues.COMM_CUES)}|met)\b", re.I))
 _HYPOTHETICAL = re.compile(rf"\b(?:{cues.alternation(cues.HYPOTHETICAL_WORDS)})\b[^.;]{{0,40}}$", re.I)
 # "a summit next week": talks still to come
 _FUTURE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:next\s+(?:week|month|year)|tomorrow|later\s+this\s+(?:week|month)|"
                            r"in\s+the\s+coming\s+(?:days|weeks|months))\b", re.I)
-_RATE = re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
-                   r"\b(?:daily|monthly|weekly)\b", re.I)
+_RATE = folded(re.compile(r"\b(?:every|each|per)\s+(?:day|week|month|year|night)\b|\d\s+(?:a|per)\s+(?:day|week|month)\b|"
+                   r"\b(?:daily|monthly|weekly)\b", re.I))
 # "another attack", "an earlier strike": a sentence about a different attack ("yet another tally" is not)
 _DIFFERENT_EVENT = re.compile(r"\banother\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|raids?|barrages?|assaults?|shelling|"
                               r"bombing|bombardment)\b|\b(?:earlier|previous|last year|in 20\d\d)\b", re.I)
-_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b(?!\s+well\s+as)|"
-                           r"\b(?:while|(?<!well\s)as(?!\s+well\b)|whereas|but|since|after|before|when|where)\b", re.I)
+_CLAUSE_SPLIT = folded(re.compile(r"[;:]|,\s+(?:which|who|where|while|as|but)\b(?!\s+well\s+as)|"
+                           r"\b(?:while|(?<!well\s)as(?!\s+well\b)|whereas|but|since|after|before|when|where)\b", re.I))
 _WEAPON_FAMILY = {
     "drone": "DroneStrike", "missile": "MissileStrike", "bomb": "GlideBombStrike", "artillery": "Shelling",
     "rocket": "Shelling",
@@ -273,8 +274,8 @@ def find_events(doc: Doc, mentions: list[Mention], quantities: list[Quantity], t
 
 
 _DAMAGE_VERB = r"(?:damaged|destroyed|hit|struck|wrecked|gutted|flattened|set ablaze|set on fire|caught fire|razed|targeted)"
-_PASSIVE = re.compile(r"\s+(?:was|were|had been|has been|have been)\s+(?:\w+ly\s+|also\s+)?" + _DAMAGE_VERB + r"\b")
-_ACTIVE = re.compile(r"\b" + _DAMAGE_VERB + r"\s+(?=(?:the|a|an|its|their|[A-Z][\w-]*(?:'s|\u2019s))\s)")
+_PASSIVE = folded(re.compile(r"\s+(?:was|were|had been|has been|have been)\s+(?:\w+ly\s+|also\s+)?" + _DAMAGE_VERB + r"\b"))
+_ACTIVE = folded(re.compile(r"\b" + _DAMAGE_VERB + r"\s+(?=(?:the|a|an|its|their|[A-Z][\w-]*(?:'s|\u2019s))\s)"))
 _NP_STOP = cues.NP_STOP
 _DETERMINERS = cues.DETERMINERS
 _NOT_TARGET = cues.NOT_TARGET
@@ -558,8 +559,8 @@ def _locates_another_place(doc: Doc, mentions: list[Mention], ref: PlaceRef, flo
 
 _LOCATIVE_GAP = re.compile(r"(\s+(?:village|town|city|camp|settlement))?(?:(?:,\s*|\s+)(?:both\s+|all\s+)?(?:in|of)\s+"
                            r"(?:the\s+)?(?:[A-Z][\w-]*(?:'s|\u2019s)\s+)?|,\s*)$")
-_SINCE_START = re.compile(r"\bsince\s+(?:then|the\s+(?:start|beginning|outbreak)\b|the\s+war\b|the\s+full-scale)|"
-                          r"\bhave\s+since\s+been\b", re.I)
+_SINCE_START = folded(re.compile(r"\bsince\s+(?:then|the\s+(?:start|beginning|outbreak)\b|the\s+war\b|the\s+full-scale)|"
+                          r"\bhave\s+since\s+been\b", re.I))
 _PERFECT_HARM = re.compile(r"\b(?:have|has)\s+(?:since\s+)?(?:been\s+)?(?:killed|wounded|injured|died)\b", re.I)
 
 
@@ -682,7 +683,7 @@ def _place_dates(doc: Doc, mentions: list[Mention], times: list[TimeRef | None])
 
 
 # "a day after shelling killed 12 people in X": the attack on X is a day before the sentence's day
-_RELATIVE = re.compile(r"\b(?:(\w+)\s+)?(days?|weeks?|hours?)\s+(after|before)\b(?=[^,;:]*$)", re.I)
+_RELATIVE = folded(re.compile(r"\b(?:(\w+)\s+)?(days?|weeks?|hours?)\s+(after|before)\b(?=[^,;:]*$)", re.I))
 
 
 def _shifted(doc: Doc, offset: int, when: TimeRef | None) -> TimeRef | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 
 from ..gazetteer import Town
@@ -195,32 +196,47 @@ class _Finder:
     def lexicon_phrases(self) -> None:
         """Longest lexicon match at each token, within a sentence, honouring the labels' case."""
         toks, text, lex = self.doc.tokens, self.doc.text, self.lex
+        # read for every token: local names, not attribute look-ups
+        covered, folded, token_sentence = self.covered, self.doc.folded, self.doc.token_sentence
+        starts, demonym_starts = lex.starts, self.doc.resources.demonym_starts
+        prefixes = self.doc.resources.phrase_prefixes
         n = len(toks)
+        # the tokens where a phrase or a demonym can begin, found in one pass: the loop below jumps from one
+        # to the next (at any other token it would only have moved on by one)
+        # (singular() changes only words ending in "s")
+        begins = [k for k, w in enumerate(folded) if w in starts or w in demonym_starts
+                  or (w[-1:] == "s" and names.singular(w) in starts)]
+        c, last = 0, len(begins)
         i = 0
         while i < n:
-            if self.covered[i]:
+            while c < last and begins[c] < i:
+                c += 1
+            if c == last:
+                break
+            i = begins[c]
+            if covered[i]:
                 i += 1
                 continue
             best = None
-            first = self.doc.folded[i]
-            if first not in lex.starts and names.singular(first) not in lex.starts:
-                i = self.demonym_or_next(i)
+            first = folded[i]
+            # (singular() changes only words ending in "s")
+            if first not in starts and (first[-1:] != "s" or names.singular(first) not in starts):
+                i = self.demonym_or_next(i) if first in demonym_starts else i + 1
                 continue
             limit = min(n, i + lex.max_len)
             j = i + 1
             stop = i + 1
-            prefixes = self.doc.resources.phrase_prefixes
             while j <= limit:
                 # a phrase of j - i words needs its first j - i - 1 words, exactly, to begin some phrase (only
                 # the last word may be a plural): past that, no longer phrase can match
-                if j > i + 1 and (not joins(text, toks[j - 2], toks[j - 1]) or self.covered[j - 1]
-                                  or self.doc.token_sentence[j - 1] != self.doc.token_sentence[i]
-                                  or tuple(self.doc.folded[i:j - 1]) not in prefixes):
+                if j > i + 1 and (not joins(text, toks[j - 2], toks[j - 1]) or covered[j - 1]
+                                  or token_sentence[j - 1] != token_sentence[i]
+                                  or tuple(folded[i:j - 1]) not in prefixes):
                     break
                 stop = j
                 j += 1
             for j in range(stop, i, -1):
-                key = tuple(self.doc.folded[i:j])
+                key = tuple(folded[i:j])
                 entries = lex.lookup(key) or lex.lookup(key[:-1] + (names.singular(key[-1]),))
                 entries = [e for e in entries if case_ok(e.label, toks[i:j])
                            and lex.concepts[e.iri].category != "object"]
@@ -338,6 +354,8 @@ class _Finder:
 
     def demonym_at(self, i: int) -> tuple[int, str] | None:
         toks = self.doc.tokens
+        if self.doc.folded[i] not in self.doc.resources.demonym_starts:
+            return None  # no demonym begins with this word (most words): the lookups below would all miss
         for length in (2, 1):
             if i + length > len(toks) or not toks[i].is_title:
                 continue
@@ -516,7 +534,7 @@ class _Finder:
 
 def case_ok(label: str, toks: list[Token]) -> bool:
     """Capitalised labels need capitalised text (or ALL CAPS datelines); short acronyms match exactly."""
-    label_toks = re.findall(r"[^\W_]+", label)
+    label_toks = _label_tokens(label)
     for k, lt in enumerate(label_toks[: len(toks)]):
         tt = toks[k].text
         if lt.islower() or lt.isdigit():
@@ -527,6 +545,12 @@ def case_ok(label: str, toks: list[Token]) -> bool:
         elif not tt[:1].isupper():
             return False
     return True
+
+
+@functools.lru_cache(maxsize=65536)
+def _label_tokens(label: str) -> tuple[str, ...]:
+    # the same few thousand lexicon labels are checked again and again: split each once (callers only read)
+    return tuple(re.findall(r"[^\W_]+", label))
 
 
 def find_mentions(doc: Doc) -> list[Mention]:

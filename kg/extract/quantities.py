@@ -28,6 +28,7 @@ from ..model import Entity, Mention, Quantity
 from ..text import fold, normalize
 from . import cues
 from .context import PlaceRef, dateline_end, place_refs, sentence_source
+from .scan import folded
 from .doc import Doc
 from ..lexicon import ancestors
 from .entities import entity_from_concept
@@ -44,13 +45,13 @@ _PHRASAL_KINDS = cues.PHRASAL_KINDS
 _NUMBER_WORDS = cues.NUMBER_WORDS
 _QUALIFIERS = cues.QUALIFIERS
 _WORD_NUM = r"(?:" + cues.alternation(_NUMBER_WORDS) + r")"
-_NUMBER = re.compile(
+_NUMBER = folded(re.compile(
     r"(?<![\w.,/:-])(?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?![\w:])(?:\s+(?P<scale>thousand|hundred))?"
     r"|(?P<single>an?\s+single|a\s+lone|a\s+dozen)"
     r"|(?P<words>" + _WORD_NUM + r"(?:[\s-]+" + _WORD_NUM + r")?(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?" + _WORD_NUM + r")?)?(?:\s+dozen)?))\b",
-    re.I)
+    re.I))
 _STOP_MODIFIERS = cues.STOP_MODIFIERS
-_CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bbefore\b|\bsince\b|\bwhen\b|\bas\b", re.I)
+_CLAUSE_BREAK = folded(re.compile(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bbefore\b|\bsince\b|\bwhen\b|\bas\b", re.I))
 
 
 @dataclass
@@ -415,7 +416,10 @@ def _cue(doc: Doc, num: _Num, head: _Head, lo: int, hi: int, allowed: set[str]) 
 
 def _adjacent_cue(before: str, allowed: set[str]) -> str | None:
     """The kind of a verb right before a number: 'killing at least 17', 'shot down six'."""
-    adjacent = _ADJACENT_VERB.search(before)
+    # a match is letters and spaces up to the end: it starts after the last other character, so the scan
+    # can start there (the same match, without trying every earlier place of a long clause)
+    other = _LAST_NOT_LETTER.search(before)
+    adjacent = _ADJACENT_VERB.search(before, other.start() + 1 if other else 0)
     if adjacent:
         w = adjacent.group(2).lower()
         verb = (adjacent.group(1) or "").lower()
@@ -1048,6 +1052,7 @@ _WEAPON_MODIFIERS = re.compile(r"[\s,-]*(?:(?:[A-Z][a-z]+(?:-made|-designed|-bui
 _WORD_TOKEN = re.compile(r"[A-Za-z'\u2019-]+")
 _GENERIC_WEAPONS = re.compile(r"\s*(?:" + cues.phrase_alternation(cues.GENERIC_WEAPON_PHRASES) + r")\b", re.I)
 _ADJACENT_VERB = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + _QUAL_RE + r"$")
+_LAST_NOT_LETTER = re.compile(r"[^A-Za-z\s][A-Za-z\s]*\Z")  # (_QUAL_RE is letters and spaces too)
 _PARTICLE = {w: re.compile(particle) for w, particle in _PHRASAL.items()}
 _AND_GAP = re.compile(r"[\s,]*(?:and\s+|or\s+)?" + _QUAL_RE, re.I)
 _SEMICOLON = re.compile(r"[;:]")

@@ -22,8 +22,8 @@ from .context import (ACTOR_CATEGORIES, antecedent_person, is_subject_like, prev
 from .doc import Doc
 from .mention_index import starting_in
 
-_VERBS = "|".join(sorted(cues.QUOTE_VERBS))
-_ALL_VERBS = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS - {"according"})) + r")\b", re.I)
+_VERBS = cues.alternation(cues.QUOTE_VERBS, shortest_first=True)  # as an alphabetical list would
+_ALL_VERBS = re.compile(r"\b(?:" + cues.alternation(cues.REPORTING_VERBS - {"according"}, shortest_first=True) + r")\b", re.I)
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,.!?\u2014-]*(?:{_VERBS})\b", re.I)
 _ADVERB = r"(?:also\s+|later\s+|then\s+|\w+ly\s+)?"
 _AFTER_PRONOUN = re.compile(rf"^[\s,.!?\u2014-]*(he|she)\s+{_ADVERB}(?:{_VERBS})\b", re.I)

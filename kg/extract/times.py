@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Iterable
 
 from ..model import TimeRef
 from . import cues
@@ -40,6 +41,49 @@ _PATTERNS = [
 # Every pattern above needs a digit, a month or weekday name, or one of these words; most sentences have
 # none, and one scan for them spares the thirteen pattern scans.
 _ANY_TIME_WORD = re.compile(rf"\d|night|yesterday|today|morning|evening|earlier|last|previous|\b{_MONTH}|{_WEEKDAY}", re.I)
+
+
+def _shortest(names: Iterable[str]) -> tuple[str, ...]:
+    """The names no other name is part of: a text holding a name holds one of these ("jan" for "january")."""
+    return tuple(sorted(n for n in names if not any(o != n and o in n for o in names)))
+
+
+# one scan of the lower-cased text for any of them (the same answer as a substring test per name, faster)
+_MONTH_PARTS = re.compile("|".join(map(re.escape, _shortest(cues.MONTHS))))
+_WEEKDAY_PARTS = re.compile("|".join(map(re.escape, _shortest(cues.WEEKDAYS))))
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _possible_kinds(text: str) -> set[str] | None:
+    """The kinds of _PATTERNS that can match `text`, from what each needs in it (a digit, a hyphen, a month
+    or weekday name, a word); None when the text is not ASCII (then every pattern is tried). A pattern left
+    out could not have matched, so the result is the same with fewer scans: a sentence costs a few substring
+    tests instead of up to fourteen pattern scans."""
+    if not text.isascii():
+        return None
+    low = text.lower()
+    month = _MONTH_PARTS.search(low) is not None
+    digit = _ASCII_DIGIT.search(text) is not None
+    kinds = set()
+    if digit and "-" in text:
+        kinds.add("iso")
+        if month:
+            kinds.update(("md_range", "dm_range"))
+    if month:
+        kinds.add("month")
+        if digit:
+            kinds.update(("mdy", "dmy", "md", "dm", "my"))
+    if _WEEKDAY_PARTS.search(low) is not None:
+        kinds.add("weekday")
+    if "yesterday" in low or "last night" in low:
+        kinds.add("yesterday")
+    if "today" in low or "tonight" in low or "this morning" in low or "this evening" in low:
+        kinds.add("today")
+    if "overnight" in low or "the night" in low:
+        kinds.add("overnight")
+    if "earlier" in low or "last" in low or "previous" in low:
+        kinds.add("vague")
+    return kinds
 # "the toll rose to 17 on Monday": the day of the count, not of the attack
 _TOLL_RISE = re.compile(r"\b(?:toll|number of (?:people\s+)?(?:killed|dead|injured|wounded|victims))\b[^.;]{0,80}?"
                         r"\b(?:rose|risen|climbed|increased|grew|jumped)\s+to\s+(?:at\s+least\s+)?\d|"
@@ -79,10 +123,13 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
     A returned TimeRef with value None means the sentence names a time that is not one day
     (a month, 'earlier this year'): the event is dated but not to a day.
     """
-    if not _ANY_TIME_WORD.search(text):
-        return None
+    kinds = _possible_kinds(text)
+    if not kinds if kinds is not None else not _ANY_TIME_WORD.search(text):
+        return None  # (a text that is not ASCII is screened by one scan for any time word)
     found: list[tuple[int, str, re.Match[str]]] = []
     for kind, pattern in _PATTERNS:
+        if kinds is not None and kind not in kinds:
+            continue
         for m in pattern.finditer(text):
             if kind == "weekday" and m.group(1) is None and text[max(0, m.start() - 1):m.start()].isalpha():
                 continue
