@@ -28,6 +28,7 @@ from typing import Callable
 from .answer import Answer
 from .app import App
 from .guard import Unparsed, forbidden_operation, may_name_a_fetch
+from . import http
 from .http import HttpConnection
 from .lane_worker import LaneConfig
 from .lanes import Lanes
@@ -89,7 +90,7 @@ class SparqlServer:
         lanes = None
         if self.lanes:
             lanes = Lanes(self.settings, self.pool.size, self.pool.ctx,
-                          LaneConfig(self.app.address, extra, note, self.log is not None), read_here)
+                          LaneConfig(self.app.address, extra, note, self.log is not None, http.IDLE_TIMEOUT), read_here)
             self.pool.lanes = lanes
         await self.pool.start()
         if lanes is not None:

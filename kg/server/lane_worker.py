@@ -48,6 +48,7 @@ class LaneConfig:
     extra: tuple
     truncated_note: str
     log: bool
+    idle_timeout: float  # seconds a connection may sit between requests (http.IDLE_TIMEOUT)
 
 
 @dataclass
@@ -81,16 +82,25 @@ class _Lane:
         self.poll = select.poll()
         self.poll.register(ctl.fileno(), select.POLLIN)
         self.conns: dict[int, tuple[socket.socket, int, str]] = {}  # fd -> (socket, slot, peer)
+        self.active: dict[int, float] = {}  # fd -> when its last request was answered (or it came)
 
     def run(self) -> None:
         ctl_fd = self.ctl.fileno()
+        idle = self.config.idle_timeout
+        wake = max(0.05, min(1.0, idle / 4))
+        sweep = time.monotonic() + wake
         while True:
-            for fd, events in self.poll.poll():
+            for fd, events in self.poll.poll(wake * 1000):
                 if fd == ctl_fd:
                     if not self._receive():
                         return
                 elif fd in self.conns:
                     self._serve(fd, events)
+            now = time.monotonic()
+            if now >= sweep:  # connections idle too long are let go
+                sweep = now + wake
+                for fd in [fd for fd, t in self.active.items() if now - t > idle]:
+                    self._drop(fd, b"C")
 
     def _receive(self) -> bool:
         """Connections passed in by the server; False when the server has gone."""
@@ -118,12 +128,14 @@ class _Lane:
             except OSError:
                 peer = "-"
             self.conns[sock.fileno()] = (sock, slot, peer)
+            self.active[sock.fileno()] = time.monotonic()
             self.poll.register(sock.fileno(), select.POLLIN | _GONE)
 
-    def _drop(self, fd: int, tell: bytes | None) -> None:
+    def _drop(self, fd: int, tell: bytes) -> None:
         """Let go of a connection: b"C" (closed: the server closes its copy too), b"H" (handed back: the server
-        reads it from now on), None (revoked: the server knows)."""
+        reads it from now on), b"D" (taken away by the server: its slot is free again)."""
         sock, slot, _ = self.conns.pop(fd)
+        self.active.pop(fd, None)
         self.poll.unregister(fd)
         if tell == b"C":
             try:
@@ -131,8 +143,7 @@ class _Lane:
             except OSError:
                 pass
         sock.close()
-        if tell is not None:
-            self.ctl.send(tell + SLOT_MSG.pack(slot))
+        self.ctl.send(tell + SLOT_MSG.pack(slot))
 
     def _serve(self, fd: int, events: int) -> None:
         sock, slot, peer = self.conns[fd]
@@ -140,7 +151,7 @@ class _Lane:
         lock.acquire()
         if ints[REVOKED + slot]:
             lock.release()
-            self._drop(fd, None)
+            self._drop(fd, b"D")
             return
         ints[STATE], ints[SLOT] = RUNNING, slot
         ints[SEQ] += 1
@@ -154,6 +165,8 @@ class _Lane:
             lock.release()
         if tell is not None:
             self._drop(fd, tell)
+        else:
+            self.active[fd] = time.monotonic()
 
     def _request(self, sock: socket.socket, peer: str, events: int) -> bytes | None:
         """Answer one request; b"C" to close the connection, b"H" to hand it back, None to keep it."""

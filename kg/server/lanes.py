@@ -34,6 +34,7 @@ from .settings import Settings
 
 TICK = 0.01  # seconds between looks at the lanes' state
 GONE_CHECK = 0.05  # a request running this long has its client checked each tick
+STUCK = 0.25  # requests waiting this long behind a running one move: to an idle lane, else to the server's reader
 _GONE = select.POLLHUP | select.POLLERR | getattr(select, "POLLRDHUP", 0x2000)
 
 
@@ -98,11 +99,15 @@ class Lanes:
         """The ids of the live lane processes."""
         return {lane.proc.pid for lane in self.lanes if lane.proc.pid and not lane.ended}
 
+    def fast_running(self) -> int:
+        """Requests running in lanes that are not aside (they hold query slots, as pool.py counts them)."""
+        return sum(1 for lane in self.lanes if not (lane.slow or lane.ended) and lane.ready and lane.state != IDLE)
+
     def counts(self) -> dict:
         """Lanes alive, requests running in them, queries answered (for /health)."""
         live = [lane for lane in self.lanes if lane.ready and not lane.ended]
         return {"lanes": len(live), "running": sum(1 for lane in live if lane.state != IDLE),
-                "queries": self.stats["queries"] + sum(lane.shared.ints[QUERIES] for lane in live)}
+                "queries": self.stats["queries"] + sum(lane.shared.ints[QUERIES] for lane in self.lanes)}
 
     def _top_up(self) -> None:
         if self.closed or self.stopped:
@@ -187,7 +192,7 @@ class Lanes:
                 self.broken = rest.decode("utf-8", "replace")
                 self._kill(lane, None)
                 asyncio.get_running_loop().call_later(1.0, self._top_up)  # try again, slowly
-            elif kind in (b"C", b"H"):
+            elif kind in (b"C", b"H", b"D"):
                 slot = SLOT_MSG.unpack(rest[:SLOT_MSG.size])[0]
                 sock = lane.conns.pop(slot, None)
                 lane.free.append(slot)
@@ -230,24 +235,36 @@ class Lanes:
             lane.slow = True  # aside: lowest priority, its other connections to other lanes, a new lane in its place
             deprioritize(lane.proc.pid)
             self._top_up()
-        if lane.slow and len(lane.conns) > 1:
-            self._take_others(lane)
+        if len(lane.conns) > 1:
+            if lane.slow:
+                self._take(lane, [slot for slot in lane.conns if slot != ints[SLOT]], self.place)
+            elif elapsed > STUCK:  # (a request waiting behind a long one: /health, say, or a cheap query)
+                waiting = [slot for slot, sock in lane.conns.items() if slot != ints[SLOT] and _pending(sock)]
+                if waiting:
+                    self._take(lane, waiting, self._elsewhere)
 
-    def _take_others(self, lane: Lane) -> None:
-        """Take every connection but the one being served away from a lane (under its lock, so that it cannot
-        start on one meanwhile; tried again next tick if the lock is held)."""
+    def _elsewhere(self, sock: socket.socket) -> None:
+        """A connection with a request waiting: to an idle lane, or else to the server's own reader."""
+        if any(lane.usable() and lane.state == IDLE and lane.generation == self.generation for lane in self.lanes):
+            self.place(sock)
+        else:
+            self.fallback(sock)
+
+    def _take(self, lane: Lane, slots: list[int], to: Callable[[socket.socket], None]) -> None:
+        """Take connections away from a lane (under its lock, so that it cannot start on one meanwhile; tried
+        again next tick if the lock is held). The lane lets go of them when it next looks (message D)."""
         lock, ints = lane.shared.lock, lane.shared.ints
         if not lock.acquire(False):
             return
         try:
             keep = ints[SLOT] if ints[STATE] != IDLE else -1
-            taken = [slot for slot in lane.conns if slot != keep]
+            taken = [slot for slot in slots if slot != keep and slot in lane.conns]
             for slot in taken:
                 ints[REVOKED + slot] = 1
         finally:
             lock.release()
         for slot in taken:
-            self.place(lane.conns.pop(slot))  # (the slot is not reused: the lane is aside)
+            to(lane.conns.pop(slot))
 
     def _retire_if_idle(self, lane: Lane) -> None:
         """Kill a lane that is between requests (its connections then go to other lanes, untouched)."""
@@ -312,9 +329,9 @@ class Lanes:
         await loop.run_in_executor(None, lane.proc.join, 5)  # its last writes to the shared state are in
         lane.ctl.close()
         ints = lane.shared.ints
-        self.stats["queries"] += ints[QUERIES]
-        if lane in self.lanes:
+        if lane in self.lanes:  # (its queries are counted here from now on)
             self.lanes.remove(lane)
+            self.stats["queries"] += ints[QUERIES]
         state, slot = ints[STATE], ints[SLOT]
         current = lane.conns.pop(slot, None) if state != IDLE else None
         if current is not None:
@@ -340,6 +357,16 @@ class Lanes:
             else:
                 self.place(sock)
         self._top_up()
+
+
+def _pending(sock: socket.socket) -> bool:
+    """Whether a connection has bytes waiting to be read."""
+    p = select.poll()
+    try:
+        p.register(sock.fileno(), select.POLLIN)
+    except (OSError, ValueError):
+        return False
+    return bool(p.poll(0))
 
 
 def _gone(sock: socket.socket) -> bool:

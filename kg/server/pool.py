@@ -261,6 +261,11 @@ def _expire(fut: asyncio.Future, exc: type) -> None:
         fut.set_exception(exc())
 
 
+def _expire_quietly(fut: asyncio.Future) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
 def _on_gone(fut: asyncio.Future, _gone: asyncio.Future) -> None:
     _expire(fut, Gone)
 
@@ -442,9 +447,13 @@ class Pool:
         raise Busy
 
     async def _slot(self, deadline: float, gone: asyncio.Future | None) -> None:
-        while self.fast_free <= 0:
+        # Requests running in lanes hold slots too; lanes do not say when they end, so a reader waiting
+        # for them looks again every 10 ms (reads come here rarely when there are lanes).
+        while self.fast_free - (self.lanes.fast_running() if self.lanes is not None else 0) <= 0:
             fut = asyncio.get_running_loop().create_future()
             self.slot_waiters.append(fut)
+            if self.lanes is not None and self.fast_free > 0:
+                asyncio.get_running_loop().call_later(0.01, _expire_quietly, fut)
             await self._wait(fut, deadline, gone)
         self.fast_free -= 1
 
