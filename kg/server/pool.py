@@ -340,10 +340,12 @@ class Pool:
     def counts(self) -> dict:
         """For /health: query processes alive and running (those of the lanes too), queries, updates, timeouts
         and processes started."""
-        out = {"query_processes": len(self.idle) + len(self.busy), "running": len(self.busy), **self.stats}
+        out = {"query_processes": len(self.idle) + len(self.busy), "running": len(self.busy), "lanes": 0,
+               **self.stats}
         if self.lanes is not None:
             lanes = self.lanes.counts()
             out["query_processes"] += lanes["lanes"]
+            out["lanes"] = lanes["lanes"]
             out["running"] += lanes["running"]
             out["queries"] += lanes["queries"]
             out["timeouts"] += self.lanes.stats["timeouts"]
