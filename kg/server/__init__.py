@@ -90,7 +90,8 @@ class SparqlServer:
         lanes = None
         if self.lanes:
             lanes = Lanes(self.settings, self.pool.size, self.pool.ctx,
-                          LaneConfig(self.app.address, extra, note, self.log is not None, http.IDLE_TIMEOUT), read_here)
+                          LaneConfig(self.app.address, extra, note, self.log is not None, http.IDLE_TIMEOUT), read_here,
+                          self.app.plan)
             self.pool.lanes = lanes
         await self.pool.start()
         if lanes is not None:

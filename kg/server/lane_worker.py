@@ -75,6 +75,28 @@ def lane_process(ctl: socket.socket, settings: Settings, shared: Shared, config:
     _Lane(ctl, settings, shared, config, store, app, sandboxed).run()
 
 
+def first_request(data: bytes) -> tuple[Request, int] | None:
+    """The first request in bytes read from a connection, and its size; None when the server's own reader
+    must take it (stray line ends, a head or body not all here, chunked, Expect, anything malformed: it
+    waits for the rest with its own time limit, or answers the error)."""
+    if data[:1] in (b"\r", b"\n"):
+        return None
+    end, sep = data.find(b"\r\n\r\n"), 4
+    lf = data.find(b"\n\n")
+    if lf != -1 and (end == -1 or lf < end):
+        end, sep = lf, 2
+    if end == -1:
+        return None
+    try:
+        method, target, version, headers, mode, length = parse_head(data[:end].decode("latin-1"))
+    except BadRequest:
+        return None
+    size = end + sep + (length if mode == "length" else 0)
+    if mode == "chunked" or size > len(data) or "expect" in headers:
+        return None
+    return Request(method, target, version, headers, data[end + sep:size]), size
+
+
 class _Lane:
     def __init__(self, ctl, settings, shared, config, store, app, sandboxed) -> None:
         self.ctl, self.settings, self.shared, self.config = ctl, settings, shared, config
@@ -83,6 +105,7 @@ class _Lane:
         self.poll.register(ctl.fileno(), select.POLLIN)
         self.conns: dict[int, tuple[socket.socket, int, str]] = {}  # fd -> (socket, slot, peer)
         self.active: dict[int, float] = {}  # fd -> when its last request was answered (or it came)
+        self.known: dict[bytes, tuple[Request, int, object]] = {}  # a request head -> (request, size, plan)
 
     def run(self) -> None:
         ctl_fd = self.ctl.fileno()
@@ -180,26 +203,26 @@ class _Lane:
             return b"C"
         if not data:
             return b"C"
-        if data[:1] in (b"\r", b"\n"):
-            return b"H"  # stray line ends between requests: the server's reader skips them
-        end, sep = data.find(b"\r\n\r\n"), 4
-        lf = data.find(b"\n\n")
-        if lf != -1 and (end == -1 or lf < end):
-            end, sep = lf, 2
-        if end == -1:
-            return b"H"  # not all here yet: the server's reader waits for the rest (with its own time limit)
-        try:
-            method, target, version, headers, mode, length = parse_head(data[:end].decode("latin-1"))
-        except BadRequest:
-            return b"H"  # the server's reader answers the error and closes
-        size = end + sep + (length if mode == "length" else 0)
-        if mode == "chunked" or size > len(data) or "expect" in headers:
-            return b"H"
-        req = Request(method, target, version, headers, data[end + sep:size])
         t0 = time.perf_counter()
-        plan = self.app.plan(req)
-        if plan is None:
-            return b"H"
+        # What a request means depends on its bytes alone (and this server's settings): the same request
+        # again (a monitor, a dashboard, a client polling) is not parsed and planned again.
+        cut = data.find(b"\r\n\r\n")
+        known = self.known.get(data[:cut + 4]) if cut != -1 and not data.startswith(b"POST") else None
+        if known is None:
+            head = first_request(data)
+            if head is None:
+                return b"H"
+            req, size = head
+            plan = self.app.plan(req)
+            if plan is None:
+                return b"H"
+            if size == cut + 4 and size <= 4096:
+                if len(self.known) >= 512:
+                    self.known.clear()
+                self.known[data[:size]] = (req, size, plan)
+        else:
+            req, size, plan = known
+        method, target, version, headers = req.method, req.target, req.version, req.headers
         got = 0
         while got < size:  # take the request off the connection: it is ours to answer now
             chunk = sock.recv(size - got)

@@ -26,15 +26,16 @@ from typing import Callable
 
 from .answer import text
 from .http import response_bytes
-from .lane_worker import (IDLE, MAX_CONNS, QUERIES, REVOKED, RUNNING, SLOT, SLOT_MSG, STATE, LaneConfig, Shared,
-                          lane_process)
+from .http import Request
+from .lane_worker import (IDLE, MAX_CONNS, PEEK, QUERIES, REVOKED, RUNNING, SLOT, SLOT_MSG, STATE, LaneConfig, Shared,
+                          first_request, lane_process)
 from .pool import died_answer
 from .sandbox import deprioritize
 from .settings import Settings
 
 TICK = 0.01  # seconds between looks at the lanes' state
 GONE_CHECK = 0.05  # a request running this long has its client checked each tick
-STUCK = 0.25  # requests waiting this long behind a running one move: to an idle lane, else to the server's reader
+STUCK = 0.25  # requests waiting this long behind a running one move (see _look)
 _GONE = select.POLLHUP | select.POLLERR | getattr(select, "POLLRDHUP", 0x2000)
 
 
@@ -62,8 +63,10 @@ class Lanes:
     """The lanes of a server (see the module doc)."""
 
     def __init__(self, settings: Settings, size: int, ctx, config: LaneConfig,
-                 fallback: Callable[[socket.socket], None]) -> None:
+                 fallback: Callable[[socket.socket], None], plan: Callable[[Request], object]) -> None:
+        """fallback(sock): the server reads that connection itself from now on; plan: App.plan."""
         self.settings, self.size, self.ctx, self.config, self.fallback = settings, max(1, size), ctx, config, fallback
+        self.plan = plan
         self.grace = min(1.0, settings.timeout / 4)
         self.lanes: list[Lane] = []
         self.parked: list[socket.socket] = []
@@ -238,17 +241,26 @@ class Lanes:
         if len(lane.conns) > 1:
             if lane.slow:
                 self._take(lane, [slot for slot in lane.conns if slot != ints[SLOT]], self.place)
-            elif elapsed > STUCK:  # (a request waiting behind a long one: /health, say, or a cheap query)
-                waiting = [slot for slot, sock in lane.conns.items() if slot != ints[SLOT] and _pending(sock)]
+            elif elapsed > STUCK:  # requests waiting behind a long one: /health, say, or a cheap query
+                idle = any(c.usable() and c.state == IDLE and c.generation == self.generation for c in self.lanes)
+                waiting = [slot for slot, sock in lane.conns.items() if slot != ints[SLOT]
+                           and (self.needs_server(sock) if not idle else _pending(sock))]
                 if waiting:
-                    self._take(lane, waiting, self._elsewhere)
+                    # to an idle lane; with none, only those the server answers itself (queries wait
+                    # their turn here, as they would for a free query process)
+                    self._take(lane, waiting, self.place if idle else self.fallback)
 
-    def _elsewhere(self, sock: socket.socket) -> None:
-        """A connection with a request waiting: to an idle lane, or else to the server's own reader."""
-        if any(lane.usable() and lane.state == IDLE and lane.generation == self.generation for lane in self.lanes):
-            self.place(sock)
-        else:
-            self.fallback(sock)
+    def needs_server(self, sock: socket.socket) -> bool:
+        """Whether the request waiting on a connection is one the server answers itself (no query: /health,
+        an update, an error), read without taking it off the connection."""
+        try:
+            data = sock.recv(PEEK, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except OSError:
+            return False
+        if not data:
+            return False
+        head = first_request(data)
+        return head is None or not isinstance(self.plan(head[0]), dict)
 
     def _take(self, lane: Lane, slots: list[int], to: Callable[[socket.socket], None]) -> None:
         """Take connections away from a lane (under its lock, so that it cannot start on one meanwhile; tried
