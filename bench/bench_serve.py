@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import re
 import shutil
 import socket
@@ -185,7 +186,7 @@ def main() -> int:
                                 f"({took['kg'] / took['oxigraph']:.2f}x), one request each")
                     continue
                 # long enough for a few answers each: 8 clients on 2 cores wait for each other
-                seconds = min(30.0, max(args.seconds, 12 * max(took.values())))
+                seconds = float(math.ceil(min(30.0, max(args.seconds, 12 * max(took.values())))))  # (wrk: whole s)
                 one = measure(load, ports, path, 1, seconds)
                 eight = measure(load, ports, path, 8, seconds)
                 lr = one["kg"]["ms"] / one["oxigraph"]["ms"]
