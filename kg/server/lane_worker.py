@@ -176,9 +176,11 @@ class _Lane:
             lock.release()
             self._drop(fd, b"D")
             return
-        ints[STATE], ints[SLOT] = RUNNING, slot
-        ints[SEQ] += 1
+        # the start time before the state: the server reads the state without the lock, then the time
         self.shared.started.value = time.monotonic()
+        ints[SLOT] = slot
+        ints[SEQ] += 1
+        ints[STATE] = RUNNING
         lock.release()
         try:
             tell = self._request(sock, peer, events)
