@@ -74,6 +74,7 @@ class Lanes:
         self.spawning = 0
         self.stopped = self.closed = False
         self.broken: str | None = None
+        self.retry_at = 0.0  # after a lane failed to start: no new one before then (no tight loop)
         self.stats = {"queries": 0, "timeouts": 0, "started": 0}
         self._ticker: asyncio.Task | None = None
 
@@ -113,7 +114,7 @@ class Lanes:
                 "queries": self.stats["queries"] + sum(lane.shared.ints[QUERIES] for lane in self.lanes)}
 
     def _top_up(self) -> None:
-        if self.closed or self.stopped:
+        if self.closed or self.stopped or time.monotonic() < self.retry_at:
             return
         fast = sum(1 for lane in self.lanes if lane.generation == self.generation and not lane.slow and not lane.dying)
         for _ in range(self.size - fast - self.spawning):
@@ -184,6 +185,9 @@ class Lanes:
             except OSError:
                 msg = b""
             if not msg:
+                if not lane.ready and not lane.dying:  # died while starting: try again, slowly
+                    self.retry_at = time.monotonic() + 1.0
+                    asyncio.get_running_loop().call_later(1.05, self._top_up)
                 self._kill(lane, lane.reason if lane.dying else "died")
                 return
             kind, rest = msg[:1], msg[1:]
@@ -193,8 +197,9 @@ class Lanes:
                 self._unpark()
             elif kind == b"E":
                 self.broken = rest.decode("utf-8", "replace")
+                self.retry_at = time.monotonic() + 1.0
                 self._kill(lane, None)
-                asyncio.get_running_loop().call_later(1.0, self._top_up)  # try again, slowly
+                asyncio.get_running_loop().call_later(1.05, self._top_up)  # try again, slowly
             elif kind in (b"C", b"H", b"D"):
                 slot = SLOT_MSG.unpack(rest[:SLOT_MSG.size])[0]
                 sock = lane.conns.pop(slot, None)
