@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import signal
 import socket
 import sys
@@ -27,7 +28,10 @@ from typing import Callable
 from .answer import Answer
 from .app import App
 from .guard import Unparsed, forbidden_operation, may_name_a_fetch
+from . import http
 from .http import HttpConnection
+from .lane_worker import LaneConfig
+from .lanes import Lanes
 from .pool import Pool, store_exists
 from .sandbox import install_sandbox, sandbox_available
 from .settings import Settings
@@ -47,8 +51,8 @@ class SparqlServer:
     """The listening socket, the pool of query processes and the event loop that serves them."""
 
     def __init__(self, settings: Settings, sock: socket.socket, max_parallel: int,
-                 log: Callable[[str], None] | None) -> None:
-        self.settings, self.sock, self.log = settings, sock, log
+                 log: Callable[[str], None] | None, lanes: bool = True) -> None:
+        self.settings, self.sock, self.log, self.lanes = settings, sock, log, lanes
         self.server_address = sock.getsockname()[:2]
         self.pool = Pool(settings, max_parallel)
         host, port = self.server_address
@@ -70,16 +74,46 @@ class SparqlServer:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 self._loop.add_signal_handler(sig, self._stop.set)
-        await self.pool.start()
         extra = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "X-Result-Truncated, Location")) \
             if self.settings.cors else ()
         note = f"true; max {self.settings.max_rows}"
-        server = await self._loop.create_server(lambda: HttpConnection(self.app.handle, self.log, extra, note),
-                                                sock=self.sock, backlog=1024)
+        connection = functools.partial(HttpConnection, self.app.handle, self.log, extra, note)
+        loop = self._loop
+
+        def read_here(sock: socket.socket) -> None:
+            """A connection the server reads itself (pool.py's processes answer its reads)."""
+            def failed(task: asyncio.Task) -> None:
+                if not task.cancelled() and task.exception() is not None:
+                    sock.close()
+            loop.create_task(loop.connect_accepted_socket(connection, sock=sock)).add_done_callback(failed)
+
+        lanes = None
+        if self.lanes:
+            lanes = Lanes(self.settings, self.pool.size, self.pool.ctx,
+                          LaneConfig(self.app.address, extra, note, self.log is not None, http.IDLE_TIMEOUT), read_here,
+                          self.app.plan)
+            self.pool.lanes = lanes
+        await self.pool.start()
+        if lanes is not None:
+            lanes.start()
+        place = lanes.place if lanes is not None else read_here
+
+        def accept() -> None:
+            for _ in range(64):
+                try:
+                    sock, _addr = self.sock.accept()
+                except (BlockingIOError, InterruptedError):
+                    return
+                except OSError:  # out of descriptors, say: the client waits in the backlog
+                    return
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                place(sock)
+
+        loop.add_reader(self.sock.fileno(), accept)
         try:
             await self._stop.wait()
         finally:
-            server.close()
+            loop.remove_reader(self.sock.fileno())
             self.pool.close()
 
     def shutdown(self) -> None:

@@ -2,10 +2,12 @@
 Protocol at /store, the service description, /health, the query page, CORS."""
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import re
 import uuid
+from typing import Awaitable, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
@@ -74,6 +76,22 @@ class App:
 
     async def handle(self, req: Request) -> Answer | None:
         """The answer to one request (None when its client has gone)."""
+        decided = self._decide(req)
+        if isinstance(decided, Answer):
+            return decided
+        if isinstance(decided, dict):
+            return await self.pool.read(decided, req.gone)
+        return await decided()
+
+    def plan(self, req: Request) -> Answer | dict | None:
+        """What a request needs, decided without waiting: an Answer (an error, the query page, the service
+        description, a preflight), a read job for a query process (a query, a Graph Store read), or None when
+        it needs the server itself (an update, a Graph Store write, /health). The connection-serving query
+        processes (lanes.py) call it, and hand the connection back to the server on None."""
+        decided = self._decide(req)
+        return decided if isinstance(decided, (Answer, dict)) else None
+
+    def _decide(self, req: Request) -> Answer | dict | Callable[[], Awaitable[Answer | None]]:
         url = urlsplit(req.target)
         path = url.path or "/"
         params = parse_qs(url.query, keep_blank_values=True)
@@ -81,11 +99,11 @@ class App:
         if req.method == "OPTIONS":
             return self._preflight(STORE_ALLOW if store else SPARQL_ALLOW)
         if path == "/health":
-            return self._health() if req.method in ("GET", "HEAD") else text(405, "use GET", ("Allow", "GET, HEAD"))
+            return self._health if req.method in ("GET", "HEAD") else text(405, "use GET", ("Allow", "GET, HEAD"))
         if store:
-            return await self._graph_store(req, path, params)
+            return self._graph_store(req, path, params)
         if path in SPARQL_PATHS:
-            return await self._sparql(req, path, params)
+            return self._sparql(req, path, params)
         return text(404, "not found; SPARQL is at /query, the Graph Store at /store")
 
     def _preflight(self, allow: str) -> Answer:
@@ -96,15 +114,16 @@ class App:
                         ("Access-Control-Max-Age", "86400")]
         return Answer(204, "text/plain", b"", headers=tuple(headers))
 
-    def _health(self) -> Answer:
+    async def _health(self) -> Answer:
         pool = self.pool
         body = {"status": "ok" if not pool.broken else "unavailable", "error": pool.broken,
-                "query_processes": len(pool.idle) + len(pool.busy), "running": len(pool.busy), **pool.stats}
+                **pool.counts()}
         return Answer(200 if not pool.broken else 503, "application/json", json.dumps(body).encode() + b"\n")
 
     # ------------------------------------------------------------ SPARQL 1.1 Protocol
 
-    async def _sparql(self, req: Request, path: str, params: dict) -> Answer | None:
+    def _sparql(self, req: Request, path: str, params: dict) -> Answer | dict | Callable:
+        """A query's job, an immediate answer, or (an update) the coroutine function that runs it."""
         if req.method in ("GET", "HEAD"):
             if "update" in params:
                 return text(405, "an update must be sent with POST", ("Allow", "POST"))
@@ -114,7 +133,7 @@ class App:
                 if negotiate(req.header("accept"), "", {**GRAPH_TYPES, "text/html": None}, default) == "text/html":
                     return Answer(200, "text/html", QUERY_PAGE.encode())
                 return self._service_description(req, path)
-            return await self._query(req, path, params, queries)
+            return self._query(req, path, params, queries)
         if req.method != "POST":
             return text(405, f"{req.method} is not allowed here: use GET or POST", ("Allow", SPARQL_ALLOW))
         media, charset = _media(req)
@@ -146,14 +165,14 @@ class App:
         if queries and updates:
             return text(400, "send a query or an update, not both")
         if updates:
-            return await self._update(req, path, params, updates)
+            return functools.partial(self._update, req, path, params, updates)
         if not queries:
             return text(400, "send a 'query' or an 'update'")
         if path not in QUERY_PATHS:
             return text(400, "queries go to /query")
-        return await self._query(req, path, params, queries)
+        return self._query(req, path, params, queries)
 
-    async def _query(self, req: Request, path: str, params: dict, queries: list[str]) -> Answer | None:
+    def _query(self, req: Request, path: str, params: dict, queries: list[str]) -> Answer | dict:
         if len(queries) > 1:
             return text(400, "more than one query in the request")
         try:
@@ -165,7 +184,7 @@ class App:
                "base": self._origin(req) + path}
         if default or named:
             job["default"], job["named"] = default, named
-        return await self.pool.read(job, req.gone)
+        return job
 
     async def _update(self, req: Request, path: str, params: dict, updates: list[str]) -> Answer | None:
         if not self._authorized(req):
@@ -202,7 +221,8 @@ class App:
 
     # ------------------------------------------------------------ Graph Store Protocol
 
-    async def _graph_store(self, req: Request, path: str, params: dict) -> Answer | None:
+    def _graph_store(self, req: Request, path: str, params: dict) -> Answer | dict | Callable:
+        """A Graph Store read's job, an immediate answer, or (a write) the coroutine function that runs it."""
         if req.method not in ("GET", "HEAD", "PUT", "POST", "DELETE"):
             return text(405, f"{req.method} is not allowed here", ("Allow", STORE_ALLOW))
         if len(params.get("graph", [])) > 1 or ("graph" in params and "default" in params):
@@ -221,9 +241,12 @@ class App:
         else:
             graph, dataset = None, True
         if req.method in ("GET", "HEAD"):
-            return await self.pool.read({"kind": "graph", "graph": graph, "dataset": dataset,
-                                         "accept": req.header("accept"), "format": (params.get("format") or [""])[0]},
-                                        req.gone)
+            return {"kind": "graph", "graph": graph, "dataset": dataset, "accept": req.header("accept"),
+                    "format": (params.get("format") or [""])[0]}
+        return functools.partial(self._graph_store_write, req, path, params, graph, dataset)
+
+    async def _graph_store_write(self, req: Request, path: str, params: dict, graph: str | None,
+                                 dataset: bool) -> Answer | None:
         if not self._authorized(req):
             return text(403, "writes are not allowed without the server's write token")
         kind = req.method.lower()

@@ -50,6 +50,9 @@ class _Bad(Exception):
         self.status = status
 
 
+BadRequest = _Bad  # (public name, for the lanes' reader)
+
+
 class _Incomplete(Exception):
     pass
 
@@ -83,6 +86,43 @@ def response_bytes(status: int, answer: Answer, head_only: bool, close: bool, ex
         lines.append("Connection: close")
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
     return head if head_only or status == 204 else head + answer.body
+
+
+def parse_head(text: str) -> tuple:
+    """A request head (without its blank line) as (method, target, version, headers, body mode, length);
+    _Bad for anything malformed or refused."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not _TOKEN.fullmatch(parts[0]) or not parts[1]:
+        raise _Bad(400, "malformed request line")
+    method, target, version = parts
+    if version not in ("HTTP/1.1", "HTTP/1.0"):
+        raise _Bad(505 if version.startswith("HTTP/") else 400, "only HTTP/1.0 and HTTP/1.1 are spoken here")
+    if len(lines) > MAX_HEADERS:
+        raise _Bad(431, "too many header fields")
+    headers: dict[str, list[str]] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if not colon or not _TOKEN.fullmatch(name):  # also refuses obsolete line folding and "Name :"
+            raise _Bad(400, "malformed header field")
+        headers.setdefault(name.lower(), []).append(value.strip(" \t"))
+    te = headers.get("transfer-encoding") or []
+    cl = [v.strip() for value in headers.get("content-length") or [] for v in value.split(",")]
+    if te:
+        codings = [c.strip().lower() for value in te for c in value.split(",") if c.strip()]
+        if cl:
+            raise _Bad(400, "a request cannot have both Content-Length and Transfer-Encoding")
+        if codings != ["chunked"]:
+            raise _Bad(501, "the only transfer coding understood here is chunked")
+        return method, target, version, headers, "chunked", 0
+    if not cl:
+        return method, target, version, headers, "none", 0
+    if len(set(cl)) != 1 or not _CL.fullmatch(cl[0]):
+        raise _Bad(400, "Content-Length must be one non-negative decimal number")
+    length = int(cl[0])
+    if length > MAX_BODY:
+        raise _Bad(413, "request too large")
+    return method, target, version, headers, "length", length
 
 
 class HttpConnection(asyncio.Protocol):
@@ -174,7 +214,7 @@ class HttpConnection(asyncio.Protocol):
                 raise _Bad(431, "request head too large")
             text = bytes(self.buf[:end]).decode("latin-1")
             del self.buf[:end + sep]
-            self.head = self._parse_head(text)
+            self.head = parse_head(text)
             self.sent_continue = False
         method, target, version, headers, mode, length = self.head
         if mode == "length":
@@ -189,41 +229,6 @@ class HttpConnection(asyncio.Protocol):
             body = b""
         self.head = None
         return Request(method, target, version, headers, body, self.gone)
-
-    @staticmethod
-    def _parse_head(text: str) -> tuple:
-        lines = text.replace("\r\n", "\n").split("\n")
-        parts = lines[0].split(" ")
-        if len(parts) != 3 or not _TOKEN.fullmatch(parts[0]) or not parts[1]:
-            raise _Bad(400, "malformed request line")
-        method, target, version = parts
-        if version not in ("HTTP/1.1", "HTTP/1.0"):
-            raise _Bad(505 if version.startswith("HTTP/") else 400, "only HTTP/1.0 and HTTP/1.1 are spoken here")
-        if len(lines) > MAX_HEADERS:
-            raise _Bad(431, "too many header fields")
-        headers: dict[str, list[str]] = {}
-        for line in lines[1:]:
-            name, colon, value = line.partition(":")
-            if not colon or not _TOKEN.fullmatch(name):  # also refuses obsolete line folding and "Name :"
-                raise _Bad(400, "malformed header field")
-            headers.setdefault(name.lower(), []).append(value.strip(" \t"))
-        te = headers.get("transfer-encoding") or []
-        cl = [v.strip() for value in headers.get("content-length") or [] for v in value.split(",")]
-        if te:
-            codings = [c.strip().lower() for value in te for c in value.split(",") if c.strip()]
-            if cl:
-                raise _Bad(400, "a request cannot have both Content-Length and Transfer-Encoding")
-            if codings != ["chunked"]:
-                raise _Bad(501, "the only transfer coding understood here is chunked")
-            return method, target, version, headers, "chunked", 0
-        if not cl:
-            return method, target, version, headers, "none", 0
-        if len(set(cl)) != 1 or not _CL.fullmatch(cl[0]):
-            raise _Bad(400, "Content-Length must be one non-negative decimal number")
-        length = int(cl[0])
-        if length > MAX_BODY:
-            raise _Bad(413, "request too large")
-        return method, target, version, headers, "length", length
 
     def _continue(self, headers: dict) -> None:
         """Tell a client that waits for it (curl does, for bodies over 1 kB) to send the body."""

@@ -127,7 +127,8 @@ def context() -> mp.context.BaseContext:
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("fork")
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["kg.server.pool", "kg.server.jobs", "rdflib.plugins.sparql.parser"])
+    ctx.set_forkserver_preload(["kg.server.pool", "kg.server.jobs", "kg.server.app", "kg.server.lane_worker",
+                                "rdflib.plugins.sparql.parser"])
     return ctx
 
 
@@ -260,6 +261,11 @@ def _expire(fut: asyncio.Future, exc: type) -> None:
         fut.set_exception(exc())
 
 
+def _expire_quietly(fut: asyncio.Future) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
 def _on_gone(fut: asyncio.Future, _gone: asyncio.Future) -> None:
     _expire(fut, Gone)
 
@@ -296,6 +302,9 @@ class Pool:
         self.stats = {"queries": 0, "updates": 0, "timeouts": 0, "started": 0}
         self._signature: tuple = ()
         self._poller: asyncio.Task | None = None
+        # Lanes (lanes.py) serve most reads; then this pool's warm processes start only when first needed,
+        # for reads on connections the server reads itself (after an update on the same connection, say).
+        self.lanes = None
 
     # ------------------------------------------------------------ life cycle
 
@@ -305,7 +314,8 @@ class Pool:
             from multiprocessing import forkserver
             await asyncio.get_running_loop().run_in_executor(None, forkserver.ensure_running)
         self._signature = _store_signature(self.settings.store)
-        self._top_up()
+        if self.lanes is None:
+            self._top_up()
         self._poller = asyncio.create_task(self._watch_store())
 
     def close(self) -> None:
@@ -313,6 +323,8 @@ class Pool:
         self.closed = True
         if self._poller:
             self._poller.cancel()
+        if self.lanes is not None:
+            self.lanes.close()
         for p in [*self.idle, *self.busy, *self.one_offs]:
             p.kill()
         self.idle.clear()
@@ -322,7 +334,23 @@ class Pool:
 
     def pids(self) -> set[int]:
         """The ids of every live process of the pool."""
-        return {p.pid for p in [*self.idle, *self.busy, *self.one_offs] if p.pid}
+        lanes = self.lanes.pids() if self.lanes is not None else set()
+        return {p.pid for p in [*self.idle, *self.busy, *self.one_offs] if p.pid} | lanes
+
+    def counts(self) -> dict:
+        """For /health: query processes alive and running (those of the lanes too), queries, updates, timeouts
+        and processes started."""
+        out = {"query_processes": len(self.idle) + len(self.busy), "running": len(self.busy), "lanes": 0,
+               **self.stats}
+        if self.lanes is not None:
+            lanes = self.lanes.counts()
+            out["query_processes"] += lanes["lanes"]
+            out["lanes"] = lanes["lanes"]
+            out["running"] += lanes["running"]
+            out["queries"] += lanes["queries"]
+            out["timeouts"] += self.lanes.stats["timeouts"]
+            out["started"] += self.lanes.stats["started"]
+        return out
 
     async def _watch_store(self) -> None:
         while not self.closed:
@@ -333,6 +361,8 @@ class Pool:
             if sig != self._signature:
                 self._signature = sig
                 self.renew()
+                if self.lanes is not None:
+                    self.lanes.renew()
 
     def renew(self) -> None:
         """From now on, queries go to processes that open the store anew."""
@@ -342,9 +372,11 @@ class Pool:
         self.idle.clear()
         self._top_up()
 
-    def _top_up(self) -> None:
+    def _top_up(self, need: bool = False) -> None:
         if self.closed or self.writing:
             return
+        if self.lanes is not None and not (need or self.idle or self.busy):
+            return  # the lanes serve the reads: these processes start when a read needs one
         fast_busy = sum(1 for p in self.busy if not p.slow)
         for _ in range(self.size - (len(self.idle) + fast_busy + self.spawning)):
             self.spawning += 1
@@ -417,9 +449,13 @@ class Pool:
         raise Busy
 
     async def _slot(self, deadline: float, gone: asyncio.Future | None) -> None:
-        while self.fast_free <= 0:
+        # Requests running in lanes hold slots too; lanes do not say when they end, so a reader waiting
+        # for them looks again every 10 ms (reads come here rarely when there are lanes).
+        while self.fast_free - (self.lanes.fast_running() if self.lanes is not None else 0) <= 0:
             fut = asyncio.get_running_loop().create_future()
             self.slot_waiters.append(fut)
+            if self.lanes is not None and self.fast_free > 0:
+                asyncio.get_running_loop().call_later(0.01, _expire_quietly, fut)
             await self._wait(fut, deadline, gone)
         self.fast_free -= 1
 
@@ -454,7 +490,7 @@ class Pool:
                 p.kill()  # died while idle (killed from outside, out of memory): never hand it a query
             if self.broken and not self.spawning:
                 raise OSError(self.broken)
-            self._top_up()
+            self._top_up(need=True)
             fut = asyncio.get_running_loop().create_future()
             self.waiters.append(fut)
             p = await self._wait(fut, deadline, gone)
@@ -567,8 +603,13 @@ class Pool:
             return text(503, "server shutting down")
         deadline = time.monotonic() + self.settings.timeout
         try:
-            while self.writing or self.readers:
-                await self._wait(self._lock_event(), deadline, gone)
+            while True:
+                while self.writing or self.readers:
+                    await self._wait(self._lock_event(), deadline, gone)
+                if self.lanes is None or self.lanes.stop_if_idle():
+                    break
+                # a lane is answering: look again soon (new reads are not held back meanwhile)
+                await self._wait(asyncio.ensure_future(asyncio.sleep(0.005)), deadline, gone)
         except Busy:
             return text(503, "server busy: try again later")
         except Gone:
@@ -587,6 +628,8 @@ class Pool:
             self._signature = _store_signature(self.settings.store)
             self.generation += 1
             self._lock_notify()
+            if self.lanes is not None:
+                self.lanes.resume()
             self._top_up()
 
     async def run_one_off(self, job: Callable[..., Answer], args: tuple, deadline: float, what: str = "update") -> Answer:
