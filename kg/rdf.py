@@ -353,7 +353,34 @@ def extraction_statements(x: Extraction, lexicon: Lexicon) -> GraphStatements:
             w.add(st, RDFS + "label", _lit(f"statement by {qt.speaker.label}"))
         else:
             w.add(st, RDFS + "label", _lit("statement"))
+    _summary(w, art)
     return GraphStatements(art, w.statements)
+
+
+_COUNTED_EVENTS = frozenset(CKG + c for c in ("Attack", "Communication", "Statement"))
+
+
+def _summary(w: _Writer, art: str) -> None:
+    """Summary facts of the article (ckg:eventCount, ckg:quantityCount, ckg:quoteCount), counted from the
+    statements just made, so that the `articles` question reads three values per article instead of joining
+    every event, count and quote of the corpus (issue 10). They live in the article's own graph, so
+    build, add and remove keep them right with no extra step."""
+    events: set[str] = set()
+    quantities: set[str] = set()
+    quotes: set[str] = set()
+    about_article = {s for s, p, o in w.statements if p == CKG + "article" and o == art}
+    for s, p, o in w.statements:
+        if p != RDF + "type" or s not in about_article:
+            continue
+        if o in _COUNTED_EVENTS:
+            events.add(s)
+        elif o == CKG + "Quantity":
+            quantities.add(s)
+        elif o == CKG + "Quote":
+            quotes.add(s)
+    w.add(art, CKG + "eventCount", _typed(len(events), "integer"))
+    w.add(art, CKG + "quantityCount", _typed(len(quantities), "integer"))
+    w.add(art, CKG + "quoteCount", _typed(len(quotes), "integer"))
 
 
 def event_label(e) -> str:
