@@ -1,7 +1,6 @@
 """Entities of wars other than Russia-Ukraine, and the name shapes their reports use (invented sentences)."""
 from __future__ import annotations
 
-import time
 
 from kg.gazetteer import load_gazetteer
 from tests.conftest import read
@@ -104,10 +103,9 @@ def test_rank_words_are_not_a_person():
     assert "Rear Admiral" not in found
 
 
-def test_gazetteer_loads_fast_and_knows_small_conflict_towns():
-    t = time.perf_counter()
+def test_gazetteer_knows_small_conflict_towns():
+    # Its load time is a figure in bench/bench_startup.py, not a unit-test assertion.
     gaz = load_gazetteer()
-    assert time.perf_counter() - t < 1.5  # ~0.3 s on a laptop; generous for loaded CI machines
     assert gaz.best("Pahalgam").country_code == "IN"
     assert gaz.best("Kanbalu").country_code == "MM"
     assert gaz.best("Port Sudan").country_code == "SD"
