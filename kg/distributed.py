@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import multiprocessing
 import os
 import signal
 import threading
@@ -43,7 +44,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
                n_workers: int = 2) -> tuple[int, list[ArticleError], list[Path]]:
     """Extract on a Dask cluster and write N-Quads shards `part-NNNNN.nq` (plus `vocabulary.nq`) to out_dir."""
     import dask.bag as db
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -51,26 +52,16 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     if not articles:
         return 0, errors, []
     cluster = None
-    # SIGINT is ignored here while the workers start, and a spawned process keeps an ignored SIGINT (Python
-    # then installs no KeyboardInterrupt handler in it): a terminal's Ctrl-C, which reaches the whole process
-    # group, is handled by this process alone, which stops the cluster. The price: a Ctrl-C pressed during
-    # the few seconds of the start is lost (the workers' preload ignores SIGINT too, once they run).
-    previous = _ignore_sigint()
     try:
         if scheduler:
             client = Client(scheduler)
         else:
-            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.CRITICAL,
-                                   preload=[dask_preload.__name__],
-                                   env={dask_preload.PARENT_ENV: str(os.getpid())})
+            cluster = _start_local_cluster(n_workers)
             client = Client(cluster)
     except BaseException:
         if cluster is not None:
-            cluster.close()
+            _close_quietly(None, cluster)
         raise
-    finally:
-        _restore_sigint(previous)
     try:
         nparts = partitions or max(1, min(len(articles), 4 * sum(client.nthreads().values())))
         bag = db.from_sequence(articles, npartitions=nparts)
@@ -81,13 +72,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
             time.sleep(0.05)
         shards = future.result()
     finally:
-        previous = _ignore_sigint()  # a second Ctrl-C must not cut the cluster's shutdown short
-        try:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-        finally:
-            _restore_sigint(previous)
+        _close_quietly(client, cluster)
     written = []
     for k, (data, _reports) in enumerate(shards):
         path = out / f"part-{k:05d}.nq"
@@ -103,6 +88,90 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     vocab = out / "vocabulary.nq"
     atomic_write(vocab, lambda fh: fh.write(vocabulary_nquads(ontology_dir()).encode("utf-8")))
     return len(articles), errors, written + [vocab]
+
+
+def _start_local_cluster(n_workers: int) -> Any:
+    """A LocalCluster whose workers ignore SIGINT from their first instruction, while this process handles it.
+
+    A terminal's Ctrl-C reaches the whole process group. The workers are forked by multiprocessing's
+    forkserver, which ignores SIGINT from before it runs any code of its own (see _start_forkserver): it
+    and every worker it forks print no KeyboardInterrupt traceback, while this process stays interruptible
+    throughout and stops them.
+    The cluster is started in a helper thread, so a Ctrl-C here during the start (KeyboardInterrupt in the
+    main thread) waits for the start to end, then closes the cluster and goes on as KeyboardInterrupt.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        forker = _start_forkserver() if method == "forkserver" else os.getpid()
+        started: dict[str, Any] = {}
+
+        def start() -> None:
+            try:
+                started["cluster"] = LocalCluster(
+                    n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    silence_logs=logging.CRITICAL, preload=[dask_preload.__name__],
+                    env={dask_preload.PARENT_ENV: str(forker)})
+            except BaseException as err:  # handed to the main thread
+                started["error"] = err
+
+        helper = threading.Thread(target=start, name="kg-dask-start", daemon=True)
+        helper.start()
+        try:
+            while helper.is_alive():
+                helper.join(0.05)
+        except KeyboardInterrupt:
+            previous = _ignore_sigint()  # a second Ctrl-C must not leave the cluster half started
+            try:
+                helper.join()
+                if "cluster" in started:
+                    _close_quietly(None, started["cluster"])
+            finally:
+                _restore_sigint(previous)
+            raise
+    if "error" in started:
+        raise started["error"]
+    return started["cluster"]
+
+
+def _start_forkserver() -> int:
+    """Start multiprocessing's forkserver (with Dask's preloads) so that it ignores SIGINT; returns its pid.
+
+    This process never ignores SIGINT: its main thread only blocks it for the instant of the start (a Ctrl-C
+    then stays pending and is delivered right after, or reaches it through another thread). The forkserver
+    inherits the block, and its first preload, kg.dask_preload, ignores SIGINT and unblocks it, before
+    multiprocessing records the handlers that every forked worker gets."""
+    from multiprocessing import forkserver, resource_tracker
+
+    from distributed.utils import get_mp_context
+
+    ctx = get_mp_context()  # sets Dask's preload list (distributed and friends, imported once, in the server)
+    preload = [m for m in forkserver._forkserver._preload_modules if m != dask_preload.__name__]  # noqa: SLF001
+    ctx.set_forkserver_preload([dask_preload.__name__] + preload)
+    # started first, on its own: it unblocks SIGINT in the calling thread when it starts
+    resource_tracker.ensure_running()
+    os.environ[dask_preload.FORKSERVER_ENV] = str(os.getpid())
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        del os.environ[dask_preload.FORKSERVER_ENV]
+    return forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public getter
+
+
+def _close_quietly(client: Any, cluster: Any = None) -> None:
+    """Close the client and the cluster; a second Ctrl-C must not cut the shutdown short."""
+    previous = _ignore_sigint()
+    try:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    finally:
+        _restore_sigint(previous)
 
 
 def _ignore_sigint() -> Any:
