@@ -149,10 +149,13 @@ def place_list(rng: random.Random, size: int) -> str:
 
 def front_matter(rng: random.Random, size: int) -> str:
     """Front matter of thousands of keys, long values and lists, then one short paragraph."""
+    def plain() -> str:  # a sentence that is a plain YAML value (no quotation marks, no ': ')
+        return sentence(rng).replace('"', "").replace(": ", " ")
+
     def key() -> str:
         k = f"key{rng.randint(0, 10**9)}"
-        return rng.choice([f"{k}: {sentence(rng)}", f"{k}:\n  - {sentence(rng)}\n  - {rng.randint(0, 99)}",
-                           f"{k}: >\n  {sentence(rng)}\n  {sentence(rng)}", f"{k}: \"{sentence(rng)}\""])
+        return rng.choice([f"{k}: {plain()}", f"{k}:\n  - {plain()}\n  - {rng.randint(0, 99)}",
+                           f"{k}: >\n  {plain()}\n  {plain()}", f"{k}: {json.dumps(sentence(rng))}"])
     return FRONT + fill(size - len(FRONT) - 200, key, "\n") + "\n---\n" + BODY
 
 
