@@ -60,7 +60,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
             client = Client(cluster)
     except BaseException:
         if cluster is not None:
-            _close_quietly(None, cluster)
+            _close(None, cluster)
         raise
     try:
         nparts = partitions or max(1, min(len(articles), 4 * sum(client.nthreads().values())))
@@ -72,7 +72,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
             time.sleep(0.05)
         shards = future.result()
     finally:
-        _close_quietly(client, cluster)
+        _close(client, cluster)
     written = []
     for k, (data, _reports) in enumerate(shards):
         path = out / f"part-{k:05d}.nq"
@@ -95,63 +95,90 @@ def _start_local_cluster(n_workers: int) -> Any:
 
     A terminal's Ctrl-C reaches the whole process group. The workers are forked by multiprocessing's
     forkserver, which ignores SIGINT from before it runs any code of its own (see _start_forkserver): it
-    and every worker it forks print no KeyboardInterrupt traceback, while this process stays interruptible
-    throughout and stops them.
-    The cluster is started in a helper thread, so a Ctrl-C here during the start (KeyboardInterrupt in the
-    main thread) waits for the start to end, then closes the cluster and goes on as KeyboardInterrupt.
+    and every worker it forks print no KeyboardInterrupt traceback. This process never ignores SIGINT: the
+    slow steps (importing Dask's packages, starting the cluster) run in helper threads that block it, so a
+    Ctrl-C always reaches the main thread, which waits for the step under way to end, closes what was
+    started and goes on as KeyboardInterrupt. The forkserver is started by the main thread itself: the
+    kernel's PDEATHSIG follows the thread that forked, and the main thread lasts as long as kg.
     """
     import dask
-    from distributed import LocalCluster
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     with dask.config.set({"distributed.worker.multiprocessing-method": method}):
-        forker = _start_forkserver() if method == "forkserver" else os.getpid()
-        started: dict[str, Any] = {}
+        if method == "forkserver":
+            _in_helper(_forkserver_preload)
+            forker = _start_forkserver()
+        else:
+            forker = os.getpid()
+        return _in_helper(_new_local_cluster, n_workers, forker)
 
-        def start() -> None:
-            try:
-                started["cluster"] = LocalCluster(
-                    n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                    silence_logs=logging.CRITICAL, preload=[dask_preload.__name__],
-                    env={dask_preload.PARENT_ENV: str(forker)})
-            except BaseException as err:  # handed to the main thread
-                started["error"] = err
 
-        helper = threading.Thread(target=start, name="kg-dask-start", daemon=True)
-        helper.start()
+def _in_helper(func: Callable[..., Any], *args: Any) -> Any:
+    """`func(*args)` run to its end in a thread that blocks SIGINT, while the main thread stays interruptible.
+
+    On KeyboardInterrupt the main thread waits for `func` to end (ignoring a second Ctrl-C), closes the
+    cluster it returned if any, and raises KeyboardInterrupt."""
+    done: dict[str, Any] = {}
+
+    def run() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # inherited by the threads it starts
         try:
-            while helper.is_alive():
-                helper.join(0.05)
-        except KeyboardInterrupt:
-            previous = _ignore_sigint()  # a second Ctrl-C must not leave the cluster half started
-            try:
-                helper.join()
-                if "cluster" in started:
-                    _close_quietly(None, started["cluster"])
-            finally:
-                _restore_sigint(previous)
-            raise
-    if "error" in started:
-        raise started["error"]
-    return started["cluster"]
+            done["result"] = func(*args)
+        except BaseException as err:  # handed to the main thread
+            done["error"] = err
+
+    helper = threading.Thread(target=run, name=f"kg-dask-{func.__name__}", daemon=True)
+    helper.start()
+    try:
+        while helper.is_alive():
+            helper.join(0.05)
+    except KeyboardInterrupt:
+        previous = _ignore_sigint()  # a second Ctrl-C must not leave the cluster half started
+        try:
+            helper.join()
+            if hasattr(done.get("result"), "close"):
+                _close_now(None, done["result"])
+        finally:
+            _restore_sigint(previous)
+        raise
+    if "error" in done:
+        raise done["error"]
+    return done.get("result")
 
 
-def _start_forkserver() -> int:
-    """Start multiprocessing's forkserver (with Dask's preloads) so that it ignores SIGINT; returns its pid.
+def _new_local_cluster(n_workers: int, forker: int) -> Any:
+    from distributed import LocalCluster
 
-    This process never ignores SIGINT: its main thread only blocks it for the instant of the start (a Ctrl-C
-    then stays pending and is delivered right after, or reaches it through another thread). The forkserver
-    inherits the block, and its first preload, kg.dask_preload, ignores SIGINT and unblocks it, before
-    multiprocessing records the handlers that every forked worker gets."""
+    # no dashboard; the scheduler's HTTP server (health checks) on a free loopback port: the default, 8787
+    # on every interface, prints a warning when another cluster holds it
+    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                        silence_logs=logging.CRITICAL, preload=[dask_preload.__name__],
+                        env={dask_preload.PARENT_ENV: str(forker)})
+
+
+def _forkserver_preload() -> None:
+    """Dask's preload list for the forkserver (it imports Dask's packages here first), kg.dask_preload first,
+    and the resource tracker started (it unblocks SIGINT in the thread that starts it)."""
     from multiprocessing import forkserver, resource_tracker
 
     from distributed.utils import get_mp_context
 
-    ctx = get_mp_context()  # sets Dask's preload list (distributed and friends, imported once, in the server)
+    ctx = get_mp_context()
     preload = [m for m in forkserver._forkserver._preload_modules if m != dask_preload.__name__]  # noqa: SLF001
     ctx.set_forkserver_preload([dask_preload.__name__] + preload)
-    # started first, on its own: it unblocks SIGINT in the calling thread when it starts
     resource_tracker.ensure_running()
+
+
+def _start_forkserver() -> int:
+    """Start multiprocessing's forkserver from this thread so that it ignores SIGINT; returns its pid.
+
+    This thread blocks SIGINT for the instant of the start (a Ctrl-C then stays pending and is delivered
+    right after, or reaches the process through another thread), and the forkserver inherits the block.
+    Its first preload, kg.dask_preload, ignores SIGINT and unblocks it, before multiprocessing records the
+    handlers that every forked worker gets."""
+    from multiprocessing import forkserver
+
     os.environ[dask_preload.FORKSERVER_ENV] = str(os.getpid())
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
@@ -162,16 +189,17 @@ def _start_forkserver() -> int:
     return forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public getter
 
 
-def _close_quietly(client: Any, cluster: Any = None) -> None:
-    """Close the client and the cluster; a second Ctrl-C must not cut the shutdown short."""
-    previous = _ignore_sigint()
-    try:
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
-    finally:
-        _restore_sigint(previous)
+def _close(client: Any, cluster: Any = None) -> None:
+    """Close the client and the cluster in a helper thread: a Ctrl-C meanwhile lets the close end (a second
+    one cannot cut it short), then goes on as KeyboardInterrupt."""
+    _in_helper(_close_now, client, cluster)
+
+
+def _close_now(client: Any, cluster: Any = None) -> None:
+    if client is not None:
+        client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def _ignore_sigint() -> Any:
