@@ -15,7 +15,6 @@ import pytest
 
 from kg.articles import ArticleError, flatten_html, read_inputs
 from kg.extract import default_resources, extract
-from kg.extract.context import REACH
 from kg.extract.times import resolve_sentence
 from kg.model import Article
 
