@@ -102,7 +102,11 @@ def _start_local_cluster(n_workers: int) -> Any:
     kernel's PDEATHSIG follows the thread that forked, and the main thread lasts as long as kg.
     """
     import dask
+    import distributed  # noqa: F401 - sets up Dask's logging, silenced next
 
+    # kg reports what happens in its own lines: Dask's INFO and WARNING lines (a plugin registered, a stream
+    # dropped by an interrupted start) would break the one line an interruption gets
+    _silence_dask()
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     with dask.config.set({"distributed.worker.multiprocessing-method": method}):
         if method == "forkserver":
@@ -196,10 +200,24 @@ def _close(client: Any, cluster: Any = None) -> None:
 
 
 def _close_now(client: Any, cluster: Any = None) -> None:
-    if client is not None:
-        client.close()
-    if cluster is not None:
-        cluster.close()
+    # the cluster gives Dask's log level back when it closes, and an interrupted start then logs warnings
+    # about the streams it drops ("Closing dangling stream"): kg reports the interruption in one line
+    _silence_dask()
+    try:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    finally:
+        _silence_dask()
+
+
+def _silence_dask() -> None:
+    """Dask's own logs off (its handlers and its loggers' level), as LocalCluster(silence_logs=...) does."""
+    logger = logging.getLogger("distributed")
+    logger.setLevel(logging.CRITICAL)
+    for handler in logger.handlers:
+        handler.setLevel(logging.CRITICAL)
 
 
 def _ignore_sigint() -> Any:
