@@ -282,6 +282,11 @@ def article_from_html(html: str, stem: str, source: str) -> Article:
         tree = _huge_tree(html)
         if tree is not None:
             doc = trafilatura.bare_extraction(tree, date_extraction_params=dict(_DATE_PARAMS), **options) or doc
+    if (doc is None or not _doc_text(doc)) and _deeper_than(html, MAX_DEPTH):
+        # even a huge tree ends at 2,048 levels and drops what lies deeper: read the page with its
+        # nesting cut to MAX_DEPTH levels (the tags below that are dropped, their text kept)
+        doc = trafilatura.bare_extraction(flatten_html(html, MAX_DEPTH), date_extraction_params=dict(_DATE_PARAMS),
+                                          **options) or doc
     if doc is None:
         raise InputError("no readable article text in this HTML page")
     get = (lambda k: getattr(doc, k, None)) if not isinstance(doc, dict) else doc.get
@@ -328,6 +333,71 @@ def _has_prose(body: str) -> bool:
 
 def _doc_text(doc) -> str:
     return ((doc.get("text") if isinstance(doc, dict) else getattr(doc, "text", None)) or "").strip()
+
+
+# how deep a page is read as written; below that, element tags are dropped (not their text)
+MAX_DEPTH = 200
+# a tag ends at '>' and may not hold '<': each match attempt stops at the next '<' (linear time)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*>")
+_RAW_OPEN = re.compile(r"<!--|<(script|style|textarea|title)\b[^<>]*>", re.I)
+_RAW_CLOSE = {"": re.compile(r"-->")} | {name: re.compile(rf"</{name}\s*>", re.I)
+                                         for name in ("script", "style", "textarea", "title")}
+# elements that never hold others (no end tag), and paragraph breaks kept at any depth
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_BREAKS = frozenset("p br h1 h2 h3 h4 h5 h6".split())
+
+
+def _deeper_than(html: str, depth: int) -> bool:
+    """Whether the page's start tags ever run `depth` levels deeper than its end tags (one linear scan)."""
+    level = 0
+    for m in _TAG.finditer(html):
+        name = m.group(2).lower()
+        if name in _VOID:
+            continue
+        level = max(0, level - 1) if m.group(1) else level + 1
+        if level > depth:
+            return True
+    return False
+
+
+def flatten_html(html: str, depth: int) -> str:
+    """`html` with every element tag deeper than `depth` levels dropped, except paragraph breaks; text,
+    comments, scripts and styles are kept as they are. One pass, linear in the page's size."""
+    raw = _raw_spans(html)
+    out: list[str] = []
+    pos = level = 0
+    k = 0
+    for m in _TAG.finditer(html):
+        while k < len(raw) and raw[k][1] <= m.start():
+            k += 1
+        if k < len(raw) and raw[k][0] <= m.start():
+            continue  # a tag inside a comment or a script is text
+        name = m.group(2).lower()
+        if name in _VOID:
+            continue
+        if m.group(1):
+            level = max(0, level - 1)
+            drop = level >= depth
+        else:
+            drop = level >= depth
+            level += 1
+        if drop and name not in _BREAKS:
+            out.append(html[pos:m.start()])
+            pos = m.end()
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def _raw_spans(html: str) -> list[tuple[int, int]]:
+    """Where the comments and the script, style, textarea and title contents are, in order; one that is
+    never closed runs to the end (so the scan is linear even with thousands of unclosed ones)."""
+    spans, pos = [], 0
+    while (m := _RAW_OPEN.search(html, pos)) is not None:
+        close = _RAW_CLOSE[(m.group(1) or "").lower()].search(html, m.end())
+        end = close.end() if close else len(html)
+        spans.append((m.start(), end))
+        pos = end
+    return spans
 
 
 def _huge_tree(html: str):

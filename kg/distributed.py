@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import multiprocessing
 import os
 import signal
 import threading
@@ -43,7 +44,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
                n_workers: int = 2) -> tuple[int, list[ArticleError], list[Path]]:
     """Extract on a Dask cluster and write N-Quads shards `part-NNNNN.nq` (plus `vocabulary.nq`) to out_dir."""
     import dask.bag as db
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -51,26 +52,16 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     if not articles:
         return 0, errors, []
     cluster = None
-    # SIGINT is ignored here while the workers start, and a spawned process keeps an ignored SIGINT (Python
-    # then installs no KeyboardInterrupt handler in it): a terminal's Ctrl-C, which reaches the whole process
-    # group, is handled by this process alone, which stops the cluster. The price: a Ctrl-C pressed during
-    # the few seconds of the start is lost (the workers' preload ignores SIGINT too, once they run).
-    previous = _ignore_sigint()
     try:
         if scheduler:
             client = Client(scheduler)
         else:
-            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.CRITICAL,
-                                   preload=[dask_preload.__name__],
-                                   env={dask_preload.PARENT_ENV: str(os.getpid())})
+            cluster = _start_local_cluster(n_workers)
             client = Client(cluster)
     except BaseException:
         if cluster is not None:
-            cluster.close()
+            _close(None, cluster)
         raise
-    finally:
-        _restore_sigint(previous)
     try:
         nparts = partitions or max(1, min(len(articles), 4 * sum(client.nthreads().values())))
         bag = db.from_sequence(articles, npartitions=nparts)
@@ -81,13 +72,7 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
             time.sleep(0.05)
         shards = future.result()
     finally:
-        previous = _ignore_sigint()  # a second Ctrl-C must not cut the cluster's shutdown short
-        try:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-        finally:
-            _restore_sigint(previous)
+        _close(client, cluster)
     written = []
     for k, (data, _reports) in enumerate(shards):
         path = out / f"part-{k:05d}.nq"
@@ -103,6 +88,136 @@ def build_dask(inputs: Iterable[str | Path], out_dir: str | Path, scheduler: str
     vocab = out / "vocabulary.nq"
     atomic_write(vocab, lambda fh: fh.write(vocabulary_nquads(ontology_dir()).encode("utf-8")))
     return len(articles), errors, written + [vocab]
+
+
+def _start_local_cluster(n_workers: int) -> Any:
+    """A LocalCluster whose workers ignore SIGINT from their first instruction, while this process handles it.
+
+    A terminal's Ctrl-C reaches the whole process group. The workers are forked by multiprocessing's
+    forkserver, which ignores SIGINT from before it runs any code of its own (see _start_forkserver): it
+    and every worker it forks print no KeyboardInterrupt traceback. This process never ignores SIGINT: the
+    slow steps (importing Dask's packages, starting the cluster) run in helper threads that block it, so a
+    Ctrl-C always reaches the main thread, which waits for the step under way to end, closes what was
+    started and goes on as KeyboardInterrupt. The forkserver is started by the main thread itself: the
+    kernel's PDEATHSIG follows the thread that forked, and the main thread lasts as long as kg.
+    """
+    import dask
+    import distributed  # noqa: F401 - sets up Dask's logging, silenced next
+
+    # kg reports what happens in its own lines: Dask's INFO and WARNING lines (a plugin registered, a stream
+    # dropped by an interrupted start) would break the one line an interruption gets
+    _silence_dask()
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        if method == "forkserver":
+            _in_helper(_forkserver_preload)
+            forker = _start_forkserver()
+        else:
+            forker = os.getpid()
+        return _in_helper(_new_local_cluster, n_workers, forker)
+
+
+def _in_helper(func: Callable[..., Any], *args: Any) -> Any:
+    """`func(*args)` run to its end in a thread that blocks SIGINT, while the main thread stays interruptible.
+
+    On KeyboardInterrupt the main thread waits for `func` to end (ignoring a second Ctrl-C), closes the
+    cluster it returned if any, and raises KeyboardInterrupt."""
+    done: dict[str, Any] = {}
+
+    def run() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # inherited by the threads it starts
+        try:
+            done["result"] = func(*args)
+        except BaseException as err:  # handed to the main thread
+            done["error"] = err
+
+    helper = threading.Thread(target=run, name=f"kg-dask-{func.__name__}", daemon=True)
+    helper.start()
+    try:
+        while helper.is_alive():
+            helper.join(0.05)
+    except KeyboardInterrupt:
+        previous = _ignore_sigint()  # a second Ctrl-C must not leave the cluster half started
+        try:
+            helper.join()
+            if hasattr(done.get("result"), "close"):
+                _close_now(None, done["result"])
+        finally:
+            _restore_sigint(previous)
+        raise
+    if "error" in done:
+        raise done["error"]
+    return done.get("result")
+
+
+def _new_local_cluster(n_workers: int, forker: int) -> Any:
+    from distributed import LocalCluster
+
+    # no dashboard; the scheduler's HTTP server (health checks) on a free loopback port: the default, 8787
+    # on every interface, prints a warning when another cluster holds it
+    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                        silence_logs=logging.CRITICAL, preload=[dask_preload.__name__],
+                        env={dask_preload.PARENT_ENV: str(forker)})
+
+
+def _forkserver_preload() -> None:
+    """Dask's preload list for the forkserver (it imports Dask's packages here first), kg.dask_preload first,
+    and the resource tracker started (it unblocks SIGINT in the thread that starts it)."""
+    from multiprocessing import forkserver, resource_tracker
+
+    from distributed.utils import get_mp_context
+
+    ctx = get_mp_context()
+    preload = [m for m in forkserver._forkserver._preload_modules if m != dask_preload.__name__]  # noqa: SLF001
+    ctx.set_forkserver_preload([dask_preload.__name__] + preload)
+    resource_tracker.ensure_running()
+
+
+def _start_forkserver() -> int:
+    """Start multiprocessing's forkserver from this thread so that it ignores SIGINT; returns its pid.
+
+    This thread blocks SIGINT for the instant of the start (a Ctrl-C then stays pending and is delivered
+    right after, or reaches the process through another thread), and the forkserver inherits the block.
+    Its first preload, kg.dask_preload, ignores SIGINT and unblocks it, before multiprocessing records the
+    handlers that every forked worker gets."""
+    from multiprocessing import forkserver
+
+    os.environ[dask_preload.FORKSERVER_ENV] = str(os.getpid())
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        del os.environ[dask_preload.FORKSERVER_ENV]
+    return forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public getter
+
+
+def _close(client: Any, cluster: Any = None) -> None:
+    """Close the client and the cluster in a helper thread: a Ctrl-C meanwhile lets the close end (a second
+    one cannot cut it short), then goes on as KeyboardInterrupt."""
+    _in_helper(_close_now, client, cluster)
+
+
+def _close_now(client: Any, cluster: Any = None) -> None:
+    # the cluster gives Dask's log level back when it closes, and an interrupted start then logs warnings
+    # about the streams it drops ("Closing dangling stream"): kg reports the interruption in one line
+    _silence_dask()
+    try:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    finally:
+        _silence_dask()
+
+
+def _silence_dask() -> None:
+    """Dask's own logs off (its handlers and its loggers' level), as LocalCluster(silence_logs=...) does."""
+    logger = logging.getLogger("distributed")
+    logger.setLevel(logging.CRITICAL)
+    for handler in logger.handlers:
+        handler.setLevel(logging.CRITICAL)
 
 
 def _ignore_sigint() -> Any:

@@ -71,11 +71,36 @@ def sigint_ignored(pid: int) -> bool:
     return False
 
 
-def is_worker(pid: int) -> bool:
+def cmdline(pid: int) -> bytes:
     try:
-        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return False
+        return b""
+
+
+def parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+def is_forkserver(pid: int) -> bool:
+    """multiprocessing's forkserver (its children, forked, carry the same command line)."""
+    return b"multiprocessing.forkserver" in cmdline(pid) and not is_forkserver(parent(pid)) if pid > 1 else False
+
+
+def sigint_shielded(pid: int) -> bool:
+    """SIGINT ignored, or blocked (pending until the process ignores it: the forkserver as it starts)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigBlk:") and int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)):
+            return True
+    return sigint_ignored(pid)
+
+
+def is_worker(pid: int) -> bool:
+    """A Dask worker: spawned (spawn_main), or forked by the forkserver."""
+    return b"spawn_main" in cmdline(pid) or (b"multiprocessing.forkserver" in cmdline(pid) and is_forkserver(parent(pid)))
 
 
 @pytest.fixture
@@ -143,7 +168,9 @@ def still_alive(pids: set[int], within: float) -> set[int]:
 def test_normal_exit_leaves_no_process(articles, tmp_path, survivors):
     proc = start_build(articles, tmp_path / "shards", survivors)
     seen, workers = set(), set()
+    end = time.monotonic() + 300
     while proc.poll() is None:
+        assert time.monotonic() < end, "the build did not end"
         found = descendants(proc.pid)
         seen |= found
         workers |= {p for p in found if is_worker(p)}
@@ -201,3 +228,74 @@ def test_die_with_parent_kills_an_orphan(tmp_path, survivors):
     proc.kill()
     proc.wait(timeout=10)
     assert still_alive({int(pid)}, within=5) == set()
+
+
+def watch_until(proc: subprocess.Popen, survivors: set[int], ready, timeout: float = 120) -> set[int]:
+    """Record the kg process's descendants until `ready(descendants)` holds; returns what was seen."""
+    end = time.monotonic() + timeout
+    seen: set[int] = set()
+    while time.monotonic() < end:
+        found = descendants(proc.pid)
+        seen |= found
+        survivors |= found
+        if ready(found):
+            return seen
+        assert proc.poll() is None, f"kg exited {proc.returncode} before the moment came"
+        time.sleep(0.01)
+    raise AssertionError("the moment never came")
+
+
+MOMENTS = {
+    # as soon as the forkserver exists (it is still importing Dask; no worker yet)
+    "forkserver": lambda found: any(is_forkserver(p) for p in found),
+    # as soon as the first worker is forked (it is still starting; it has not joined the cluster)
+    "first worker": lambda found: sum(is_worker(p) for p in found) >= 1,
+    # both workers forked, the cluster not yet handed to the client
+    "second worker": lambda found: sum(is_worker(p) for p in found) >= 2,
+}
+
+
+@pytest.mark.parametrize("moment", sorted(MOMENTS))
+def test_one_ctrl_c_during_the_start_stops_the_build(articles, tmp_path, survivors, moment):
+    """Issue 12: a Ctrl-C in the seconds while the workers start is not lost: exit 130, one line, no process
+    left, nothing written. kg itself never ignores SIGINT; the forkserver and the workers always do."""
+    proc = start_build(articles, tmp_path / "shards", survivors)
+    seen = watch_until(proc, survivors, MOMENTS[moment])
+    servers = [p for p in seen if is_forkserver(p) and alive(p)]
+    assert not sigint_ignored(proc.pid)
+    assert servers and all(sigint_shielded(p) for p in servers)
+    os.killpg(proc.pid, signal.SIGINT)  # once, as a terminal does: the whole foreground group gets it
+    _out, err = proc.communicate(timeout=120)
+    lines = err.decode("utf-8", "replace").strip().splitlines()
+    assert proc.returncode == 130, lines
+    assert len(lines) == 1 and "interrupted" in lines[0], lines
+    seen |= set(survivors)
+    assert still_alive(seen, within=10) == set()
+    assert in_group(proc.pid) == set()
+    assert not list((tmp_path / "shards").glob("*.nq"))
+
+
+def test_workers_ignore_sigint_and_kg_does_not(articles, tmp_path, survivors):
+    """The arrangement itself, seen in /proc while the build runs: SIGINT blocked or ignored in the forkserver
+    and in every worker from its first instruction (forked, the workers never run a line with SIGINT
+    handled), and handled by kg at every moment (sampled until the build ends)."""
+    proc = start_build(articles, tmp_path / "shards", survivors)
+    workers: set[int] = set()
+    end = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < end:
+        found = descendants(proc.pid)
+        survivors |= found
+        try:
+            assert not sigint_ignored(proc.pid), "kg ignored SIGINT"
+        except OSError:
+            break  # kg has just exited
+        for p in found:
+            if is_worker(p) or is_forkserver(p):
+                try:
+                    assert sigint_shielded(p), f"process {p} handles SIGINT"
+                except OSError:
+                    continue
+                workers.add(p)
+        time.sleep(0.02)
+    assert proc.wait(timeout=60) == 0
+    assert len(workers) >= 3  # the forkserver and two workers were seen

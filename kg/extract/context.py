@@ -25,6 +25,10 @@ from .entities import entity_from_concept, entity_from_town
 from .mention_index import in_sentence, places_before, starting_before, starting_in
 
 ACTOR_CATEGORIES = {"person", "organization", "country"}
+# how far back (and, for an aide, forward) in characters a description ("the mayor") looks for whom it means:
+# longer than any real article, so only a pathological one (megabytes of text) meets the bound, which keeps
+# each look-up's cost independent of the article's length and extraction linear in it (issue 12)
+REACH = 20_000
 _ANAPHOR = folded(re.compile(r"\b[Tt]he\s+(?:(?P<demonym>[A-Z][a-z]+)\s+)?(?P<noun>" + cues.alternation(cues.PLACE_ANAPHORS) + r")\b(?!\s+of\b)(?!'s)(?!,?\s+[A-Z])"))  # "the capital Marib": the name is the ref
 # a launch area named anywhere inside a "from ..." phrase, which runs until punctuation, a target preposition
 # or the next verb: "from eight Tu-160 bombers flying over the Kazan area and over the Sea of Azov"
@@ -443,9 +447,10 @@ _AIDE = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[a-z-]+\s+){0,3}?(adviser|a
 def _named_aide(doc: Doc, mentions: list[Mention], title: str, offset: int) -> Entity | None:
     """The person the article introduces anywhere with an aide's title ('Hikmet Hajiyev, an adviser to
     the president'), nearest to `offset`; None when nobody is."""
-    served = {m.entity.iri for m in mentions if offset <= m.span.start < offset + 60 and m.entity.category == "person"}
-    holders = [m for m in mentions if m.entity.category == "person" and m.entity.iri not in served
-               and not doc.in_quote(m.span.start) and re.search(rf"\b{title}\b", _intro(doc, m))]
+    served = {m.entity.iri for m in starting_in(mentions, offset, offset + 60) if m.entity.category == "person"}
+    holders = [m for m in starting_in(mentions, offset - REACH, offset + REACH) if m.entity.category == "person"
+               and m.entity.iri not in served and not doc.in_quote(m.span.start)
+               and re.search(rf"\b{title}\b", _intro(doc, m))]
     if not holders:
         return None
     return min(holders, key=lambda m: abs(m.span.start - offset)).entity
@@ -459,7 +464,7 @@ def resolve_description(doc: Doc, mentions: list[Mention], offset: int, phrase: 
     noun = words[-1].lower()
     if noun in _STATEMENT_NOUNS:
         return previous_source(doc, mentions, offset)
-    earlier = [m for m in mentions if m.span.start < offset and not doc.in_quote(m.span.start)]
+    earlier = [m for m in starting_in(mentions, offset - REACH, offset) if not doc.in_quote(m.span.start)]
     titles = _TITLE_SYNONYMS.get(noun, (noun,))
     # a title's holder named before is meant, unless the title was last given to somebody new and
     # unnamed ("a White House spokesman said"): then no earlier holder is
@@ -493,7 +498,7 @@ _INDEFINITE = re.compile(r"\b(?:a|an|another|one)\s+(?:[\w'\u2019-]+\s+){0,3}$",
 def _last_use(doc: Doc, titles: tuple[str, ...], offset: int) -> int | None:
     """Where one of the title words was last used before `offset`, outside quotations."""
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in titles) + r")\b", re.I)
-    uses = [u.start() for u in pattern.finditer(doc.text, 0, offset) if not doc.in_quote(u.start())]
+    uses = [u.start() for u in pattern.finditer(doc.text, max(0, offset - REACH), offset) if not doc.in_quote(u.start())]
     return uses[-1] if uses else None
 
 

@@ -124,8 +124,8 @@ def _attacker(doc: Doc, mentions: list[Mention], sentence: int, target: Entity |
                                                       r"used|sent|targeted|bombed|pounded|unleashed|carried out)\b", after):
             return c.entity
     lex = doc.resources.lexicon
-    for o in mentions:  # "Ukraine's military said its forces had struck ...": the military's country
-        if o.sentence == sentence and o.entity.category == "organization" and o.entity.country_code and re.search(
+    for o in in_sentence(mentions, sentence):  # "Ukraine's military said its forces had struck ...": the military's country
+        if o.entity.category == "organization" and o.entity.country_code and re.search(
                 r"\b(?:military|armed forces|army|navy|air force|general staff|forces|defen[cs]e ministry|security service)\b",
                 o.entity.label, re.I) and re.search(r"\b(?:struck|hit|attacked|targeted|launched|fired|shelled|bombed)\b",
                                                    doc.text[o.span.end:s.end]):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from ..model import Entity, Mention, Quantity
 from ..text import fold, normalize
 from . import cues
-from .context import PlaceRef, dateline_end, place_refs, sentence_source
+from .context import REACH, PlaceRef, dateline_end, place_refs, sentence_source
 from .scan import folded
 from .doc import Doc
 from ..lexicon import ancestors
@@ -583,7 +583,7 @@ def _read_counts(ctx: _Sentence, mentions: list[Mention], focus: Entity | None, 
             own_fallback = focus  # drones are downed over a town, not at the base another one hit
         if kind == "launched":
             # a salvo with no place named goes where the article's last salvo was aimed
-            own_fallback = next((q.place for q in reversed(ctx.out) if q.kind == "launched" and q.place), fallback)
+            own_fallback = next((q.place for q in _recent(ctx.out, num.start) if q.kind == "launched" and q.place), fallback)
         prev = ctx.prev()
         partner = prev if prev is not None and _COORDINATED.fullmatch(text, prev.span.end, num.start) else None
         places = _places(text, num, head, own_refs, lo, own_hi, list_hi, subset_of, ctx.out, own_fallback, partner,
@@ -938,12 +938,21 @@ def _war_country(doc: Doc, focus: Entity | None) -> Entity | None:
     return entity_from_concept(doc, lex.concepts[iri]) if iri else focus
 
 
+def _recent(out: list[Quantity], offset: int):
+    """The counts found so far, newest first, back to REACH characters before `offset` (linear time)."""
+    for q in reversed(out):
+        if q.span.start < offset - REACH:
+            return
+        yield q
+
+
 def _paragraph_place(doc: Doc, mentions: list[Mention], sentence: int, cache: dict[int, list[PlaceRef]]) -> Entity | None:
     """The place the paragraph is about so far: the last place referred to in its earlier sentences
     ("Konotop was hit by drones. Officials say three people died")."""
     paragraph = doc.sentences[sentence].paragraph
+    floor = doc.sentences[sentence].start - REACH  # a paragraph of megabytes: look back a bounded way (linear time)
     i = sentence - 1
-    while i >= 0 and doc.sentences[i].paragraph == paragraph:
+    while i >= 0 and doc.sentences[i].paragraph == paragraph and doc.sentences[i].end > floor:
         refs = _refs(doc, mentions, i, cache)
         hit = [r for r in refs if _is_hit_place(doc.text, r)]
         if hit:

@@ -157,12 +157,10 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
             continue
         expr = m.group(0)
         value: date | None = None
-        if kind == "iso":
-            value = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        elif kind == "mdy":
-            value = date(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
-        elif kind == "dmy":
-            value = date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+        if kind in ("iso", "mdy", "dmy"):
+            value = _day(m, kind)
+            if value is None:
+                continue  # "December 36, 2025" names no day: only this expression is passed over
         elif published is None:
             return TimeRef(None, expr)
         elif kind == "md":
@@ -191,7 +189,17 @@ def resolve_sentence(text: str, published: date | None, offset: int = 0) -> Time
         elif kind == "today":
             value = published
         return TimeRef(value, expr)
-    return TimeRef(published, nights[0].group(0))
+    return TimeRef(published, nights[0].group(0)) if nights else None
+
+
+def _day(m: re.Match[str], kind: str) -> date | None:
+    """The day a full date names (ISO, month-day-year or day-month-year), None for one that is no day."""
+    year, month, day = {"iso": (1, 2, 3), "mdy": (3, 1, 2), "dmy": (3, 2, 1)}[kind]
+    try:
+        return date(int(m.group(year)), int(m.group(month)) if kind == "iso" else _month(m.group(month)),
+                    int(m.group(day)))
+    except ValueError:
+        return None
 
 
 def _tied_to_attack(text: str, m: re.Match[str]) -> bool:
