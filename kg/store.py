@@ -7,7 +7,10 @@ so replacing or removing one article never breaks the links of another.
 """
 from __future__ import annotations
 
+import glob
 import os
+import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -17,6 +20,7 @@ import pyoxigraph as ox
 from .articles import ArticleError, collect_articles
 from .build import parallel_articles
 from .lexicon import ontology_dir
+from .model import Article
 from .rdf import VOCABULARY_GRAPH, article_iri, vocabulary_quads
 from .resolve import incremental
 
@@ -81,44 +85,112 @@ def replace_graph(store: ox.Store, graph: str, statements: list[ox.Quad] | str, 
     store.update(_graph_update(graph, statements) + (f" ;\n{then}" if then else ""))
 
 
+# Whole articles written together in one transaction by `kg add` on an existing store: one transaction per
+# article costs about as much again in RocksDB's per-transaction work; readers still see each article whole.
+BATCH_QUADS = 20_000
+# Memtables are flushed after this many quads, so the writer's memory stays flat however long the run.
+FLUSH_QUADS = 400_000
+
+
+@dataclass
+class _Batch:
+    """Whole articles (N-Quads text) waiting to be written in one transaction, with the days they touch."""
+
+    texts: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    days: set[str] = field(default_factory=set)
+    quads: int = 0
+
+
+def write_articles(store: ox.Store, texts: list[str], days: Iterable[str]) -> None:
+    """Write these articles' N-Quads (whole graphs, new to the store) and mark `days` for event resolution,
+    in one transaction: a reader or a killed run sees all of them or none."""
+    body = "".join(texts) + incremental.pending_nquads(days)
+    store.load(body.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+
+
+def bulk_write(path: Path, nquads: Path) -> ox.Store:
+    """Load an N-Quads file into a new, empty store at `path` with the bulk loader (sorted files handed to
+    RocksDB; not transactional: only for a store nobody else can see yet). Returns the open store."""
+    store = ox.Store(str(path))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
 def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: int | None = None,
                  on_error: Callable[[ArticleError], None] | None = None,
                  on_added: Callable[[str], None] | None = None, sync: bool = False) -> AddReport:
-    """Read, extract and put each article into the store, one transaction per article.
+    """Read, extract and put each article into the store; a reader never sees part of an article.
 
+    A new store is built aside and bulk loaded, then put in place in one rename: the run is whole or absent.
+    An existing store takes whole articles in transactions of several articles each.
     With `sync`, the store then mirrors the inputs: articles whose ids no input has any more (a renamed or
     deleted file) are removed. Not when any input could not be read, since its ids are then unknown.
     """
     report = AddReport()
     articles, report.errors = collect_articles(inputs, on_error)
-    store = open_store(store_path, create=True)
+    workers = workers or os.cpu_count() or 1
+    path = Path(store_path)
+    if _is_new(path):
+        _add_to_new_store(articles, path, workers, report, on_error, on_added)
+        if sync and report.errors:
+            report.sync_skipped = True
+        return report
+    store = open_store(path)
     try:
         replace_graph(store, VOCABULARY_GRAPH, list(vocabulary_quads(ontology_dir())))  # same content: no change
     except OSError as err:
         raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
-    workers = workers or os.cpu_count() or 1
+    batch, since_flush = _Batch(), 0
+
+    def write_batch() -> None:
+        nonlocal batch, since_flush
+        if not batch.ids:
+            return
+        try:
+            write_articles(store, batch.texts, batch.days)
+            since_flush += batch.quads
+            if since_flush >= FLUSH_QUADS:
+                store.flush()
+                since_flush = 0
+        except OSError as err:
+            raise StoreError(f"{store_path}: cannot write article {batch.ids[0]!r} ({_reason(err)}); "
+                             f"the store holds the {len(report.added)} article(s) added before it") from None
+        for article_id in batch.ids:
+            report.added.append(article_id)
+            if on_added:
+                on_added(article_id)
+        batch = _Batch()
+
     for article, output in zip(articles, parallel_articles(articles, workers)):
         if isinstance(output, ArticleError):
             report.errors.append(output)
             if on_error:
                 on_error(output)
             continue
-        reports = output.reports
-        iri = article_iri(article.id)
         # the days whose canonical events this article touches, before and after: resolved again at the end
-        days = {r.anchor.isoformat() if r.anchor else "undated" for r in reports}
-        if store.contains_named_graph(ox.NamedNode(iri)):
-            report.replaced.append(article.id)
-            days |= incremental.report_days(store, [article.id])
+        days = {r.anchor.isoformat() if r.anchor else "undated" for r in output.reports}
+        report.words += len(article.text.split())
+        if not store.contains_named_graph(ox.NamedNode(output.graph)):
+            batch.texts.append(output.nquads)
+            batch.ids.append(article.id)
+            batch.days |= days
+            batch.quads += len(output)
+            if batch.quads >= BATCH_QUADS:
+                write_batch()
+            continue
+        write_batch()
+        report.replaced.append(article.id)
+        days |= incremental.report_days(store, [article.id])
         try:
-            replace_graph(store, iri, output.ntriples(), then=incremental.pending_update(days))
+            replace_graph(store, output.graph, output.ntriples(), then=incremental.pending_update(days))
         except OSError as err:
             raise StoreError(f"{store_path}: cannot write article {article.id!r} ({_reason(err)}); "
                              f"the store holds the {len(report.added)} article(s) added before it") from None
         report.added.append(article.id)
-        report.words += len(article.text.split())
         if on_added:
             on_added(article.id)
+    write_batch()
     if sync:
         if report.errors:
             report.sync_skipped = True
@@ -133,7 +205,89 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
         store.flush()
     except OSError as err:
         raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
+    del store
+    _drop_spent_logs(path)
     return report
+
+
+def _is_new(path: Path) -> bool:
+    """No store there yet: the folder is missing or empty."""
+    try:
+        return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+    except OSError:
+        return False
+
+
+def _add_to_new_store(articles: list[Article], path: Path, workers: int, report: AddReport,
+                      on_error: Callable[[ArticleError], None] | None,
+                      on_added: Callable[[str], None] | None) -> None:
+    """Extract into an N-Quads file beside the store, bulk load it into a hidden store, resolve the events,
+    then rename that store into place. Killed or failed at any point, there is no store at `path` (and the
+    next run removes what the dead one left)."""
+    if not path.parent.is_dir():
+        raise StoreError(f"{path}: cannot create store ({path.parent} is not a folder)")
+    _remove_stale_staging(path)
+    staging = path.parent / f".{path.name}.{os.getpid()}.staging"  # the new store and its N-Quads, hidden
+    days: set[str] = set()  # collect_articles refuses an id seen twice, so every article is new here
+    try:
+        staging.mkdir()
+        nq = staging / "articles.nq"
+        with nq.open("wb") as fh:
+            fh.write(ox.serialize(vocabulary_quads(ontology_dir()), format=ox.RdfFormat.N_QUADS))
+            for article, output in zip(articles, parallel_articles(articles, workers)):
+                if isinstance(output, ArticleError):
+                    report.errors.append(output)
+                    if on_error:
+                        on_error(output)
+                    continue
+                days |= {r.anchor.isoformat() if r.anchor else "undated" for r in output.reports}
+                report.words += len(article.text.split())
+                fh.write(output.nquads.encode("utf-8"))
+                report.added.append(article.id)
+                if on_added:
+                    on_added(article.id)
+        store = bulk_write(staging / "store", nq)
+        nq.unlink()
+        incremental.refresh(store, changed=days)
+        store.flush()
+        del store
+        _drop_spent_logs(staging / "store")
+        try:
+            os.rename(staging / "store", path)  # replaces an empty folder; fails if another run put a store there
+        except OSError:
+            raise StoreError(f"{path}: another process created a store here meanwhile; "
+                             "run kg add again to add these articles to it") from None
+    except OSError as err:
+        raise StoreError(f"{path}: cannot write ({_reason(err)}); no store was created") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(path: Path) -> None:
+    """Remove hidden stores that killed runs left beside `path` (their process is gone)."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.staging")
+    for old in path.parent.glob(f".{glob.escape(path.name)}.*.staging"):
+        m = pattern.fullmatch(old.name)
+        if m and not _alive(int(m.group(1))):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _drop_spent_logs(path: Path) -> None:
+    """Open and close the store once more: RocksDB keeps its spent write-ahead logs (to reuse them) until
+    the next open, which deletes them; without this a store just written holds its data twice on disk."""
+    if any(p.stat().st_size for p in path.glob("*.log")):
+        del_store = ox.Store(str(path))
+        del del_store
 
 
 def _drop_article(store: ox.Store, article_id: str) -> None:
