@@ -22,7 +22,9 @@ from .build import parallel_articles
 from .lexicon import ontology_dir
 from .model import Article
 from .rdf import VOCABULARY_GRAPH, article_iri, vocabulary_quads
-from .resolve import incremental
+from .resolve import EventReport, incremental, resolve
+from .resolve.model import compact
+from .resolve.quads import resolution_graphs
 
 
 class StoreError(Exception):
@@ -221,14 +223,14 @@ def _is_new(path: Path) -> bool:
 def _add_to_new_store(articles: list[Article], path: Path, workers: int, report: AddReport,
                       on_error: Callable[[ArticleError], None] | None,
                       on_added: Callable[[str], None] | None) -> None:
-    """Extract into an N-Quads file beside the store, bulk load it into a hidden store, resolve the events,
-    then rename that store into place. Killed or failed at any point, there is no store at `path` (and the
+    """Extract into an N-Quads file beside the store with the canonical events (as kg build does), bulk load
+    it into a hidden store, then rename that store into place. Killed or failed at any point, there is no store at `path` (and the
     next run removes what the dead one left)."""
     if not path.parent.is_dir():
         raise StoreError(f"{path}: cannot create store ({path.parent} is not a folder)")
     _remove_stale_staging(path)
     staging = path.parent / f".{path.name}.{os.getpid()}.staging"  # the new store and its N-Quads, hidden
-    days: set[str] = set()  # collect_articles refuses an id seen twice, so every article is new here
+    reports: list[EventReport] = []  # collect_articles refuses an id seen twice: every article is new here
     try:
         staging.mkdir()
         nq = staging / "articles.nq"
@@ -240,15 +242,17 @@ def _add_to_new_store(articles: list[Article], path: Path, workers: int, report:
                     if on_error:
                         on_error(output)
                     continue
-                days |= {r.anchor.isoformat() if r.anchor else "undated" for r in output.reports}
+                reports.extend(map(compact, output.reports))
                 report.words += len(article.text.split())
                 fh.write(output.nquads.encode("utf-8"))
                 report.added.append(article.id)
                 if on_added:
                     on_added(article.id)
+            # the canonical events, as kg build writes them (all reports are at hand: nothing to read back)
+            for _, text in resolution_graphs(resolve(reports)):
+                fh.write(text.encode("utf-8"))
         store = bulk_write(staging / "store", nq)
         nq.unlink()
-        incremental.refresh(store, changed=days)
         store.flush()
         del store
         _drop_spent_logs(staging / "store")
