@@ -87,16 +87,19 @@ def replace_graph(store: ox.Store, graph: str, statements: list[ox.Quad] | str, 
     store.update(_graph_update(graph, statements) + (f" ;\n{then}" if then else ""))
 
 
-# Whole articles written together in one transaction by `kg add` on an existing store: one transaction per
-# article costs about as much again in RocksDB's per-transaction work; readers still see each article whole.
-BATCH_QUADS = 20_000
-# Memtables are flushed after this many quads, so the writer's memory stays flat however long the run.
+# New articles go into an existing store in groups of whole articles of about this many statements, each
+# group one set of sorted files that RocksDB takes in atomically (see write_articles). Kept under oxigraph's
+# bulk-load batch (100,000 statements in its smallest setting), so that a group is never split in two; large
+# enough that RocksDB does not keep merging small files (groups of 20,000 took 1.5x the disk).
+BATCH_QUADS = 90_000
+# Memtables (transactional writes: replaced articles) are flushed after this many statements, so the
+# writer's memory stays flat however long the run.
 FLUSH_QUADS = 400_000
 
 
 @dataclass
 class _Batch:
-    """Whole articles (N-Quads text) waiting to be written in one transaction, with the days they touch."""
+    """Whole articles (N-Quads text) waiting to be written together, with the days they touch."""
 
     texts: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
@@ -106,9 +109,15 @@ class _Batch:
 
 def write_articles(store: ox.Store, texts: list[str], days: Iterable[str]) -> None:
     """Write these articles' N-Quads (whole graphs, new to the store) and mark `days` for event resolution,
-    in one transaction: a reader or a killed run sees all of them or none."""
+    all at once: a reader or a killed run sees all of them or none.
+
+    The bulk loader writes sorted files for every index and hands them to RocksDB in one call
+    (IngestExternalFiles over all column families), which RocksDB records in its manifest atomically: after
+    a crash all the files are in or none, and a reader opening the store sees them all or none. Nothing is
+    deleted here, so it needs no transaction; it is twice as fast as one and its files are compressed.
+    """
     body = "".join(texts) + incremental.pending_nquads(days)
-    store.load(body.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(body.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
 
 
 def bulk_write(path: Path, nquads: Path) -> ox.Store:
@@ -146,15 +155,11 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
     batch, since_flush = _Batch(), 0
 
     def write_batch() -> None:
-        nonlocal batch, since_flush
+        nonlocal batch
         if not batch.ids:
             return
         try:
             write_articles(store, batch.texts, batch.days)
-            since_flush += batch.quads
-            if since_flush >= FLUSH_QUADS:
-                store.flush()
-                since_flush = 0
         except OSError as err:
             raise StoreError(f"{store_path}: cannot write article {batch.ids[0]!r} ({_reason(err)}); "
                              f"the store holds the {len(report.added)} article(s) added before it") from None
@@ -186,6 +191,10 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
         days |= incremental.report_days(store, [article.id])
         try:
             replace_graph(store, output.graph, output.ntriples(), then=incremental.pending_update(days))
+            since_flush += len(output)
+            if since_flush >= FLUSH_QUADS:
+                store.flush()
+                since_flush = 0
         except OSError as err:
             raise StoreError(f"{store_path}: cannot write article {article.id!r} ({_reason(err)}); "
                              f"the store holds the {len(report.added)} article(s) added before it") from None
