@@ -130,11 +130,13 @@ def bulk_write(path: Path, nquads: Path) -> ox.Store:
 
 def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: int | None = None,
                  on_error: Callable[[ArticleError], None] | None = None,
-                 on_added: Callable[[str], None] | None = None, sync: bool = False) -> AddReport:
+                 on_added: Callable[[str], None] | None = None, sync: bool = False,
+                 batch_quads: int = BATCH_QUADS) -> AddReport:
     """Read, extract and put each article into the store; a reader never sees part of an article.
 
     A new store is built aside and bulk loaded, then put in place in one rename: the run is whole or absent.
-    An existing store takes whole articles in transactions of several articles each.
+    An existing store takes new articles in groups of whole articles of about `batch_quads` statements, each
+    group at once, and replaced ones one transaction each.
     With `sync`, the store then mirrors the inputs: articles whose ids no input has any more (a renamed or
     deleted file) are removed. Not when any input could not be read, since its ids are then unknown.
     """
@@ -183,7 +185,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
             batch.ids.append(article.id)
             batch.days |= days
             batch.quads += len(output)
-            if batch.quads >= BATCH_QUADS:
+            if batch.quads >= batch_quads:
                 write_batch()
             continue
         write_batch()

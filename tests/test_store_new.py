@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from kg.build import article_quads
 from kg.model import Article
 from kg.rdf import article_iri
-from kg.store import BATCH_QUADS, add_articles, article_ids, open_read_only
+from kg.store import add_articles, article_ids, open_read_only
 from tests.conftest import DATA, SEED
 
 # Invented reports, written for these tests; each feed article repeats one of them under its own id.
@@ -93,11 +93,13 @@ def test_no_spent_write_ahead_log_stays_on_disk(tmp_path):
 
 def test_reader_sees_whole_articles_while_add_runs(tmp_path):
     sizes = expected_sizes()
-    n = 4 * BATCH_QUADS // min(sizes.values())  # several transactions' worth
+    n = 600
     store = tmp_path / "s"
     add_articles([SEED], store, workers=1)
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "add", str(feed(tmp_path, n)), "--store", str(store),
-                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # groups of about 5 articles (the default is about 130), so that a reader can look between many of them
+    writer = (f"from kg.store import add_articles; add_articles([{str(feed(tmp_path, n))!r}], {str(store)!r}, "
+              f"workers=1, batch_quads={5 * max(sizes.values())})")
+    proc = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     looks, seen_counts = 0, set()
     try:
         deadline = time.time() + 240
