@@ -69,7 +69,7 @@ def run_step(kind: str, feed: Path, where: Path) -> None:
         t0 = time.perf_counter()  # time only the run into the existing store
         assert main(["add", str(feed), "--store", str(where), "--workers", "1", "-q"]) == 0
     times["own"] = time.perf_counter() - t0
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     print(json.dumps({"peak_mib": peak / 1024, "times": times}))
 
 
@@ -116,7 +116,8 @@ def main() -> int:
                     print(f"  round {rnd + 1} {kind:10} {r['times']['own']:7.1f} s ({n / r['times']['own']:5.1f} "
                           f"articles/s{'; ' + parts if parts else ''}), peak {r['peak_mib']:6.0f} MiB, "
                           f"disk {r['disk_mib']:6.0f} MiB, {r['quads']} quads", flush=True)
-                    if not (args.questions and n == max(args.articles) and rnd == args.rounds - 1 and kind == "add-grow"):
+                    keep = args.questions and n == max(args.articles) and rnd == args.rounds - 1 and kind == "add-grow"
+                    if not keep:
                         shutil.rmtree(where, ignore_errors=True)
             base = results[n]["build+load"]
             for kind in kinds[1:]:

@@ -1,9 +1,11 @@
 """A persistent store that grows article by article (pyoxigraph on RocksDB).
 
-Each article is one named graph (its IRI). Adding an article replaces its graph in a single SPARQL update
-(DROP + INSERT DATA), which RocksDB applies as one transaction: a killed `kg add` leaves the store as it
-was or with whole articles only. Entities are described again inside every article graph that names them,
-so replacing or removing one article never breaks the links of another.
+Each article is one named graph (its IRI). A new store is built aside with the bulk loader and renamed into
+place; an existing one takes new articles in groups of whole articles, each group taken in by RocksDB in one
+atomic step, and a corrected article replaces its graph in one transaction (DROP + INSERT DATA). A killed
+`kg add` leaves no new store, or the existing one with whole articles only. Entities are described again
+inside every article graph that names them, so replacing or removing one article never breaks the links of
+another.
 """
 from __future__ import annotations
 
@@ -218,7 +220,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
         store.flush()
     except OSError as err:
         raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
-    del store
+    store = None  # closed (the last reference), so that it can be opened once more
     _drop_spent_logs(path)
     return report
 
@@ -235,8 +237,8 @@ def _add_to_new_store(articles: list[Article], path: Path, workers: int, report:
                       on_error: Callable[[ArticleError], None] | None,
                       on_added: Callable[[str], None] | None) -> None:
     """Extract into an N-Quads file beside the store with the canonical events (as kg build does), bulk load
-    it into a hidden store, then rename that store into place. Killed or failed at any point, there is no store at `path` (and the
-    next run removes what the dead one left)."""
+    it into a hidden store, then rename that store into place. Killed or failed at any point, there is no
+    store at `path` (and the next run removes what the dead one left)."""
     if not path.parent.is_dir():
         raise StoreError(f"{path}: cannot create store ({path.parent} is not a folder)")
     _remove_stale_staging(path)
@@ -301,8 +303,7 @@ def _drop_spent_logs(path: Path) -> None:
     """Open and close the store once more: RocksDB keeps its spent write-ahead logs (to reuse them) until
     the next open, which deletes them; without this a store just written holds its data twice on disk."""
     if any(p.stat().st_size for p in path.glob("*.log")):
-        del_store = ox.Store(str(path))
-        del del_store
+        ox.Store(str(path))  # dropped at once, which closes it
 
 
 def _drop_article(store: ox.Store, article_id: str) -> None:
