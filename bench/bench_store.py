@@ -64,7 +64,7 @@ def run_step(kind: str, feed: Path, where: Path) -> None:
         nq.unlink()
     elif kind == "add-new":
         assert main(["add", str(feed), "--store", str(where), "--workers", "1", "-q"]) == 0
-    elif kind == "add-grow":
+    elif kind == kinds[-1]:
         assert main(["add", str(SEED), "--store", str(where), "--workers", "1", "-q"]) == 0
         t0 = time.perf_counter()  # time only the run into the existing store
         assert main(["add", str(feed), "--store", str(where), "--workers", "1", "-q"]) == 0
@@ -88,6 +88,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--articles", type=int, nargs="+", default=[2000, 10000])
     ap.add_argument("--rounds", type=int, default=1, help="repeat the three ways this many times (interleaved)")
+    ap.add_argument("--kinds", nargs="+", default=["build+load", "add-new", "add-grow"],
+                    choices=["build+load", "add-new", "add-grow"], help="which ways to run (default: all three)")
     ap.add_argument("--questions", action="store_true", help="then time each bundled question on the largest store")
     ap.add_argument("--step", nargs=3, metavar=("KIND", "FEED", "STORE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -96,7 +98,7 @@ def main() -> int:
         return 0
     from bench_build import corpus_file
 
-    kinds = ("build+load", "add-new", "add-grow")
+    kinds = tuple(args.kinds)
     results: dict[int, dict[str, list[dict]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.articles:
@@ -116,11 +118,11 @@ def main() -> int:
                     print(f"  round {rnd + 1} {kind:10} {r['times']['own']:7.1f} s ({n / r['times']['own']:5.1f} "
                           f"articles/s{'; ' + parts if parts else ''}), peak {r['peak_mib']:6.0f} MiB, "
                           f"disk {r['disk_mib']:6.0f} MiB, {r['quads']} quads", flush=True)
-                    keep = args.questions and n == max(args.articles) and rnd == args.rounds - 1 and kind == "add-grow"
+                    keep = args.questions and n == max(args.articles) and rnd == args.rounds - 1 and kind == kinds[-1]
                     if not keep:
                         shutil.rmtree(where, ignore_errors=True)
-            base = results[n]["build+load"]
-            for kind in kinds[1:]:
+            base = results[n].get("build+load", [])
+            for kind in [k for k in kinds if base and k != "build+load"]:
                 ratios = [b["times"]["own"] / r["times"]["own"] for b, r in zip(base, results[n][kind])]
                 disk = [r["disk_mib"] / b["disk_mib"] for b, r in zip(base, results[n][kind])]
                 print(f"  {kind}: speed {sorted(ratios)[len(ratios) // 2]:.2f}x of build+load (per round: "
@@ -133,7 +135,7 @@ def main() -> int:
                 print(f"peak memory {kind:10}: {a:.0f} MiB at {small}, {b:.0f} MiB at {large} ({b / a:.2f}x)")
         if args.questions:
             print(f"bundled questions on the grown store of {max(args.articles)} articles:")
-            questions(Path(tmp) / str(max(args.articles)) / f"add-grow-{args.rounds - 1}")
+            questions(Path(tmp) / str(max(args.articles)) / f"{kinds[-1]}-{args.rounds - 1}")
     return 0
 
 
