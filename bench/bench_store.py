@@ -64,7 +64,7 @@ def run_step(kind: str, feed: Path, where: Path) -> None:
         nq.unlink()
     elif kind == "add-new":
         assert main(["add", str(feed), "--store", str(where), "--workers", "1", "-q"]) == 0
-    elif kind == kinds[-1]:
+    elif kind == "add-grow":
         assert main(["add", str(SEED), "--store", str(where), "--workers", "1", "-q"]) == 0
         t0 = time.perf_counter()  # time only the run into the existing store
         assert main(["add", str(feed), "--store", str(where), "--workers", "1", "-q"]) == 0
@@ -134,7 +134,7 @@ def main() -> int:
                 b = min(r["peak_mib"] for r in results[large][kind])
                 print(f"peak memory {kind:10}: {a:.0f} MiB at {small}, {b:.0f} MiB at {large} ({b / a:.2f}x)")
         if args.questions:
-            print(f"bundled questions on the grown store of {max(args.articles)} articles:")
+            print(f"bundled questions on the {kinds[-1]} store of {max(args.articles)} articles:")
             questions(Path(tmp) / str(max(args.articles)) / f"{kinds[-1]}-{args.rounds - 1}")
     return 0
 
