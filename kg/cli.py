@@ -329,8 +329,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     a = _command(sub, 'add', 'add articles to a persistent store (created if missing)',
                  "Extract articles and put each into the store as its own named graph, replacing an earlier "
-                    "version of the same article. Each article is one transaction: an interrupted add leaves "
-                    "whole articles only. Query, viz and export accept the store folder in place of a file.",
+                    "version of the same article. Articles are written whole: an interrupted add leaves whole "
+                    "articles only, and a new store appears only once complete. Query, viz and export accept "
+                    "the store folder in place of a file.",
                  ['kg add data/ --store store/', 'kg add today/*.txt --store store/ --workers 2', 'kg query store/ timeline'], cmd_add)
     a.add_argument("inputs", nargs="+", metavar="INPUT", help="article files or folders")
     a.add_argument("--store", required=True, metavar="DIR", help="store folder")

@@ -47,6 +47,8 @@ def _alive(pid: int) -> bool:
 
 def _start_add(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     store = tmp_path / "store"
+    # an existing store, so articles show up as they are written (a new one appears whole at the end)
+    run_kg("add", str(SEED), "--store", str(store), "--workers", "1", check=True)
     proc = subprocess.Popen([sys.executable, "-m", "kg", "add", str(_feed(tmp_path, 1500)), "--store", str(store),
                              "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT, start_new_session=True)
@@ -70,7 +72,7 @@ def _stored(store: Path) -> bool:
     try:
         from kg.store import article_ids, open_read_only
 
-        return len(article_ids(open_read_only(store))) >= 2
+        return len(article_ids(open_read_only(store))) >= 3
     except Exception:  # the writer may be mid-flush: look again
         return False
 
@@ -126,20 +128,25 @@ def test_stale_part_files_are_removed_by_the_next_write(tmp_path):
     assert live.exists() and other.exists()
 
 
-def test_full_disk_during_add_is_one_line(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("existing", [False, True])
+def test_full_disk_during_add_is_one_line(tmp_path, monkeypatch, capsys, existing):
     import kg.store as store_mod
     from kg.cli import main
 
-    def full(store, graph, quads, **kwargs):
-        if "article" in graph:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(store, graph, quads, **kwargs)
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    real = store_mod.replace_graph
-    monkeypatch.setattr(store_mod, "replace_graph", full)
-    assert main(["add", str(SEED), "--store", str(tmp_path / "s"), "--workers", "1", "-q"]) == 2
+    store = tmp_path / "s"
+    if existing:  # whole articles in transactions
+        main(["add", str(DATA / "sumy_2025_04_13.md"), "--store", str(store), "--workers", "1", "-q"])
+        monkeypatch.setattr(store_mod, "write_articles", full)
+    else:  # a new store, bulk loaded aside
+        monkeypatch.setattr(store_mod, "bulk_write", full)
+    capsys.readouterr()
+    assert main(["add", str(SEED), "--store", str(store), "--workers", "1", "-q"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "No space left on device" in err and "Traceback" not in err
+    assert existing == store.exists() and not list(tmp_path.glob(".s.*"))
 
 
 def test_remove_with_bytes_that_are_not_utf8_is_one_line(tmp_path):

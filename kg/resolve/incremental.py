@@ -31,6 +31,11 @@ def pending_update(days: Iterable[str]) -> str:
     return f"INSERT DATA {{ GRAPH <{PENDING_GRAPH}> {{ {triples} }} }}" if triples else ""
 
 
+def pending_nquads(days: Iterable[str]) -> str:
+    """The same records as N-Quads lines (to load with an article's statements: one transaction)."""
+    return "".join(f'<{PENDING_GRAPH}> <{CKG}pendingDay> "{d}" <{PENDING_GRAPH}> .\n' for d in sorted(set(days)))
+
+
 def pending_days(store: ox.Store) -> set[str]:
     """Days recorded as pending (left by this run or by a killed one)."""
     return {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(CKG + "pendingDay"), None,
