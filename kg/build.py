@@ -20,9 +20,8 @@ from .lexicon import ontology_dir
 from .model import Article
 from .output import NothingToWrite, OutputError, rdf_format, write_graphs
 from .rdf import article_iri, extraction_nquads, vocabulary_nquads
-from .resolve import EventReport, event_reports, resolve
-from .resolve.model import compact
-from .resolve.quads import resolution_graphs
+from .resolve import EventReport, event_reports
+from .resolve.spill import report_spill
 
 # articles per task sent to a worker process, and tasks in flight per worker: enough to keep every worker
 # busy while the parent writes, few enough that memory does not grow with the corpus
@@ -189,22 +188,23 @@ def build(inputs: Iterable[str | Path], output: str | Path, workers: int = 1, in
                 report.words += len(item.text.split())
                 yield item
 
-    reports: list[EventReport] = []
-
     def graphs() -> Iterator[tuple[str, str]]:
         stream: Iterable[ArticleQuads | ArticleError] = parallel_articles(readable(), workers)
         if show:
             from tqdm import tqdm
             stream = tqdm(stream, unit="article", desc="kg build", file=sys.stderr)
-        for result in stream:
-            if isinstance(result, ArticleError):
-                report.articles -= 1
-                failed(result)
-            else:
-                reports.extend(map(compact, result.reports))
-                yield result.graph, result.nquads
-        # one node per real-world event across the articles (small: a few per article), after them all
-        yield from resolution_graphs(resolve(reports))
+        # each article's event reports wait on disk, by day, for resolution after the last article; opened
+        # here, once the output's stale scratch files have been cleared, so it is not taken for one of them
+        with report_spill(output) as spill:
+            for result in stream:
+                if isinstance(result, ArticleError):
+                    report.articles -= 1
+                    failed(result)
+                else:
+                    spill.add(result.reports)
+                    yield result.graph, result.nquads
+            # one node per real-world event across the articles, resolved a block of days at a time
+            yield from spill.graphs()
 
     show = sys.stderr.isatty() if progress is None else progress
     vocabulary = vocabulary_nquads(ontology_dir()) if include_vocabulary else ""

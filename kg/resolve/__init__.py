@@ -6,7 +6,9 @@ Stages, each a pure function:
     cluster.resolve(reports)            -> list[CanonicalEvent], independent of input order
     quads.resolution_quads(events)      -> quads, one named graph per canonical day (resolution_graphs:
                                            the same as N-Quads text, a day at a time)
-    incremental.update_store(...)       re-resolve only the days an added or removed article touches
+    incremental.refresh(store, days)    re-resolve only the days an added or removed article touches
+    spill.report_spill(out)             `kg build`: reports kept on disk by day, resolved a block of days
+                                           at a time (memory flat in corpus size, same graphs)
 """
 from __future__ import annotations
 
