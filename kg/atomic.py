@@ -83,6 +83,11 @@ def remove_stale_parts(path: Path) -> list[Path]:
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return False  # this process writes one file at a time: an older part of ours is left over
+    return process_alive(pid)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (one we may not signal counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

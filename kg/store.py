@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from .articles import ArticleError, collect_articles
+from .atomic import process_alive
 from .build import parallel_articles
 from .lexicon import ontology_dir
 from .model import Article
@@ -285,18 +286,8 @@ def _remove_stale_staging(path: Path) -> None:
     pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.staging")
     for old in path.parent.glob(f".{glob.escape(path.name)}.*.staging"):
         m = pattern.fullmatch(old.name)
-        if m and not _alive(int(m.group(1))):
+        if m and not process_alive(int(m.group(1))):
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def _drop_spent_logs(path: Path) -> None:

@@ -109,3 +109,25 @@ def sparql_update(url: str, text: str, token: str, timeout: float = 60) -> tuple
     req = urllib.request.Request(url + "/update", data=text.encode(), method="POST",
                                  headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
     return http_answer(req, timeout)
+
+
+@pytest.fixture(scope="module")
+def small_store_dir(tmp_path_factory):
+    """A small store (see small_store), one per test module."""
+    path = tmp_path_factory.mktemp("served") / "store"
+    small_store(path)
+    return path
+
+
+@pytest.fixture
+def serve(small_store_dir):
+    """Start `kg serve` on the module's small store with extra options; every server is stopped afterwards."""
+    started: list[Served] = []
+
+    def start(*args: str) -> Served:
+        started.append(Served(small_store_dir, *args))
+        return started[-1]
+
+    yield start
+    for s in started:
+        s.stop()

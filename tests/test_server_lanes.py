@@ -9,33 +9,10 @@ import time
 import urllib.request
 from urllib.parse import quote
 
-import pytest
-
-from tests.conftest import Served, small_store
 from tests.test_server_http import Conn
 
 TOKEN = "t0ken-for-lane-tests"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("lanes") / "store"
-    small_store(path)
-    return path
-
-
-@pytest.fixture
-def serve(store):
-    started = []
-
-    def start(*args: str) -> Served:
-        started.append(Served(store, *args))
-        return started[-1]
-
-    yield start
-    for s in started:
-        s.stop()
 
 
 def get(path: str) -> bytes:

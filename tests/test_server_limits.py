@@ -15,31 +15,11 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.conftest import Served, child_processes, http_answer, small_store, sparql_update
+from tests.conftest import child_processes, http_answer, sparql_update
 
 TOKEN = "t0ken-for-limit-tests"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 MEMORY_EATER = "SELECT ?a ?b ?c ?d WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z . ?d ?s ?w } ORDER BY ?a ?b ?c ?d"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("limits") / "store"
-    small_store(path)
-    return path
-
-
-@pytest.fixture
-def serve(store):
-    started = []
-
-    def start(*args: str) -> Served:
-        started.append(Served(store, *args))
-        return started[-1]
-
-    yield start
-    for s in started:
-        s.stop()
 
 
 def ask(url: str, query: str, timeout: float = 120) -> tuple[int, bytes]:
