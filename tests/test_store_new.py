@@ -109,8 +109,14 @@ def test_reader_sees_whole_articles_while_add_runs(tmp_path):
                 ids = [i for i in article_ids(reader) if i.startswith("a")]
             except Exception:  # the writer may be mid-flush: look again
                 continue
-            for article_id in ids[-3:] + ids[:1]:
-                assert graph_size(reader, article_id) == sizes[int(article_id[1:]) % len(TEXTS)], article_id
+            try:
+                found = {article_id: graph_size(reader, article_id) for article_id in ids[-3:] + ids[:1]}
+            except OSError:
+                # a read-only view can lose a file that the writer's compaction removed (RocksDB): that is no
+                # partial article, just a view to open again
+                continue
+            for article_id, size in found.items():
+                assert size == sizes[int(article_id[1:]) % len(TEXTS)], article_id
             seen_counts.add(len(ids))
             looks += 1
             time.sleep(0.05)
