@@ -74,14 +74,12 @@ def load_graph(path: str | Path) -> ox.Store:
                 raise QueryError(f"{shard}: not valid N-Quads ({err})") from None
         return store
     if path.is_dir():
-        # opened here rather than through kg.store.open_read_only (same checks, same messages): importing
-        # kg.store brings in the whole build pipeline, about half a second of `kg query` start-up
-        if not (path / "CURRENT").exists():
-            raise QueryError(f"{path}: not a conflict-kg store (no database found)")
+        from .storefile import StoreError, open_read_only  # light: not kg.store, which imports the pipeline
+
         try:
-            return ox.Store.read_only(str(path))
-        except OSError as err:
-            raise QueryError(f"{path}: cannot open store ({err})") from None
+            return open_read_only(path)
+        except StoreError as err:
+            raise QueryError(str(err)) from None
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise QueryError(f"{path}: unknown graph format '{path.suffix}'; use a file kg build wrote")

@@ -15,23 +15,19 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from .articles import ArticleError, collect_articles
 from .atomic import process_alive
-from .build import parallel_articles
+from .build import ArticleQuads, parallel_articles
 from .lexicon import ontology_dir
 from .model import Article
-from .rdf import VOCABULARY_GRAPH, article_iri, vocabulary_quads
-from .resolve import EventReport, incremental, resolve
-from .resolve.model import compact
-from .resolve.quads import resolution_graphs
-
-
-class StoreError(Exception):
-    """The store cannot be opened or changed."""
+from .rdf import VOCABULARY_GRAPH, article_iri, vocabulary_nquads, vocabulary_quads
+from .resolve import incremental
+from .resolve.spill import report_spill
+from .storefile import StoreError, open_read_only, open_store, os_reason
 
 
 @dataclass
@@ -42,37 +38,6 @@ class AddReport:
     sync_skipped: bool = False  # with sync: some input could not be read, so nothing was removed
     errors: list[ArticleError] = field(default_factory=list)
     words: int = 0
-
-
-def open_store(path: str | Path, create: bool = False) -> ox.Store:
-    """Open a store for writing (creating the folder when asked)."""
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"{path}: not a store folder")
-    if not path.exists():
-        if not create:
-            raise StoreError(f"{path}: no such store")
-        path.mkdir(parents=True)
-    elif create and any(path.iterdir()) and not (path / "CURRENT").exists():
-        raise StoreError(f"{path}: folder exists and is not a conflict-kg store")
-    try:
-        return ox.Store(str(path))
-    except OSError as err:
-        if "lock" in str(err).lower():
-            raise StoreError(f"{path}: the store is in use by another process (kg add, kg serve or kg remove); "
-                             "try again when it has finished") from None
-        raise StoreError(f"{path}: cannot open store ({_reason(err)})") from None
-
-
-def open_read_only(path: str | Path) -> ox.Store:
-    """Open a store to query it (no other process may be writing to it meanwhile)."""
-    path = Path(path)
-    if not (path / "CURRENT").exists():
-        raise StoreError(f"{path}: not a conflict-kg store (no database found)")
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as err:
-        raise StoreError(f"{path}: cannot open store ({err})") from None
 
 
 def _graph_update(graph: str, statements: list[ox.Quad] | str) -> str:
@@ -156,7 +121,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
     try:
         replace_graph(store, VOCABULARY_GRAPH, list(vocabulary_quads(ontology_dir())))  # same content: no change
     except OSError as err:
-        raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
+        raise StoreError(f"{store_path}: cannot write ({os_reason(err)})") from None
     batch, since_flush = _Batch(), 0
 
     def write_batch() -> None:
@@ -166,7 +131,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
         try:
             write_articles(store, batch.texts, batch.days)
         except OSError as err:
-            raise StoreError(f"{store_path}: cannot write article {batch.ids[0]!r} ({_reason(err)}); "
+            raise StoreError(f"{store_path}: cannot write article {batch.ids[0]!r} ({os_reason(err)}); "
                              f"the store holds the {len(report.added)} article(s) added before it") from None
         for article_id in batch.ids:
             report.added.append(article_id)
@@ -174,12 +139,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
                 on_added(article_id)
         batch = _Batch()
 
-    for article, output in zip(articles, parallel_articles(articles, workers)):
-        if isinstance(output, ArticleError):
-            report.errors.append(output)
-            if on_error:
-                on_error(output)
-            continue
+    for article, output in _extracted(articles, workers, report, on_error):
         # the days whose canonical events this article touches, before and after: resolved again at the end
         days = {r.anchor.isoformat() if r.anchor else "undated" for r in output.reports}
         report.words += len(article.text.split())
@@ -201,7 +161,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
                 store.flush()
                 since_flush = 0
         except OSError as err:
-            raise StoreError(f"{store_path}: cannot write article {article.id!r} ({_reason(err)}); "
+            raise StoreError(f"{store_path}: cannot write article {article.id!r} ({os_reason(err)}); "
                              f"the store holds the {len(report.added)} article(s) added before it") from None
         report.added.append(article.id)
         if on_added:
@@ -220,7 +180,7 @@ def add_articles(inputs: Iterable[str | Path], store_path: str | Path, workers: 
         incremental.refresh(store)
         store.flush()
     except OSError as err:
-        raise StoreError(f"{store_path}: cannot write ({_reason(err)})") from None
+        raise StoreError(f"{store_path}: cannot write ({os_reason(err)})") from None
     store = None  # closed (the last reference), so that it can be opened once more
     _drop_spent_logs(path)
     return report
@@ -244,26 +204,21 @@ def _add_to_new_store(articles: list[Article], path: Path, workers: int, report:
         raise StoreError(f"{path}: cannot create store ({path.parent} is not a folder)")
     _remove_stale_staging(path)
     staging = path.parent / f".{path.name}.{os.getpid()}.staging"  # the new store and its N-Quads, hidden
-    reports: list[EventReport] = []  # collect_articles refuses an id seen twice: every article is new here
     try:
         staging.mkdir()
         nq = staging / "articles.nq"
-        with nq.open("wb") as fh:
-            fh.write(ox.serialize(vocabulary_quads(ontology_dir()), format=ox.RdfFormat.N_QUADS))
-            for article, output in zip(articles, parallel_articles(articles, workers)):
-                if isinstance(output, ArticleError):
-                    report.errors.append(output)
-                    if on_error:
-                        on_error(output)
-                    continue
-                reports.extend(map(compact, output.reports))
+        # collect_articles refuses an id seen twice: every article is new here
+        with nq.open("wb") as fh, report_spill(nq) as spill:
+            fh.write(vocabulary_nquads(ontology_dir()).encode("utf-8"))
+            for article, output in _extracted(articles, workers, report, on_error):
+                spill.add(output.reports)
                 report.words += len(article.text.split())
                 fh.write(output.nquads.encode("utf-8"))
                 report.added.append(article.id)
                 if on_added:
                     on_added(article.id)
-            # the canonical events, as kg build writes them (all reports are at hand: nothing to read back)
-            for _, text in resolution_graphs(resolve(reports)):
+            # the canonical events, as kg build writes them: resolved a block of days at a time from disk
+            for _, text in spill.graphs():
                 fh.write(text.encode("utf-8"))
         store = bulk_write(staging / "store", nq)
         nq.unlink()
@@ -276,9 +231,22 @@ def _add_to_new_store(articles: list[Article], path: Path, workers: int, report:
             raise StoreError(f"{path}: another process created a store here meanwhile; "
                              "run kg add again to add these articles to it") from None
     except OSError as err:
-        raise StoreError(f"{path}: cannot write ({_reason(err)}); no store was created") from None
+        raise StoreError(f"{path}: cannot write ({os_reason(err)}); no store was created") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _extracted(articles: list[Article], workers: int, report: AddReport,
+               on_error: Callable[[ArticleError], None] | None) -> Iterator[tuple[Article, ArticleQuads]]:
+    """Each article with its extraction, in input order; an article whose extraction failed is reported
+    (in `report` and through `on_error`) and left out."""
+    for article, output in zip(articles, parallel_articles(articles, workers)):
+        if isinstance(output, ArticleError):
+            report.errors.append(output)
+            if on_error:
+                on_error(output)
+        else:
+            yield article, output
 
 
 def _remove_stale_staging(path: Path) -> None:
@@ -309,12 +277,6 @@ def unquote_id(iri: str) -> str:
     from urllib.parse import unquote
 
     return unquote(iri[len(article_iri("")):])
-
-
-def _reason(err: OSError) -> str:
-    """The first line of an OS or RocksDB error ("No space left on device")."""
-    text = err.strerror or str(err) or type(err).__name__
-    return text.strip().splitlines()[0][:200] if text.strip() else type(err).__name__
 
 
 def remove_articles(ids: Iterable[str], store_path: str | Path) -> tuple[list[str], list[str]]:
